@@ -1,0 +1,1 @@
+"""vendorwatch: follow the money between U.S. immigration enforcement and its vendors."""

@@ -1,0 +1,214 @@
+"""``vendorwatch``: each command is a thin call into the library (`vendorwatch.warehouse` …)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from vendorwatch.cli.output import console, errors, file_progress, money, print_json
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.settings import get_settings
+from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, open_warehouse, status
+from vendorwatch.warehouse.layouts import LAYOUTS, LAYOUTS_BY_NAME
+
+app = typer.Typer(
+    name="vendorwatch",
+    help="Follow the money between U.S. immigration enforcement and its vendors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        envvar="VENDORWATCH_WAREHOUSE",
+        help="The DuckDB warehouse file.",
+        show_default="under the user data directory",
+    ),
+]
+
+
+def _warehouse(path: Path | None) -> Path:
+    return path or get_settings().warehouse
+
+
+def _print_results(results: list[LoadResult], verbose: bool) -> None:
+    skipped = [r for r in results if r.status == "skipped"]
+    for r in results:
+        if r.status == "loaded":
+            console.print(
+                f"[green]loaded[/] {r.path} [dim]({r.layout}, {r.rows:,} rows, "
+                f"dates {r.date_convention}, {r.seconds:.2f}s)[/]",
+                highlight=False,
+            )
+        elif r.status == "already loaded":
+            console.print(
+                f"[cyan]already loaded[/] {r.path} [dim](same content as {r.already_loaded_as})[/]",
+                highlight=False,
+            )
+        elif r.status == "skipped" and verbose:
+            console.print(f"[yellow]skipped[/] {r.error}", highlight=False)
+        elif r.status == "error":
+            errors.print(f"[red]error[/] {r.error}", highlight=False)
+    if skipped and not verbose:
+        console.print(
+            f"[yellow]skipped[/] {len(skipped)} file(s) that are not contract data "
+            "[dim](--verbose lists them)[/]",
+            highlight=False,
+        )
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    dates: Annotated[
+        DateConvention | None,
+        typer.Option(help="Date convention for a file whose values cannot show it (mdy, dmy)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List skipped files.")] = False,
+    warehouse: WarehouseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest USAspending files (layout told from the header); each file all or nothing."""
+    con = open_warehouse(_warehouse(warehouse))
+    try:
+        with file_progress(enabled=not as_json) as progress:
+            results = load_paths(con, paths, dates_override=dates, progress=progress)
+    finally:
+        con.close()
+    if as_json:
+        print_json([r.as_dict() for r in results])
+    else:
+        _print_results(results, verbose)
+    if not results:
+        errors.print("[red]error[/] no files found", highlight=False)
+    failed = any(r.status == "error" for r in results)
+    if failed or all(r.status == "skipped" for r in results):
+        raise typer.Exit(1)
+
+
+def _shorten(text: str, width: int) -> str:
+    """Keep both ends of a long file name: its start and its date or suffix both matter."""
+    if len(text) <= width:
+        return text
+    half = (width - 1) // 2
+    return f"{text[:half]}…{text[-(width - 1 - half):]}"
+
+
+def _print_status(summary: dict[str, Any]) -> None:
+    console.print(f"Warehouse: {summary['warehouse']}", highlight=False)
+    files = Table(title="Source files", title_justify="left")
+    for column in ("file", "layout", "rows", "from", "to", "total"):
+        files.add_column(
+            column,
+            justify="right" if column in ("rows", "total") else "left",
+            no_wrap=True,
+        )
+    for f in summary["files"]:
+        files.add_row(
+            _shorten(f["file_name"], 34),
+            LAYOUTS_BY_NAME[f["layout"]].short,
+            f"{f['rows']:,}",
+            f["date_min"] or "",
+            f["date_max"] or "",
+            money(f["amount_total"]),
+        )
+    console.print(files)
+    tables = Table(title="Tables", title_justify="left")
+    for column in ("table", "rows", "files", "from", "to", "total of", "total"):
+        tables.add_column(
+            column, justify="right" if column in ("rows", "files", "total") else "left"
+        )
+    for name, t in summary["tables"].items():
+        tables.add_row(
+            name,
+            f"{t['rows']:,}",
+            str(t["files"]),
+            t["date_min"] or "",
+            t["date_max"] or "",
+            t["amount_column"],
+            money(t["amount_total"]),
+        )
+    console.print(tables)
+
+
+def _status(path: Path) -> dict[str, Any]:
+    con = open_warehouse(path, read_only=True)
+    try:
+        return {"warehouse": str(path), **status(con)}
+    finally:
+        con.close()
+
+
+@app.command("status")
+def status_command(warehouse: WarehouseOption = None, as_json: JsonOption = False) -> None:
+    """What is loaded: each source file's layout, rows, date range and agencies; table totals."""
+    summary = _status(_warehouse(warehouse))
+    if as_json:
+        print_json(summary)
+    else:
+        _print_status(summary)
+
+
+@app.command()
+def layouts(as_json: JsonOption = False) -> None:
+    """The file layouts `load` recognises, and the header columns that identify each."""
+    rows = [
+        {
+            "name": layout.name,
+            "title": layout.title,
+            "table": layout.table.name,
+            "identified_by": sorted(layout.signature),
+            "standard_columns": layout.standard_columns,
+        }
+        for layout in LAYOUTS
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in ("layout", "what", "into", "identified by these header columns"):
+        table.add_column(column)
+    for layout in LAYOUTS:
+        table.add_row(
+            layout.name, layout.title, layout.table.name, ", ".join(sorted(layout.signature))
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    warehouse: WarehouseOption = None,
+    sample: Annotated[
+        Path | None, typer.Option(help="Folder of real sample data to load on first run.")
+    ] = None,
+) -> None:
+    """Build the warehouse from the bundled real data if needed, then show what it holds."""
+    path = _warehouse(warehouse)
+    sample = sample or get_settings().sample_data
+    if sample is not None:
+        con = open_warehouse(path)
+        try:
+            with file_progress(enabled=True) as progress:
+                results = load_paths(con, [sample], progress=progress)
+        finally:
+            con.close()
+        loaded = [r for r in results if r.status == "loaded"]
+        if loaded:
+            console.print(f"Loaded {len(loaded)} new file(s) from {sample}", highlight=False)
+    _print_status(_status(path))
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit status 1."""
+    try:
+        app()
+    except VendorwatchError as exc:
+        errors.print(f"[red]error:[/] {exc}", highlight=False)
+        raise SystemExit(1) from None

@@ -1,0 +1,164 @@
+"""The file layouts vendorwatch reads, recognised by their header row, never by file name.
+
+A layout says which normalised table its rows go to and where each table column comes from:
+a source header (``fields``) or a SQL expression over the staged source columns
+(``derived``, with ``{Header Name}`` placeholders). Columns a layout does not provide stay
+NULL, so older or trimmed downloads still load; what was missing is recorded per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel
+
+from vendorwatch.warehouse.schema import AWARDS, SUBAWARDS, TRANSACTIONS, Table
+
+
+class AgencyAbbreviation(BaseModel):
+    abbreviation: str
+    sub_agency_code: str
+    sub_agency_name: str
+    agency_code: str
+    agency_name: str
+    source: str
+
+
+@cache
+def agency_abbreviations() -> tuple[AgencyAbbreviation, ...]:
+    text = resources.files(__package__).joinpath("agency_abbreviations.yaml").read_text("utf-8")
+    return tuple(AgencyAbbreviation.model_validate(item) for item in yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    title: str
+    short: str  # what a narrow table calls it
+    table: Table
+    signature: frozenset[str]  # headers that must all be present
+    excludes: frozenset[str] = frozenset()  # headers whose presence rules it out
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> header names
+    derived: dict[str, str] = field(default_factory=dict)
+    standard_columns: int | None = None  # column count of the current official layout
+
+    def matches(self, headers: set[str]) -> bool:
+        return self.signature <= headers and not (self.excludes & headers)
+
+
+def _identity(table: Table) -> dict[str, tuple[str, ...]]:
+    """Bulk layouts use the table's own column names."""
+    return {name: (name,) for name in table.columns}
+
+
+PRIME_TRANSACTIONS = Layout(
+    name="usaspending_prime_transactions",
+    title="USAspending bulk download: Contracts PrimeTransactions",
+    short="PrimeTransactions",
+    table=TRANSACTIONS,
+    signature=frozenset(
+        {
+            "contract_transaction_unique_key",
+            "contract_award_unique_key",
+            "federal_action_obligation",
+            "action_date",
+        }
+    ),
+    fields=_identity(TRANSACTIONS),
+    standard_columns=297,
+)
+
+PRIME_AWARD_SUMMARIES = Layout(
+    name="usaspending_prime_award_summaries",
+    title="USAspending bulk download: Contracts PrimeAwardSummaries",
+    short="PrimeAwardSummaries",
+    table=AWARDS,
+    signature=frozenset(
+        {"contract_award_unique_key", "total_obligated_amount", "award_base_action_date"}
+    ),
+    excludes=frozenset({"contract_transaction_unique_key"}),
+    fields=_identity(AWARDS),
+    standard_columns=286,
+)
+
+SUBAWARDS_LAYOUT = Layout(
+    name="usaspending_subawards",
+    title="USAspending bulk download: Contracts Subawards",
+    short="Subawards",
+    table=SUBAWARDS,
+    signature=frozenset({"prime_award_unique_key", "subaward_number", "subaward_amount"}),
+    fields=_identity(SUBAWARDS),
+    standard_columns=118,
+)
+
+
+def _agency_case(attribute: str) -> str:
+    """SQL mapping the export's agency abbreviation to the bulk files' name or code."""
+    arms = " ".join(
+        f"WHEN '{a.abbreviation}' THEN '{getattr(a, attribute)}'" for a in agency_abbreviations()
+    )
+    return f"CASE upper(trim({{Agency}})) {arms} END"
+
+
+# The award's own agency (4th part of the generated id) and parent piid (3rd part):
+# CONT_AWD_<piid>_<agency>_<parent piid or -NONE->_<parent agency or -NONE->
+_GENERATED_ID = r"'^CONT_AWD_(.+)_([^_]+)_(.+)_([^_]+)$'"
+
+API_TRANSACTION_EXPORT = Layout(
+    name="usaspending_api_transaction_search",
+    title="USAspending API spending_by_transaction export",
+    short="API export",
+    table=TRANSACTIONS,
+    signature=frozenset({"Award ID", "Action Date", "Recipient Name", "Generated Award ID"}),
+    fields={
+        "award_id_piid": ("Award ID",),
+        "contract_award_unique_key": ("Generated Award ID",),
+        "modification_number": ("Modification", "Mod"),
+        "federal_action_obligation": ("Federal Action Obligation", "Transaction Amount"),
+        "action_date": ("Action Date",),
+        "recipient_name": ("Recipient Name",),
+        "product_or_service_code_description": (
+            "Product/Service Description",
+            "product_or_service_description",
+        ),
+        "naics_description": ("NAICS Description", "naics_description"),
+        "transaction_description": ("Transaction Description",),
+    },
+    derived={
+        "awarding_sub_agency_name": _agency_case("sub_agency_name"),
+        "awarding_sub_agency_code": _agency_case("sub_agency_code"),
+        "awarding_agency_name": _agency_case("agency_name"),
+        "awarding_agency_code": _agency_case("agency_code"),
+        "parent_award_id_piid": (
+            f"nullif(regexp_extract({{Generated Award ID}}, {_GENERATED_ID}, 3), '-NONE-')"
+        ),
+    },
+    standard_columns=10,
+)
+
+LAYOUTS: tuple[Layout, ...] = (
+    PRIME_TRANSACTIONS,
+    PRIME_AWARD_SUMMARIES,
+    SUBAWARDS_LAYOUT,
+    API_TRANSACTION_EXPORT,
+)
+
+LAYOUTS_BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def detect_layout(headers: list[str]) -> Layout | None:
+    present = set(headers)
+    for layout in LAYOUTS:
+        if layout.matches(present):
+            return layout
+    return None
+
+
+def describe_layouts() -> str:
+    """What a user is told a file should look like when it matches nothing."""
+    return "; ".join(
+        f"{layout.title} (header with {', '.join(sorted(layout.signature))})" for layout in LAYOUTS
+    )

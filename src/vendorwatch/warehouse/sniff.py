@@ -1,0 +1,139 @@
+"""Look at a file before loading it: compression, encoding, delimiter, header, content hash."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from vendorwatch.errors import BadInputError, Location, NotContractDataError
+
+GZIP_MAGIC = b"\x1f\x8b"
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    path: Path
+    compression: str  # "gzip" or "none"
+    delimiter: str
+    headers: list[str]
+    sha256: str
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed if it is gzip (told from its magic bytes, not its name)."""
+    if _is_gzip(path):
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def content_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decoded_lines(path: Path) -> Iterator[str]:
+    """Lines as text; a byte that is not UTF-8 stops with its line and column."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                raise BadInputError(
+                    f"byte 0x{raw[exc.start]:02x} is not UTF-8; re-save the file as UTF-8",
+                    Location(path, number, exc.start + 1),
+                ) from None
+
+
+_NOT_TABULAR = {
+    b"PK": "a ZIP archive or XLSX workbook (save the sheet as CSV)",
+    b"<": "XML (FPDS ATOM feeds are not read by `load` yet)",
+    b"{": "JSON",
+    b"[": "JSON",
+    b"#": "a text note",
+}
+
+
+def sniff(path: Path) -> Sniffed:
+    if not path.is_file():
+        raise BadInputError("no such file", Location(path))
+    with open_binary(path) as handle:
+        start = handle.read(64).lstrip(codecs.BOM_UTF8).lstrip()
+    for magic, kind in _NOT_TABULAR.items():
+        if start.startswith(magic):
+            raise NotContractDataError(f"not a contract file: it is {kind}", Location(path))
+    try:
+        first = next(decoded_lines(path), "")
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise BadInputError(f"cannot read the file: {exc}", Location(path)) from None
+    if not first.strip():
+        raise BadInputError("the file is empty; expected a header row", Location(path, 1))
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    headers = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    return Sniffed(
+        path=path,
+        compression="gzip" if _is_gzip(path) else "none",
+        delimiter=delimiter,
+        headers=headers,
+        sha256=content_sha256(path),
+    )
+
+
+def check_unique_headers(sniffed: Sniffed) -> None:
+    seen: dict[str, int] = {}
+    for index, name in enumerate(sniffed.headers, start=1):
+        if name in seen:
+            raise BadInputError(
+                f"header {name!r} appears twice (columns {seen[name]} and {index})",
+                Location(sniffed.path, 1, index, name),
+            )
+        seen[name] = index
+
+
+def record_line(path: Path, delimiter: str, record: int) -> int:
+    """The physical line where data record number ``record`` (1-based) starts."""
+    reader = csv.reader(decoded_lines(path), delimiter=delimiter)
+    next(reader, None)
+    start = reader.line_num + 1
+    for number, _ in enumerate(reader, start=1):
+        if number == record:
+            return start
+        start = reader.line_num + 1
+    return start
+
+
+def find_structural_problem(path: Path, delimiter: str, expected: int) -> BadInputError | None:
+    """Walk the file as CSV to name the first record DuckDB refused (field count, bad bytes)."""
+    try:
+        reader = csv.reader(decoded_lines(path), delimiter=delimiter, strict=True)
+        next(reader, None)
+        start = reader.line_num + 1
+        for fields in reader:
+            if len(fields) != expected:
+                column = min(len(fields), expected) + (1 if len(fields) > expected else 0)
+                return BadInputError(
+                    f"expected {expected} fields as in the header, found {len(fields)}",
+                    Location(path, start, column),
+                )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return BadInputError(f"malformed CSV: {exc}", Location(path, reader.line_num))
+    except BadInputError as exc:
+        return exc
+    return None
