@@ -1,0 +1,45 @@
+"""Shared fixtures: the real public data beside the checkout, and warehouses built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from vendorwatch.settings import find_sample_data
+from vendorwatch.warehouse import load_paths, open_warehouse
+
+RAW = find_sample_data()
+
+
+@pytest.fixture(scope="session")
+def raw_data() -> Path:
+    """``../shared/data/raw``: real USAspending, KBART and COUNTER files (never copied here)."""
+    if RAW is None:
+        pytest.fail("../shared/data/raw is missing: the tests run on the real sample data")
+    return RAW
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file with every real contract file loaded; tests must open it read-only."""
+    path = tmp_path_factory.mktemp("warehouse") / "sample.duckdb"
+    con = open_warehouse(path)
+    results = load_paths(con, [raw_data])
+    con.close()
+    assert [r for r in results if r.status == "error"] == []
+    return path
+
+
+@pytest.fixture
+def sample_con(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_warehouse(sample_warehouse, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
