@@ -98,7 +98,7 @@ def _shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     half = (width - 1) // 2
-    return f"{text[:half]}…{text[-(width - 1 - half):]}"
+    return f"{text[:half]}…{text[-(width - 1 - half) :]}"
 
 
 def _print_status(summary: dict[str, Any]) -> None:

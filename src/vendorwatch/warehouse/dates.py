@@ -28,45 +28,69 @@ class DateConvention(StrEnum):
 
 
 @dataclass(frozen=True)
+class Example:
+    """A date value and where it sits: staged column and 0-based record index."""
+
+    value: str
+    column: str
+    record: int
+
+
+@dataclass(frozen=True)
 class DateEvidence:
-    iso: int
     slash: int
-    first_over_12: int  # only day-first can explain these
-    second_over_12: int  # only month-first can explain these
-    example_day_first: str | None
-    example_month_first: str | None
-    example_ambiguous: str | None
+    day_first: int  # first number above 12, second not: only d/m/y explains it
+    month_first: int  # second number above 12, first not: only m/d/y explains it
+    example_day_first: Example | None
+    example_month_first: Example | None
+    example_undecided: Example | None
 
 
 def gather_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> DateEvidence:
     """Count what the file's date values can and cannot be, over all its date columns."""
     if not columns:
-        return DateEvidence(0, 0, 0, 0, None, None, None)
-    union = " UNION ALL ".join(f"SELECT {c} AS v FROM {table}" for c in columns)
-    parts = f"regexp_extract(v, '{SLASH_PATTERN}', ['a', 'b', 'y'])"
+        return DateEvidence(0, 0, 0, None, None, None)
+    union = " UNION ALL ".join(
+        f"SELECT '{c}' AS col, rowid AS record, trim({c}) AS v FROM {table} "
+        f"WHERE regexp_matches(trim({c}), '{SLASH_PATTERN}')"
+        for c in columns
+    )
+    parts = f"regexp_extract(v, '{SLASH_PATTERN}', ['a', 'b'])"
     row = con.execute(
         f"""
-        WITH vals AS (SELECT trim(v) AS v FROM ({union}) WHERE v IS NOT NULL AND trim(v) <> ''),
-        slashed AS (
-            SELECT v, try_cast({parts}.a AS INTEGER) AS a, try_cast({parts}.b AS INTEGER) AS b
-            FROM vals WHERE regexp_matches(v, '{SLASH_PATTERN}')
+        WITH slashed AS (
+            SELECT col, record, v, CAST({parts}.a AS INTEGER) AS a, CAST({parts}.b AS INTEGER) AS b
+            FROM ({union})
+        ), kinds AS (
+            SELECT *, CASE WHEN a > 12 AND b <= 12 THEN 'dmy'
+                           WHEN b > 12 AND a <= 12 THEN 'mdy'
+                           WHEN a <> b AND a <= 12 AND b <= 12 THEN 'undecided' END AS kind
+            FROM slashed
         )
         SELECT
-            (SELECT count(*) FROM vals WHERE regexp_matches(v, '{ISO_PATTERN}')),
-            (SELECT count(*) FROM slashed),
-            (SELECT count(*) FROM slashed WHERE a > 12),
-            (SELECT count(*) FROM slashed WHERE b > 12),
-            (SELECT min(v) FROM slashed WHERE a > 12),
-            (SELECT min(v) FROM slashed WHERE b > 12),
-            (SELECT min(v) FROM slashed WHERE a <> b)
+            count(*),
+            count(*) FILTER (WHERE kind = 'dmy'),
+            count(*) FILTER (WHERE kind = 'mdy'),
+            arg_min([v, col, CAST(record AS VARCHAR)], record) FILTER (WHERE kind = 'dmy'),
+            arg_min([v, col, CAST(record AS VARCHAR)], record) FILTER (WHERE kind = 'mdy'),
+            arg_min([v, col, CAST(record AS VARCHAR)], record) FILTER (WHERE kind = 'undecided')
+        FROM kinds
         """
     ).fetchone()
     assert row is not None
-    return DateEvidence(*row)
+
+    def example(found: list[str] | None) -> Example | None:
+        return Example(found[0], found[1], int(found[2])) if found else None
+
+    return DateEvidence(row[0], row[1], row[2], example(row[3]), example(row[4]), example(row[5]))
 
 
 class ConventionProblem(Exception):
-    """The evidence does not settle one convention; the message says why."""
+    """The evidence does not settle one convention; the message says why, the example where."""
+
+    def __init__(self, message: str, example: Example | None) -> None:
+        super().__init__(message)
+        self.example = example
 
 
 def decide(evidence: DateEvidence, override: DateConvention | None) -> DateConvention:
@@ -74,20 +98,28 @@ def decide(evidence: DateEvidence, override: DateConvention | None) -> DateConve
         return override
     if evidence.slash == 0:
         return DateConvention.ISO
-    if evidence.first_over_12 and evidence.second_over_12:
-        raise ConventionProblem(
-            f"dates mix day-first ({evidence.example_day_first}) and month-first "
-            f"({evidence.example_month_first}) forms; one file must use one"
+    first, second = evidence.example_day_first, evidence.example_month_first
+    if first and second:
+        odd, usual = (
+            (first, second) if evidence.day_first <= evidence.month_first else (second, first)
         )
-    if evidence.first_over_12:
+        raise ConventionProblem(
+            f"dates mix day-first and month-first forms: {odd.value!r} here, but {usual.value!r} "
+            f"and {max(evidence.day_first, evidence.month_first) - 1} others read the other way; "
+            "one file must use one",
+            odd,
+        )
+    if first:
         return DateConvention.DAY_FIRST
-    if evidence.second_over_12:
+    if second:
         return DateConvention.MONTH_FIRST
-    example = evidence.example_ambiguous or "every date"
+    example = evidence.example_undecided
+    shown = repr(example.value) if example else "every date"
     raise ConventionProblem(
-        f"cannot tell whether dates such as {example} are month-first (m/d/yy) or day-first "
-        f"(d/m/yy): no day in the file's {evidence.slash} slashed dates is above 12. "
-        "Load it again with --dates mdy or --dates dmy"
+        f"cannot tell whether dates such as {shown} are month-first (m/d/yy) or day-first "
+        f"(d/m/yy): none of the file's {evidence.slash} slashed dates has a number above 12. "
+        "Load it again with --dates mdy or --dates dmy",
+        None,
     )
 
 

@@ -291,7 +291,9 @@ def load_file(
             table=layout.table.name,
             sha256=sniffed.sha256,
             seconds=time.perf_counter() - started,
-            already_loaded_as=f"as {previous[0]} at {previous[1].isoformat(timespec='seconds')} UTC",
+            already_loaded_as=(
+                f"as {previous[0]} at {previous[1].isoformat(timespec='seconds')} UTC"
+            ),
         )
 
     plan = _plan(layout, sniffed.headers)
@@ -305,7 +307,16 @@ def load_file(
                 dates.gather_evidence(con, stage, _date_columns(layout, plan)), dates_override
             )
         except dates.ConventionProblem as exc:
-            raise AmbiguousDatesError(str(exc), Location(path)) from None
+            where = Location(path)
+            if exc.example is not None:
+                header = plan.staged[exc.example.column]
+                where = Location(
+                    path,
+                    record_line(path, sniffed.delimiter, exc.example.record + 1),
+                    sniffed.headers.index(header) + 1,
+                    header,
+                )
+            raise AmbiguousDatesError(str(exc), where) from None
         bad = _first_bad_value(con, layout, plan, stage, convention)
         if bad is not None:
             record, column, raw, total = bad
