@@ -72,8 +72,9 @@ def main(argv: list[str]) -> None:
     if job == "serve":
         run(BIN / "vendorwatch", "serve", *rest)
     elif job == "test":
-        run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts")
-        run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts")
+        code = [d for d in ("src", "tests", "benchmarks", "scripts") if (ROOT / d).is_dir()]
+        run(BIN / "ruff", "check", *code)
+        run(BIN / "ruff", "format", "--check", *code)
         run(BIN / "mypy")
         run(BIN / "python", "-m", "pytest", *rest)
     else:
