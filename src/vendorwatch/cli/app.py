@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vendorwatch.cli import analysis as analysis_commands
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -205,6 +206,10 @@ def serve(
     _print_status(_status(path))
 
 
+app.command()(analysis_commands.award)
+app.command("rollup")(analysis_commands.rollup_command)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 1."""
     try:
@@ -212,3 +217,8 @@ def main() -> None:
     except VendorwatchError as exc:
         errors.print(f"[red]error:[/] {exc}", highlight=False)
         raise SystemExit(1) from None
+
+
+from vendorwatch.cli import registry as _registry  # noqa: E402
+
+app.add_typer(_registry.registry_app, name="registry")

@@ -1,0 +1,254 @@
+"""The registry's schema: what a curated fact may say, and what it must carry (a source).
+
+Every fact names the sources it rests on by id (see ``sources.yaml``). A fact is shown to
+users as unverified when it says ``verified: false`` — facts the research notes mark
+unverified stay so here — and the check refuses a fact that cites only unverified sources
+while claiming to be verified.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    # A misspelt key ("soruces") is a curator's mistake, never a value to drop silently.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(_Strict):
+    """Anything curated: it cites sources and says whether it has been checked."""
+
+    sources: list[Id] = Field(default_factory=list)
+    verified: bool = True
+    note: str | None = None
+
+
+class Source(_Strict):
+    """A document or page a fact rests on, with the date it was published or read."""
+
+    id: Id
+    title: Text
+    url: str | None = None
+    document: str | None = None
+    date: date
+    verified: bool = True
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _where(self) -> Source:
+        if not self.url and not self.document:
+            raise ValueError("a source needs a url or a document")
+        return self
+
+
+IDENTIFIER_PATTERNS = {
+    "uei": re.compile(r"^[A-Z0-9]{12}$"),
+    "duns": re.compile(r"^[0-9]{9}$"),
+    "cage": re.compile(r"^[A-Z0-9]{5}$"),
+    "lei": re.compile(r"^[A-Z0-9]{20}$"),
+}
+
+
+class Identifier(Fact):
+    """A registry number that names one legal entity in federal or global records."""
+
+    scheme: Literal["uei", "duns", "cage", "lei"]
+    value: Text
+
+    @model_validator(mode="after")
+    def _shape(self) -> Identifier:
+        if not IDENTIFIER_PATTERNS[self.scheme].match(self.value):
+            raise ValueError(f"{self.value!r} is not the shape of a {self.scheme.upper()}")
+        return self
+
+
+class Alias(Fact):
+    """A name exactly as it appears in federal records (or a former legal name)."""
+
+    name: Text
+    since: date | None = None
+    until: date | None = None
+
+
+DataCategory = Literal[
+    "court-records",
+    "jail-booking",
+    "utility",
+    "location",
+    "licence-plates",
+    "face-images",
+    "credit",
+    "employment-income",
+    "public-records",
+    "phone-records",
+    "social-media",
+    "device-forensics",
+    "cryptocurrency-tracing",
+    "case-management",
+    "analytics-platform",
+    "legal-research",
+    "news-archive",
+    "scholarly-content",
+    "identity-verification",
+    "electronic-monitoring",
+    "biometrics",
+    "cloud-computing",
+    "surveillance-hardware",
+    "phone-intercept",
+]
+
+
+class DataSold(Fact):
+    """One kind of data or tool a company sells, in words a reader can check."""
+
+    category: DataCategory
+    description: Text
+
+
+OrganisationKind = Literal[
+    "company", "agency", "government", "nonprofit", "university", "joint-venture", "recipient"
+]
+
+
+class Organisation(Fact):
+    """A legal entity or a group's top company; its family follows from ownership edges."""
+
+    id: Id
+    name: Text
+    kind: OrganisationKind
+    aliases: list[Alias] = Field(default_factory=list)
+    identifiers: list[Identifier] = Field(default_factory=list)
+    hosts: list[Text] = Field(default_factory=list)
+    sells: list[DataSold] = Field(default_factory=list)
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _plain_aliases(cls, value: object) -> object:
+        # A bare string is the common case: an alias covered by the organisation's sources.
+        if isinstance(value, list):
+            return [{"name": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+class Ownership(Fact):
+    """``parent`` controls ``child`` from ``since`` (inclusive) until ``until`` (exclusive)."""
+
+    parent: Id
+    child: Id
+    since: date | None = None
+    until: date | None = None
+
+
+class Product(Fact):
+    """A product or platform and the names it goes by in holdings and usage files."""
+
+    id: Id
+    name: Text
+    owner: Id
+    kind: Literal["platform", "database", "software", "service", "imprint", "journal"]
+    hosts: list[Text] = Field(default_factory=list)
+    publisher_names: list[Text] = Field(default_factory=list)
+    platform_names: list[Text] = Field(default_factory=list)
+    since: date | None = None
+    until: date | None = None
+
+
+class ContactRoute(Fact):
+    kind: Literal["portal", "email", "mail", "phone", "web"]
+    value: Text
+    purpose: Literal["request", "appeal", "public-liaison", "information"] = "request"
+
+
+class AppealWindow(Fact):
+    """How long a requester has to appeal, and the rule that says so."""
+
+    days: int = Field(gt=0)
+    unit: Literal["working-days", "calendar-days"]
+    rule: Text
+
+
+class FoiaOffice(Fact):
+    id: Id
+    agency: Id
+    name: Text
+    routes: list[ContactRoute] = Field(default_factory=list)
+    appeal: AppealWindow
+
+
+class JurisdictionList(Fact):
+    """One publisher's list of 'sanctuary' jurisdictions, as of its date; never 'the' list."""
+
+    id: Id
+    publisher: Text
+    publisher_kind: Text
+    title: Text
+    published: date
+    states: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]] = Field(
+        default_factory=list
+    )
+    counties: list[Text] = Field(default_factory=list)
+    cities: list[Text] = Field(default_factory=list)
+
+
+class Claim(Fact):
+    """A figure someone stated in public, kept to be checked against the data."""
+
+    id: Id
+    subject: Id
+    statement: Text
+    amount: Decimal | None = None
+    stated_on: date
+
+
+class Override(Fact):
+    """A curator's decision that beats the resolver for one name or identifier."""
+
+    name: Text | None = None
+    uei: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{12}$")] | None = None
+    organisation: Id | None
+    reason: Text
+
+    @model_validator(mode="after")
+    def _key(self) -> Override:
+        if (self.name is None) == (self.uei is None):
+            raise ValueError("an override names exactly one of: name, uei")
+        return self
+
+
+class RecipientList(Fact):
+    """Recipients registered as their own organisations: each item one organisation.
+
+    An item is a name, or a list of names that are the same recipient written differently.
+    """
+
+    title: Text
+    names: list[Text | list[Text]]
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "organisations": Organisation,
+    "ownership": Ownership,
+    "products": Product,
+    "foia_offices": FoiaOffice,
+    "jurisdiction_lists": JurisdictionList,
+    "claims": Claim,
+    "overrides": Override,
+    "recipient_lists": RecipientList,
+}
