@@ -1,0 +1,208 @@
+"""One award: its transactions, cumulative obligations as of any date, and competition.
+
+What a reporter would have seen on the day a story ran is the sum of the transactions dated
+on or before that day; the timeline shows each modification that changed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from vendorwatch.analysis.base import plain, transactions
+from vendorwatch.analysis.competition import CompetitionFlag, flag
+from vendorwatch.errors import VendorwatchError
+
+API_EXPORT = "usaspending_api_transaction_search"
+
+
+@dataclass(frozen=True)
+class Action:
+    action_date: date
+    modification_number: str | None
+    obligation: Decimal
+    cumulative: Decimal
+    counted: bool  # on or before the as-of date
+    description: str | None
+    source_file: str
+    source_row: int
+
+
+@dataclass
+class AwardHistory:
+    piid: str
+    award_key: str
+    recipient: str | None
+    recipient_uei: str | None
+    agency: str | None
+    sub_agency: str | None
+    as_of: date
+    obligated: Decimal | None
+    transactions: list[Action]
+    competition: CompetitionFlag
+    summary: dict[str, Any] | None  # the award-summary record, where one is loaded
+    family: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "piid": self.piid,
+            "award_key": self.award_key,
+            "recipient": self.recipient,
+            "recipient_uei": self.recipient_uei,
+            "family": self.family,
+            "agency": self.agency,
+            "sub_agency": self.sub_agency,
+            "as_of": self.as_of.isoformat(),
+            "obligated": plain(self.obligated),
+            "competition": {k: plain(v) for k, v in self.competition.as_dict().items()},
+            "summary": {k: plain(v) for k, v in self.summary.items()} if self.summary else None,
+            "transactions": [
+                {
+                    "action_date": a.action_date.isoformat(),
+                    "modification_number": a.modification_number,
+                    "obligation": plain(a.obligation),
+                    "cumulative": plain(a.cumulative),
+                    "counted": a.counted,
+                    "description": a.description,
+                    "source": {"file": a.source_file, "row": a.source_row},
+                }
+                for a in self.transactions
+            ],
+            "notes": self.notes,
+        }
+
+
+_SUMMARY_FIELDS = (
+    "total_obligated_amount",
+    "current_total_value_of_award",
+    "potential_total_value_of_award",
+    "award_base_action_date",
+    "award_latest_action_date",
+    "period_of_performance_start_date",
+    "period_of_performance_current_end_date",
+    "period_of_performance_potential_end_date",
+    "last_modified_date",
+    "extent_competed_code",
+    "other_than_full_and_open_competition",
+    "number_of_offers_received",
+    "prime_award_base_transaction_description",
+)
+
+
+def _award_keys(con: Any, award_id: str) -> list[str]:
+    keys: set[str] = set()
+    for name in ("transactions", "awards"):
+        t = con.table(name)
+        found = (
+            t.filter((t.award_id_piid == award_id) | (t.contract_award_unique_key == award_id))
+            .select("contract_award_unique_key")
+            .distinct()
+            .to_pyarrow()
+        )
+        keys.update(k for k in found.column(0).to_pylist() if k)
+    return sorted(keys)
+
+
+def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHistory:
+    """The award named by PIID or generated award id; raises if none or several match."""
+    as_of = as_of or date.today()
+    keys = _award_keys(con, award_id.strip())
+    if not keys:
+        raise VendorwatchError(f"no award with PIID or award id {award_id!r} in the warehouse")
+    if len(keys) > 1:
+        raise VendorwatchError(
+            f"PIID {award_id!r} names {len(keys)} awards; give one of: {', '.join(keys)}"
+        )
+    key = keys[0]
+    t = transactions(con)
+    files = con.table("source_files").select("sha256", "file_name", "layout")
+    rows = (
+        t.filter(t.contract_award_unique_key == key)
+        .join(files, t.source_sha256 == files.sha256)
+        .order_by(["action_date", "modification_number", "source_row"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    summary_rows = (
+        con.table("awards")
+        .filter(lambda a: a.contract_award_unique_key == key)
+        .order_by([lambda a: a.last_modified_date.desc()])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    summary = summary_rows[0] if summary_rows else None
+    notes: list[str] = []
+
+    actions: list[Action] = []
+    running = Decimal(0)
+    for row in rows:
+        amount = row["federal_action_obligation"] or Decimal(0)
+        running += amount
+        actions.append(
+            Action(
+                action_date=row["action_date"],
+                modification_number=row["modification_number"],
+                obligation=amount,
+                cumulative=running,
+                counted=row["action_date"] <= as_of,
+                description=row["transaction_description"],
+                source_file=row["file_name"],
+                source_row=row["source_row"],
+            )
+        )
+    obligated: Decimal | None = sum((a.obligation for a in actions if a.counted), Decimal(0))
+    if not actions:
+        obligated = None
+        assert summary is not None
+        notes.append(
+            "only the award summary is loaded: total obligated "
+            f"{plain(summary['total_obligated_amount'])} as of its last modification "
+            f"{plain(summary['last_modified_date'])}; load the award's transactions for "
+            "figures as of other dates"
+        )
+    elif all(r["layout"] == API_EXPORT for r in rows):
+        notes.append(
+            "the transactions come from an API export that holds the largest transactions "
+            "first and may be incomplete; smaller modifications can be missing"
+        )
+    if actions and actions[0].action_date > as_of:
+        notes.append(f"the award's first action is dated after {as_of.isoformat()}")
+
+    first = summary or rows[-1]
+    competition = _competition(summary, rows)
+    return AwardHistory(
+        piid=first["award_id_piid"],
+        award_key=key,
+        recipient=first["recipient_name"],
+        recipient_uei=first["recipient_uei"],
+        agency=first["awarding_agency_name"],
+        sub_agency=first["awarding_sub_agency_name"],
+        as_of=as_of,
+        obligated=obligated,
+        transactions=actions,
+        competition=competition,
+        summary={k: summary[k] for k in _SUMMARY_FIELDS} if summary else None,
+        notes=notes,
+    )
+
+
+def _competition(summary: dict[str, Any] | None, rows: list[dict[str, Any]]) -> CompetitionFlag:
+    """From the award summary if loaded, else the latest transaction that carries the field."""
+    if summary is not None:
+        return flag(
+            summary["extent_competed_code"],
+            sole_source_reason=summary["other_than_full_and_open_competition"],
+            offers_received=summary["number_of_offers_received"],
+        )
+    with_field = [r for r in rows if r["layout"] != API_EXPORT]
+    if not with_field:
+        return flag(None, layout_has_field=False)
+    latest = with_field[-1]
+    return flag(
+        latest["extent_competed_code"],
+        sole_source_reason=latest["other_than_full_and_open_competition"],
+        offers_received=latest["number_of_offers_received"],
+    )

@@ -1,0 +1,111 @@
+"""CLI commands over `vendorwatch.analysis`: ``award`` and ``rollup``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from vendorwatch.analysis import DIMENSIONS, award_history, connect, rollup
+from vendorwatch.cli.output import console, money, print_json
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.settings import get_settings
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB warehouse file."),
+]
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise VendorwatchError(f"--as-of {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def award(
+    award_id: Annotated[str, typer.Argument(help="PIID or generated award id (CONT_AWD_…).")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Obligations as of this date (YYYY-MM-DD).")
+    ] = None,
+    warehouse: WarehouseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One award's transactions and cumulative obligations as of a date, and its competition."""
+    con = connect(warehouse or get_settings().warehouse)
+    history = award_history(con, award_id, _date(as_of))
+    if as_json:
+        print_json(history.as_dict())
+        return
+    console.print(
+        f"[bold]{history.piid}[/]  {history.recipient or 'recipient not named'}\n"
+        f"{history.sub_agency or history.agency or ''}  ·  award {history.award_key}",
+        highlight=False,
+    )
+    obligated = money(f"{history.obligated:.2f}") if history.obligated is not None else "unknown"
+    console.print(f"Obligated as of {history.as_of.isoformat()}: [bold]{obligated}[/]")
+    c = history.competition
+    console.print(f"Competition: [bold]{c.status.value}[/] ({c.rule})", highlight=False)
+    table = Table(title="Transactions", title_justify="left")
+    for column in ("date", "mod", "obligation", "cumulative", "counted", "source"):
+        table.add_column(
+            column, justify="right" if column in ("obligation", "cumulative") else "left"
+        )
+    for a in history.transactions:
+        table.add_row(
+            a.action_date.isoformat(),
+            a.modification_number or "",
+            money(f"{a.obligation:.2f}"),
+            money(f"{a.cumulative:.2f}"),
+            "yes" if a.counted else "after",
+            f"{a.source_file}:{a.source_row}",
+        )
+    console.print(table)
+    for note in history.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def rollup_command(
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSIONS)}."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    warehouse: WarehouseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Obligations, transactions and awards grouped by agency, fiscal year, recipient …"""
+    filters: dict[str, str] = {}
+    for item in where or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise VendorwatchError(f"--where {item!r} must look like DIMENSION=VALUE")
+        filters[name.strip()] = value.strip()
+    rows = rollup(
+        connect(warehouse or get_settings().warehouse), by or [], where=filters, limit=limit
+    )
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in [*(by or []), "obligations", "transactions", "awards"]:
+        table.add_column(column, justify="left" if column in (by or []) else "right")
+    for row in rows:
+        table.add_row(
+            *(str(row[d]) if row[d] is not None else "—" for d in by or []),
+            money(row["obligations"] or "0"),
+            f"{row['transactions']:,}",
+            f"{row['awards']:,}",
+        )
+    console.print(table)
