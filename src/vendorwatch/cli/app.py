@@ -222,3 +222,8 @@ def main() -> None:
 from vendorwatch.cli import registry as _registry  # noqa: E402
 
 app.add_typer(_registry.registry_app, name="registry")
+
+
+from vendorwatch.cli import registry as _registry  # noqa: E402
+
+app.add_typer(_registry.registry_app, name="registry")
