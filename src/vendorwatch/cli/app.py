@@ -222,8 +222,3 @@ def main() -> None:
 from vendorwatch.cli import registry as _registry  # noqa: E402
 
 app.add_typer(_registry.registry_app, name="registry")
-
-
-from vendorwatch.cli import registry as _registry  # noqa: E402
-
-app.add_typer(_registry.registry_app, name="registry")
