@@ -117,11 +117,10 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
             f"PIID {award_id!r} names {len(keys)} awards; give one of: {', '.join(keys)}"
         )
     key = keys[0]
-    t = transactions(con)
+    t = transactions(con, lambda t: t.contract_award_unique_key == key)
     files = con.table("source_files").select("sha256", "file_name", "layout")
     rows = (
-        t.filter(t.contract_award_unique_key == key)
-        .join(files, t.source_sha256 == files.sha256)
+        t.join(files, t.source_sha256 == files.sha256)
         .order_by(["action_date", "modification_number", "source_row"])
         .to_pyarrow()
         .to_pylist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,7 @@ def fiscal_year_of(day: date) -> int:
     return day.year + (1 if day.month >= 10 else 0)
 
 
-def transactions(con: Any) -> ir.Table:
+def transactions(con: Any, where: Callable[[ir.Table], ir.BooleanValue] | None = None) -> ir.Table:
     """Transactions with exact repeats dropped (first by provenance kept).
 
     A repeat is the same ``contract_transaction_unique_key`` or, where a layout has none (the
@@ -39,6 +40,8 @@ def transactions(con: Any) -> ir.Table:
     where the sort order had ties.
     """
     t = con.table("transactions")
+    if where is not None:  # filter first: repeats are found within what is asked for
+        t = t.filter(where(t))
     fallback = ibis.literal("|").join(
         [
             t.contract_award_unique_key.fill_null(""),

@@ -1,4 +1,8 @@
-"""CLI commands over `vendorwatch.analysis`: ``award`` and ``rollup``."""
+"""CLI commands over `vendorwatch.analysis`: ``award`` and ``rollup``.
+
+`vendorwatch.analysis` (and Ibis) is imported inside the commands: it takes most of a second,
+which every other command, and ``--help``, should not pay.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vendorwatch.analysis import DIMENSIONS, award_history, connect, rollup
 from vendorwatch.cli.output import console, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
+
+# Kept in step with vendorwatch.analysis.rollups.DIMENSIONS by a test.
+DIMENSION_NAMES = [
+    "agency",
+    "sub_agency",
+    "office",
+    "fiscal_year",
+    "recipient",
+    "recipient_uei",
+    "psc",
+    "naics",
+    "state",
+    "competition",
+]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 WarehouseOption = Annotated[
@@ -39,6 +56,8 @@ def award(
     as_json: JsonOption = False,
 ) -> None:
     """One award's transactions and cumulative obligations as of a date, and its competition."""
+    from vendorwatch.analysis import award_history, connect
+
     con = connect(warehouse or get_settings().warehouse)
     history = award_history(con, award_id, _date(as_of))
     if as_json:
@@ -75,7 +94,7 @@ def award(
 def rollup_command(
     by: Annotated[
         list[str] | None,
-        typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSIONS)}."),
+        typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSION_NAMES)}."),
     ] = None,
     where: Annotated[
         list[str] | None,
@@ -86,6 +105,8 @@ def rollup_command(
     as_json: JsonOption = False,
 ) -> None:
     """Obligations, transactions and awards grouped by agency, fiscal year, recipient …"""
+    from vendorwatch.analysis import connect, rollup
+
     filters: dict[str, str] = {}
     for item in where or []:
         name, sep, value = item.partition("=")
