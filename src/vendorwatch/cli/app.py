@@ -222,3 +222,4 @@ def main() -> None:
 from vendorwatch.cli import registry as _registry  # noqa: E402
 
 app.add_typer(_registry.registry_app, name="registry")
+app.command("resolve")(_registry.resolve_command)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
-from vendorwatch.cli.output import console, errors, print_json
-from vendorwatch.registry import check_registry
+from vendorwatch.cli.output import console, errors, money, print_json
+from vendorwatch.registry import check_registry, load_registry
+from vendorwatch.resolve import Decision, Resolver
+from vendorwatch.resolve.warehouse import (
+    ResolveSummary,
+    draft_recipient_lists,
+    resolve_warehouse,
+    unresolved_report,
+)
+from vendorwatch.settings import get_settings
+from vendorwatch.warehouse import open_warehouse
 
 registry_app = typer.Typer(
     name="registry",
@@ -56,3 +69,145 @@ def check_command(registry: RegistryOption = None, as_json: JsonOption = False) 
             console.print(f"[green]registry OK[/]: {summary}", highlight=False)
     if problems:
         raise typer.Exit(1)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        envvar="VENDORWATCH_WAREHOUSE",
+        help="The DuckDB warehouse file.",
+        show_default="under the user data directory",
+    ),
+]
+MinAmountOption = Annotated[
+    str,
+    typer.Option("--min-amount", help="Report recipients whose ICE/CBP obligations exceed this."),
+]
+
+
+def _min_amount(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "").lstrip("$"))
+    except InvalidOperation:
+        raise typer.BadParameter(f"{text!r} is not an amount") from None
+
+
+@registry_app.command("draft-recipients")
+def draft_recipients_command(
+    min_amount: MinAmountOption = "1000000",
+    warehouse: WarehouseOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Print YAML registering each unresolved large recipient as its own organisation."""
+    resolver = Resolver(load_registry(registry))
+    con = open_warehouse(warehouse or get_settings().warehouse, read_only=True)
+    try:
+        sys.stdout.write(draft_recipient_lists(con, resolver, _min_amount(min_amount)))
+    finally:
+        con.close()
+
+
+def _print_decisions(decisions: list[Decision]) -> None:
+    table = Table()
+    for column in ("name", "organisation", "family", "method", "score", "reason"):
+        table.add_column(column, overflow="fold")
+    for d in decisions:
+        table.add_row(
+            d.name,
+            d.organisation or "[dim]none[/]",
+            d.family or "[dim]none[/]",
+            d.method,
+            "" if d.score is None else f"{d.score:g}",
+            d.reason + ("" if d.verified or "unverified" in d.reason else " (unverified)"),
+        )
+    console.print(table)
+
+
+def _print_report(
+    summary: ResolveSummary, report: list[dict[str, Any]], min_amount: Decimal
+) -> None:
+    methods = ", ".join(f"{k} {v:,}" for k, v in summary.by_method.items())
+    console.print(
+        f"Resolved {summary.identities:,} recipient identities ({methods}) "
+        f"in {summary.seconds:.2f}s; wrote recipient_resolutions and organisation_families.",
+        highlight=False,
+    )
+    if not report:
+        console.print(
+            f"[green]Every recipient with ICE/CBP obligations over {money(str(min_amount))} "
+            "is resolved or registered.[/]",
+            highlight=False,
+        )
+        return
+    table = Table(
+        title=f"Unresolved recipients over {money(str(min_amount))}", title_justify="left"
+    )
+    for column in ("recipient", "table", "obligations", "method", "reason"):
+        table.add_column(
+            column, overflow="fold", justify="right" if column == "obligations" else "left"
+        )
+    for r in report:
+        table.add_row(
+            r["name"], r["source_table"], money(str(r["amount"])), r["method"], r["reason"]
+        )
+    console.print(table)
+
+
+def resolve_command(  # noqa: PLR0917 - Typer maps each parameter to an option
+    names: Annotated[list[str] | None, typer.Argument(help="Recipient names to resolve.")] = None,
+    uei: Annotated[str | None, typer.Option(help="The recipient's UEI.")] = None,
+    duns: Annotated[str | None, typer.Option(help="The recipient's DUNS.")] = None,
+    parent_uei: Annotated[str | None, typer.Option(help="SAM's parent UEI.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Family as of this date (YYYY-MM-DD).")
+    ] = None,
+    all_recipients: Annotated[
+        bool,
+        typer.Option("--all", help="Resolve every recipient in the warehouse and report gaps."),
+    ] = False,
+    min_amount: MinAmountOption = "1000000",
+    warehouse: WarehouseOption = None,
+    registry: RegistryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which organisation and company family a recipient belongs to, and why."""
+    if not names and not all_recipients:
+        raise typer.BadParameter("give one or more NAMES, or --all")
+    on = _parse_date(as_of)
+    resolver = Resolver(load_registry(registry))
+    if names:
+        decisions = [
+            resolver.resolve(n, uei=uei, duns=duns, parent_uei=parent_uei, on=on) for n in names
+        ]
+        if as_json and not all_recipients:
+            print_json([d.as_dict() for d in decisions])
+        elif not as_json:
+            _print_decisions(decisions)
+    if all_recipients:
+        threshold = _min_amount(min_amount)
+        con = open_warehouse(warehouse or get_settings().warehouse)
+        try:
+            summary = resolve_warehouse(con, resolver)
+            report = unresolved_report(con, threshold)
+        finally:
+            con.close()
+        if as_json:
+            print_json(
+                {
+                    "summary": summary.as_dict(),
+                    "min_amount": str(threshold),
+                    "unresolved": [{**r, "amount": str(r["amount"])} for r in report],
+                }
+            )
+        else:
+            _print_report(summary, report, threshold)
