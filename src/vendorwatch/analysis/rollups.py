@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import fiscal_year, plain, transactions
+from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.errors import VendorwatchError
 
@@ -34,6 +35,7 @@ DIMENSIONS: dict[str, Dimension] = {
     "naics": lambda t: ibis.coalesce(t.naics_code + " " + t.naics_description, t.naics_description),
     "state": lambda t: t.primary_place_of_performance_state_code,
     "competition": lambda t: status_expr(t.extent_competed_code),
+    "classification": lambda t: t.classification,  # joined in from award_classes
 }
 
 
@@ -51,6 +53,11 @@ def rollup(
             f"unknown dimension {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
         )
     t = transactions(con)
+    if "classification" in {*by, *(where or {})}:
+        classes = award_classes(con).select(
+            _award=lambda c: c.award_key, classification=lambda c: c.category
+        )
+        t = t.left_join(classes, t.contract_award_unique_key == classes._award).drop("_award")
     t = t.mutate(**{name: DIMENSIONS[name](t) for name in {*by, *(where or {})}})
     for name, value in (where or {}).items():
         t = t.filter(t[name].cast("string") == value)

@@ -29,6 +29,7 @@ DIMENSION_NAMES = [
     "naics",
     "state",
     "competition",
+    "classification",
 ]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]

@@ -1,0 +1,101 @@
+"""What an award buys: rules checked on the real awards, the traps included."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pytest
+
+from vendorwatch.analysis import connect, rollup
+from vendorwatch.analysis.classification import award_classes, classify, rules
+
+
+@pytest.fixture(scope="module")
+def con(sample_warehouse: Path) -> Any:
+    return connect(sample_warehouse)
+
+
+@pytest.fixture(scope="module")
+def by_recipient(con: Any) -> dict[str, set[str]]:
+    """Categories of each recipient's awards, from the real data."""
+    classes = award_classes(con)
+    t = con.table("transactions")
+    names = t.select(award_key=t.contract_award_unique_key, recipient=t.recipient_name).distinct()
+    rows = classes.join(names, "award_key").select("recipient", "category").to_pyarrow()
+    found: dict[str, set[str]] = {}
+    for row in rows.to_pylist():
+        found.setdefault(row["recipient"], set()).add(row["category"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("recipient", "category"),
+    [
+        ("CLEARVIEW AI, INC.", "facial_recognition"),
+        ("CELLEBRITE INC", "phone_forensics"),
+        ("LEXISNEXIS RISK SOLUTIONS INC", "investigative_data"),
+        ("PALANTIR TECHNOLOGIES INC.", "case_management"),
+        ("AMERICAN IMMIGRATION LAWYERS ASSOCIATION", "legal_research"),
+        ("WILLIAM S. HEIN & CO., INC.", "detainee_law_library"),
+        ("VENNTEL INC", "location_data"),
+    ],
+)
+def test_known_vendors_are_classed(
+    by_recipient: dict[str, set[str]], recipient: str, category: str
+) -> None:
+    assert category in by_recipient[recipient]
+
+
+def test_relx_law_libraries_are_not_data_brokering(con: Any) -> None:
+    """RELX sells both; a detainee law library is not surveillance (issue 4)."""
+    classes = award_classes(con)
+    t = con.table("transactions")
+    relx = t.filter(t.recipient_name == "RELX INC.").select(
+        award_key=t.contract_award_unique_key, text=t.transaction_description
+    )
+    rows = classes.join(relx, "award_key").to_pyarrow().to_pylist()
+    libraries = [r for r in rows if "LAW LIBRARY" in (r["text"] or "")]
+    accurint = [r for r in rows if "ACCURINT" in (r["text"] or "")]
+    assert libraries
+    assert accurint
+    assert {r["category"] for r in libraries} == {"detainee_law_library"}
+    assert {r["category"] for r in accurint} == {"investigative_data"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("REGIONAL CLEARANCE SYSTEM ACCESS", "other"),  # CLEAR only as a word
+        ("RELOCATION MANAGEMENT SOFTWARE AND SERVICES", "other"),  # not location data
+        ("TOILET PAPER FOR EL PASO SPC", "other"),
+        ("UPDATE THE COR FOR 124,500 ROUNDS OF .223 NONMARKING/CLEAR", "other"),
+        ("CLEAR ACCESS FOR FLO, CALD, AND HRVLD", "investigative_data"),
+        ("ITEMS WILL BE PLACED IN DETAINEE'S LEGAL LAW LIBRARY", "detainee_law_library"),
+        ("ACCESS TO LICENSE PLATE READER DATABASE", "licence_plates"),
+        ("GRAY SHIFT-GRAY KEY LICENSE/SOFTWARE", "phone_forensics"),
+        ("PURCHASE OF APX 8000 ALL BAND PORTABLE RADIOS", "hardware"),
+    ],
+)
+def test_rules_match_on_word_boundaries(text: str, category: str) -> None:
+    table = ibis.memtable({"text": [text]})
+    got = classify(table).to_pyarrow().to_pylist()[0]
+    assert got["category"] == category
+    if category != "other":
+        assert got["rule"]
+        assert got["evidence"]
+
+
+def test_every_rule_has_a_source_and_a_known_category() -> None:
+    spec = rules()
+    assert all(rule.source.strip() for rule in spec.rules)
+    assert "other" in spec.categories
+    assert len({rule.id for rule in spec.rules}) == len(spec.rules)
+
+
+def test_classes_partition_the_obligations(con: Any) -> None:
+    total = Decimal(rollup(con, [])[0]["obligations"])
+    parts = sum(Decimal(r["obligations"]) for r in rollup(con, ["classification"]))
+    assert parts == total
