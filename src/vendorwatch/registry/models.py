@@ -181,6 +181,8 @@ class AppealWindow(Fact):
     days: int = Field(gt=0)
     unit: Literal["working-days", "calendar-days"]
     rule: Text
+    # Who decides the appeal (or how to find out): FOIA appeal letters are addressed to it.
+    office: Text | None = None
 
 
 class FoiaOffice(Fact):
