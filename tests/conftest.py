@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from vendorwatch.build import build
 from vendorwatch.settings import find_sample_data
-from vendorwatch.warehouse import load_paths, open_warehouse
+from vendorwatch.warehouse import open_warehouse
 
 RAW = find_sample_data()
 
@@ -24,12 +25,13 @@ def raw_data() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_warehouse(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse file with every real contract file loaded; tests must open it read-only."""
+    """Every real contract file loaded and every recipient resolved; open it read-only."""
     path = tmp_path_factory.mktemp("warehouse") / "sample.duckdb"
     con = open_warehouse(path)
-    results = load_paths(con, [raw_data])
+    result = build(con, [raw_data])
     con.close()
-    assert [r for r in results if r.status == "error"] == []
+    assert [r for r in result.loads if r.status == "error"] == []
+    assert result.resolution is not None
     return path
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from vendorwatch.analysis.base import plain, transactions
+from vendorwatch.analysis.base import plain, transactions, with_family
 from vendorwatch.analysis.competition import CompetitionFlag, flag
 from vendorwatch.errors import VendorwatchError
 
@@ -117,7 +117,7 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
             f"PIID {award_id!r} names {len(keys)} awards; give one of: {', '.join(keys)}"
         )
     key = keys[0]
-    t = transactions(con, lambda t: t.contract_award_unique_key == key)
+    t = with_family(con, transactions(con, lambda t: t.contract_award_unique_key == key))
     files = con.table("source_files").select("sha256", "file_name", "layout")
     rows = (
         t.join(files, t.source_sha256 == files.sha256)
@@ -172,6 +172,8 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
 
     first = summary or rows[-1]
     competition = _competition(summary, rows)
+    # The family of the latest action: ownership can change during an award's life.
+    families = [r["family"] for r in rows if r["family"]]
     return AwardHistory(
         piid=first["award_id_piid"],
         award_key=key,
@@ -184,6 +186,7 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
         transactions=actions,
         competition=competition,
         summary={k: summary[k] for k in _SUMMARY_FIELDS} if summary else None,
+        family=families[-1] if families else None,
         notes=notes,
     )
 

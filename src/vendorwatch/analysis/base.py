@@ -65,3 +65,50 @@ def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def has_resolutions(con: Any) -> bool:
+    """Whether ``vendorwatch resolve --all`` has written its tables.
+
+    Asked of DuckDB directly: Ibis 12's ``list_tables`` calls a method DuckDB 2.0 removed.
+    """
+    found = con.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    return {"recipient_resolutions", "organisation_families"} <= {name for (name,) in found}
+
+
+def with_family(con: Any, t: ir.Table, date_column: str = "action_date") -> ir.Table:
+    """Add ``organisation`` and ``family`` as of each row's date (NULL where unresolved).
+
+    The registry's ownership periods do not overlap (``registry check`` refuses that), so the
+    join adds no rows: an award to Appriss in 2019 takes the family Appriss had in 2019.
+    """
+    if not has_resolutions(con):
+        return t.mutate(organisation=ibis.null("string"), family=ibis.null("string"))
+    r = con.table("recipient_resolutions").select(
+        _name="recipient_name",
+        _uei="recipient_uei",
+        _duns="recipient_duns",
+        _parent="recipient_parent_uei",
+        organisation="organisation",
+    )
+    joined = t.left_join(
+        r,
+        [
+            t.recipient_name == r._name,
+            t.recipient_uei.identical_to(r._uei),
+            t.recipient_duns.identical_to(r._duns),
+            t.recipient_parent_uei.identical_to(r._parent),
+        ],
+    ).drop("_name", "_uei", "_duns", "_parent")
+    f = con.table("organisation_families").select(
+        _org="organisation", family="family", _from="valid_from", _until="valid_until"
+    )
+    day = joined[date_column]
+    return joined.left_join(
+        f,
+        [
+            joined.organisation == f._org,
+            f._from.isnull() | (day >= f._from),
+            f._until.isnull() | (day < f._until),
+        ],
+    ).drop("_org", "_from", "_until")

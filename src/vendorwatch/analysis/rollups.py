@@ -13,7 +13,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import fiscal_year, plain, transactions
+from vendorwatch.analysis.base import fiscal_year, plain, transactions, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.errors import VendorwatchError
@@ -25,6 +25,8 @@ DIMENSIONS: dict[str, Dimension] = {
     "sub_agency": lambda t: t.awarding_sub_agency_name,
     "office": lambda t: t.awarding_office_name,
     "fiscal_year": lambda t: fiscal_year(t.action_date),
+    "family": lambda t: t.family,  # joined in by with_family, as of the action date
+    "organisation": lambda t: t.organisation,
     "recipient": lambda t: t.recipient_name,
     "recipient_uei": lambda t: t.recipient_uei,
     # The API export has only the PSC and NAICS descriptions; bulk files have codes too.
@@ -53,6 +55,8 @@ def rollup(
             f"unknown dimension {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
         )
     t = transactions(con)
+    if {"family", "organisation"} & {*by, *(where or {})}:
+        t = with_family(con, t)
     if "classification" in {*by, *(where or {})}:
         classes = award_classes(con).select(
             _award=lambda c: c.award_key, classification=lambda c: c.category

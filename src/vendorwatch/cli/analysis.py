@@ -23,6 +23,8 @@ DIMENSION_NAMES = [
     "sub_agency",
     "office",
     "fiscal_year",
+    "family",
+    "organisation",
     "recipient",
     "recipient_uei",
     "psc",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vendorwatch.build import build
 from vendorwatch.cli import analysis as analysis_commands
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
@@ -197,12 +198,17 @@ def serve(
         con = open_warehouse(path)
         try:
             with file_progress(enabled=True) as progress:
-                results = load_paths(con, [sample], progress=progress)
+                result = build(con, [sample], progress=progress)
         finally:
             con.close()
-        loaded = [r for r in results if r.status == "loaded"]
+        loaded = [r for r in result.loads if r.status == "loaded"]
         if loaded:
             console.print(f"Loaded {len(loaded)} new file(s) from {sample}", highlight=False)
+        if result.resolution is not None:
+            console.print(
+                f"Resolved {result.resolution.identities:,} recipient identities to the registry",
+                highlight=False,
+            )
     _print_status(_status(path))
 
 
