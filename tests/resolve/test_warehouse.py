@@ -98,8 +98,10 @@ def test_family_rollup_by_transaction_date(con: duckdb.DuckDBPyConnection) -> No
     assert "outlook-nebraska" in families and "transunion" in families
 
 
-def test_rebuild_replaces_not_appends(resolved: Path) -> None:
-    con = open_warehouse(resolved)
+def test_rebuild_replaces_not_appends(resolved: Path, tmp_path: Path) -> None:
+    path = tmp_path / "again.duckdb"
+    shutil.copy(resolved, path)
+    con = open_warehouse(path)
     before = con.execute("SELECT count(*) FROM recipient_resolutions").fetchone()
     summary = resolve_warehouse(con, Resolver(load_registry()))
     after = con.execute("SELECT count(*) FROM recipient_resolutions").fetchone()

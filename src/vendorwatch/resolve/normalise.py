@@ -40,6 +40,10 @@ GENERIC = {
     "CONSULTANTS": "CONSULTING",
     "PRODUCTS": "PRODUCT",
     "NETWORKS": "NETWORK",
+    # kept only when the name would otherwise be one word ("MICROSOFT CORP")
+    "CORP": "CORPORATION",
+    "CO": "COMPANY",
+    "LTD": "LIMITED",
 }
 # Words that are part of a name when nothing else but one word would be left:
 # "THE THOMSON COMPANY" must not shrink to "THOMSON", which any Thomson would match.
