@@ -1,7 +1,8 @@
 """Bring a warehouse up to date from files: load what is new, then resolve every recipient.
 
-Resolution is derived data, so it is rebuilt whenever a load added rows (or was never run):
-the family of every row then always reflects both the data and the registry on disk.
+Resolution and the ``facts`` table are derived data, rebuilt whenever a load added rows (or
+they were never built): the family and class of every row then always reflect both the data
+and the registry on disk.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import ibis
 
+from vendorwatch.analysis.facts import build_facts, facts_are_current
 from vendorwatch.registry import load_registry
 from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
@@ -23,6 +26,7 @@ from vendorwatch.warehouse.loader import Progress
 class BuildResult:
     loads: list[LoadResult]
     resolution: ResolveSummary | None  # None: nothing new, resolutions were current
+    facts: int | None  # rows of the rebuilt facts table; None: it was current
 
 
 def _resolved(con: duckdb.DuckDBPyConnection) -> bool:
@@ -43,4 +47,7 @@ def build(
     summary = None
     if changed or not _resolved(con):
         summary = resolve_warehouse(con, Resolver(load_registry()))
-    return BuildResult(loads, summary)
+    facts = None
+    if summary is not None or not facts_are_current(ibis.duckdb.from_connection(con)):
+        facts = build_facts(con)
+    return BuildResult(loads, summary, facts)

@@ -18,7 +18,9 @@ def connect(warehouse: Path) -> Any:
     """A read-only Ibis connection to the warehouse file."""
     if not Path(warehouse).exists():
         raise VendorwatchError(f"no warehouse at {warehouse}; run `vendorwatch load` first")
-    return ibis.duckdb.connect(str(warehouse), read_only=True)
+    con = ibis.duckdb.connect(str(warehouse), read_only=True)
+    con.con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def fiscal_year(day: ir.DateValue) -> ir.IntegerValue:

@@ -13,19 +13,19 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import fiscal_year, plain, transactions, with_family
-from vendorwatch.analysis.classification import award_classes
-from vendorwatch.analysis.competition import status_expr
+from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.facts import fact_table
 from vendorwatch.errors import VendorwatchError
 
 Dimension = Callable[[ir.Table], ir.Value]
 
+# Each dimension is a column of `facts` (or an expression over its columns).
 DIMENSIONS: dict[str, Dimension] = {
     "agency": lambda t: t.awarding_agency_name,
     "sub_agency": lambda t: t.awarding_sub_agency_name,
     "office": lambda t: t.awarding_office_name,
-    "fiscal_year": lambda t: fiscal_year(t.action_date),
-    "family": lambda t: t.family,  # joined in by with_family, as of the action date
+    "fiscal_year": lambda t: t.fiscal_year,
+    "family": lambda t: t.family,  # as of the action date
     "organisation": lambda t: t.organisation,
     "recipient": lambda t: t.recipient_name,
     "recipient_uei": lambda t: t.recipient_uei,
@@ -36,8 +36,8 @@ DIMENSIONS: dict[str, Dimension] = {
     ),
     "naics": lambda t: ibis.coalesce(t.naics_code + " " + t.naics_description, t.naics_description),
     "state": lambda t: t.primary_place_of_performance_state_code,
-    "competition": lambda t: status_expr(t.extent_competed_code),
-    "classification": lambda t: t.classification,  # joined in from award_classes
+    "competition": lambda t: t.competition,
+    "classification": lambda t: t.classification,
 }
 
 
@@ -49,23 +49,26 @@ def rollup(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of {each dimension, obligations, transactions, awards}, largest obligations first."""
+    return rollup_of(fact_table(con), by, where=where, limit=limit)
+
+
+def rollup_of(
+    facts: ir.Table,
+    by: Sequence[str],
+    *,
+    where: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """`rollup` over a given facts table (a dossier filters it once and asks many questions)."""
     unknown = [name for name in [*by, *(where or {})] if name not in DIMENSIONS]
     if unknown:
         raise VendorwatchError(
             f"unknown dimension {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
         )
-    t = transactions(con)
-    if {"family", "organisation"} & {*by, *(where or {})}:
-        t = with_family(con, t)
-    if "classification" in {*by, *(where or {})}:
-        classes = award_classes(con).select(
-            _award=lambda c: c.award_key, classification=lambda c: c.category
-        )
-        t = t.left_join(classes, t.contract_award_unique_key == classes._award).drop("_award")
-    t = t.mutate(**{name: DIMENSIONS[name](t) for name in {*by, *(where or {})}})
+    t = facts.mutate(**{f"_{n}": DIMENSIONS[n](facts) for n in {*by, *(where or {})}})
     for name, value in (where or {}).items():
-        t = t.filter(t[name].cast("string") == value)
-    grouped = t.group_by(list(by)) if by else t
+        t = t.filter(t[f"_{name}"].cast("string") == value)
+    grouped = t.group_by([t[f"_{n}"].name(n) for n in by]) if by else t
     result = grouped.aggregate(
         obligations=t.federal_action_obligation.sum(),
         transactions=t.count(),

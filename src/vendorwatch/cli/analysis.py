@@ -133,3 +133,77 @@ def rollup_command(
             f"{row['awards']:,}",
         )
     console.print(table)
+
+
+def family(
+    family_id: Annotated[str, typer.Argument(help="Family id, e.g. relx-plc, palantir.")],
+    warehouse: WarehouseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A family's rollup: companies, obligations by agency and fiscal year, awards, flags."""
+    from vendorwatch.analysis import connect
+    from vendorwatch.analysis.dossier import family_dossier
+    from vendorwatch.registry import load_registry
+
+    dossier = family_dossier(
+        connect(warehouse or get_settings().warehouse), load_registry(), family_id
+    )
+    if as_json:
+        print_json(dossier)
+        return
+    totals = dossier["totals"] or {"obligations": "0", "transactions": 0, "awards": 0}
+    console.print(
+        f"[bold]{dossier['family']['name']}[/]  {money(totals['obligations'])} in "
+        f"{totals['transactions']:,} transactions on {totals['awards']:,} awards",
+        highlight=False,
+    )
+    sections = [
+        ("Companies", dossier["by_organisation"], ["organisation"]),
+        (
+            "By fiscal year and sub-agency",
+            dossier["by_year_and_agency"],
+            ["fiscal_year", "sub_agency"],
+        ),
+        ("Competition", dossier["competition"], ["fiscal_year", "competition"]),
+        ("What the awards buy", dossier["classification"], ["label"]),
+    ]
+    for title, rows, keys in sections:
+        table = Table(title=title, title_justify="left")
+        for key in [*keys, "obligations", "awards"]:
+            table.add_column(key, justify="left" if key in keys else "right")
+        for row in rows:
+            table.add_row(
+                *(str(row[k]) for k in keys), money(row["obligations"] or "0"), str(row["awards"])
+            )
+        console.print(table)
+    top = Table(title="Largest awards", title_justify="left")
+    for key in ("piid", "recipient", "class", "from", "to", "obligations"):
+        top.add_column(key, justify="right" if key == "obligations" else "left")
+    for award in dossier["top_awards"]:
+        top.add_row(
+            award["piid"], award["recipient"], award["classification"] or "",
+            award["first_action"], award["last_action"], money(award["obligations"]),
+        )  # fmt: skip
+    console.print(top)
+    for limit in dossier["limits"]:
+        console.print(f"[yellow]limit:[/] {limit}", highlight=False)
+
+
+def dossier(
+    family_id: Annotated[str, typer.Argument(help="Family id, e.g. relx-plc.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="FILE.html, FILE.pdf or FILE.json.")
+    ],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write a family dossier: ownership, products, obligations with charts, awards, claims."""
+    from vendorwatch.analysis import connect
+    from vendorwatch.analysis.dossier import family_dossier
+    from vendorwatch.registry import load_registry
+    from vendorwatch.reports.render import write_dossier
+
+    data = family_dossier(
+        connect(warehouse or get_settings().warehouse), load_registry(), family_id
+    )
+    kind = write_dossier(data, output)
+    console.print(f"wrote {output} ({kind})", highlight=False)

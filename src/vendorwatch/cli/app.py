@@ -214,6 +214,8 @@ def serve(
 
 app.command()(analysis_commands.award)
 app.command("rollup")(analysis_commands.rollup_command)
+app.command()(analysis_commands.family)
+app.command()(analysis_commands.dossier)
 
 
 def main() -> None:
@@ -229,3 +231,7 @@ from vendorwatch.cli import registry as _registry  # noqa: E402
 
 app.add_typer(_registry.registry_app, name="registry")
 app.command("resolve")(_registry.resolve_command)
+
+from vendorwatch.cli import sync as _sync  # noqa: E402
+
+app.command("sync")(_sync.sync_command)

@@ -20,6 +20,8 @@ def open_warehouse(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyCon
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         raise VendorwatchError(f"cannot open the warehouse {path}: {exc}") from None
+    # DuckDB draws its own progress bar on stdout for long queries; ours goes to stderr.
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         create_schema(con)
     return con

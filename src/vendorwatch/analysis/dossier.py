@@ -1,0 +1,251 @@
+"""A company family's dossier: who it is, what it sold to DHS, and how sure each figure is.
+
+Everything here is assembled from the registry (curated facts with sources) and the
+warehouse (figures with provenance); the renderers in `vendorwatch.reports` only lay it out.
+The result is a plain JSON-ready dict so the CLI, the site and the JSON export share it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from vendorwatch.analysis.base import has_resolutions, plain
+from vendorwatch.analysis.classification import rules
+from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.rollups import rollup_of
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.registry import Registry
+
+API_EXPORT = "usaspending_api_transaction_search"
+
+
+def family_members(registry: Registry, family_id: str) -> list[str]:
+    """Organisations that belong (or once belonged) to the family, the family itself first."""
+    members = [
+        org_id
+        for org_id in registry.organisations
+        if any(fam == family_id for fam, _, _ in registry.family_periods(org_id))
+    ]
+    return sorted(members, key=lambda o: (o != family_id, o))
+
+
+def _sources(registry: Registry, ids: list[str]) -> list[dict[str, Any]]:
+    found = []
+    for source_id in ids:
+        entry = registry.sources.get(source_id)
+        if entry is None:
+            continue
+        s = entry.value
+        found.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "url": s.url,
+                "document": s.document,
+                "date": s.date.isoformat(),
+                "verified": s.verified,
+            }
+        )
+    return found
+
+
+def _ownership(registry: Registry, members: list[str]) -> list[dict[str, Any]]:
+    edges = []
+    for entry in registry.ownership:
+        edge = entry.value
+        if edge.parent in members and edge.child in members:
+            edges.append(
+                {
+                    "parent": edge.parent,
+                    "child": edge.child,
+                    "since": plain(edge.since),
+                    "until": plain(edge.until),
+                    "verified": registry.is_verified(edge),
+                    "sources": _sources(registry, edge.sources),
+                }
+            )
+    return edges
+
+
+def _tree(family_id: str, edges: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
+    """The ownership edges as a nested tree from the family's top, each edge with its dates."""
+
+    def node(org: str, edge: dict[str, Any] | None, seen: frozenset[str]) -> dict[str, Any]:
+        children = [
+            node(e["child"], e, seen | {org})
+            for e in edges
+            if e["parent"] == org and e["child"] not in seen
+        ]
+        return {"id": org, "name": names.get(org, org), "edge": edge, "children": children}
+
+    return node(family_id, None, frozenset())
+
+
+def _top_awards(t: ir.Table, limit: int) -> list[dict[str, Any]]:
+    grouped = t.group_by(
+        award_key=t.contract_award_unique_key,
+    ).aggregate(
+        piid=t.award_id_piid.arbitrary(),
+        recipient=t.recipient_name.arbitrary(),
+        organisation=t.organisation.arbitrary(),
+        sub_agency=t.awarding_sub_agency_name.arbitrary(),
+        obligations=t.federal_action_obligation.sum(),
+        transactions=t.count(),
+        first_action=t.action_date.min(),
+        last_action=t.action_date.max(),
+        description=t.transaction_description.arbitrary(),
+        classification=t.classification.arbitrary(),
+        rule=t.classification_rule.arbitrary(),
+        evidence=t.classification_evidence.arbitrary(),
+    )
+    rows = grouped.order_by(ibis.desc("obligations")).limit(limit).to_pyarrow().to_pylist()
+    return [{k: plain(v) for k, v in row.items()} for row in rows]
+
+
+def _claims(
+    t: ir.Table, registry: Registry, family_id: str, members: list[str]
+) -> list[dict[str, Any]]:
+    """Each reported figure beside what the data supports: on the day it was stated, and the
+    date on which the data's running total came closest to it."""
+    checked = []
+    for entry in registry.claims.values():
+        claim = entry.value
+        if claim.subject != family_id and claim.subject not in members:
+            continue
+        column = t.family if claim.subject == family_id else t.organisation
+        daily = (
+            t.filter(column == claim.subject)
+            .group_by("action_date")
+            .aggregate(amount=t.federal_action_obligation.sum())
+            .order_by("action_date")
+            .to_pyarrow()
+            .to_pylist()
+        )
+        running = Decimal(0)
+        curve: list[tuple[date, Decimal]] = []
+        for day in daily:
+            running += day["amount"] or Decimal(0)
+            curve.append((day["action_date"], running))
+        on_day = next((c for d, c in reversed(curve) if d <= claim.stated_on), Decimal(0))
+        claimed = claim.amount
+        closest = (
+            min(curve, key=lambda point: abs(point[1] - claimed))
+            if curve and claimed is not None
+            else None
+        )
+        checked.append(
+            {
+                "id": claim.id,
+                "subject": claim.subject,
+                "statement": claim.statement,
+                "amount": plain(claim.amount),
+                "stated_on": claim.stated_on.isoformat(),
+                "verified": registry.is_verified(claim),
+                "sources": _sources(registry, claim.sources),
+                "data_on_stated_date": plain(on_day),
+                "closest_figure": plain(closest[1]) if closest else None,
+                "closest_on": closest[0].isoformat() if closest else None,
+                "data_total": plain(running),
+            }
+        )
+    return checked
+
+
+def _data_sources(con: Any, t: ir.Table) -> list[dict[str, Any]]:
+    files = con.table("source_files")
+    counts = t.group_by(sha256=t.source_sha256).aggregate(rows=t.count())
+    joined = counts.join(files, "sha256").select(
+        "file_name", "layout", "loaded_at", "rows", rows_in_file=files.rows
+    )
+    return [
+        {k: plain(v) for k, v in row.items()}
+        for row in joined.order_by("file_name").to_pyarrow().to_pylist()
+    ]
+
+
+def family_dossier(
+    con: Any, registry: Registry, family_id: str, *, top: int = 10
+) -> dict[str, Any]:
+    """The dossier of one family (an organisation id at the top of an ownership chain)."""
+    if family_id not in registry.organisations:
+        raise VendorwatchError(
+            f"no organisation {family_id!r} in the registry; `vendorwatch resolve NAME` finds ids"
+        )
+    if not has_resolutions(con):
+        raise VendorwatchError("the warehouse is not resolved yet; run `vendorwatch resolve --all`")
+    members = family_members(registry, family_id)
+    names = {org: registry.organisation(org).name for org in members}
+    edges = _ownership(registry, members)
+    facts = fact_table(con)
+    mine = facts.filter(facts.family == family_id)
+    by_year = rollup_of(mine, ["fiscal_year", "sub_agency"])
+    competition = rollup_of(mine, ["fiscal_year", "competition"])
+    unknown = sum(Decimal(r["obligations"]) for r in competition if r["competition"] == "unknown")
+    total_rows = rollup_of(mine, [])
+    total = Decimal(total_rows[0]["obligations"] or 0) if total_rows else Decimal(0)
+    sources = _data_sources(con, mine)
+    limits = [
+        "Figures are sums of the transactions in the loaded files; a file that holds only part "
+        "of an agency's awards (the API export keeps the largest transactions first and is "
+        "likely incomplete) gives a lower bound, not a total.",
+    ]
+    if any(s["layout"] == API_EXPORT for s in sources):
+        limits.append(
+            "The API export has no competition field: "
+            f"{plain(unknown)} of {plain(total)} is of unknown competition, not 'competed'."
+        )
+    return {
+        "family": {"id": family_id, "name": names[family_id]},
+        "generated_on": date.today().isoformat(),
+        "members": [
+            {
+                "id": org,
+                "name": names[org],
+                "kind": registry.organisation(org).kind,
+                "verified": registry.is_verified(registry.organisation(org)),
+                "sources": _sources(registry, registry.organisation(org).sources),
+            }
+            for org in members
+        ],
+        "ownership": edges,
+        "tree": _tree(family_id, edges, names),
+        "products": [
+            {
+                "id": p.value.id,
+                "name": p.value.name,
+                "owner": p.value.owner,
+                "kind": p.value.kind,
+                "verified": registry.is_verified(p.value),
+            }
+            for p in registry.products.values()
+            if p.value.owner in members
+        ],
+        "sells": [
+            {
+                "organisation": org,
+                "category": s.category,
+                "description": s.description,
+                "verified": registry.is_verified(s),
+                "sources": _sources(registry, s.sources),
+            }
+            for org in members
+            for s in registry.organisation(org).sells
+        ],
+        "totals": total_rows[0] if total_rows else None,
+        "by_organisation": rollup_of(mine, ["organisation"]),
+        "by_year_and_agency": by_year,
+        "competition": competition,
+        "classification": [
+            {**row, "label": rules().categories.get(str(row["classification"]), "other")}
+            for row in rollup_of(mine, ["classification"])
+        ],
+        "top_awards": _top_awards(mine, top),
+        "claims": _claims(mine, registry, family_id, members),
+        "data_sources": sources,
+        "limits": limits,
+    }

@@ -1,0 +1,88 @@
+"""The ``facts`` table: every transaction once, with its family, class and competition.
+
+Rollups, dossiers and the site group this one wide table. It is derived (rebuilt by
+`build_facts` whenever a load or a resolution changed its inputs) so that each question is a
+single GROUP BY, not a window, two joins and a regex pass. If it is missing or stale the same
+expression is computed on the fly: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from vendorwatch.analysis.base import fiscal_year, has_resolutions, transactions, with_family
+from vendorwatch.analysis.classification import award_classes
+from vendorwatch.analysis.competition import status_expr
+
+FACTS = "facts"
+STATE = "facts_state"
+
+_INPUTS = """
+SELECT (SELECT count(*) FROM source_files),
+       (SELECT max(loaded_at) FROM source_files),
+       {resolved}
+"""
+
+
+def enriched(con: Any) -> ir.Table:
+    """Transactions (repeats dropped) with organisation, family, class, FY and competition."""
+    t = with_family(con, transactions(con))
+    classes = award_classes(con).select(
+        _award="award_key",
+        classification="category",
+        classification_rule="rule",
+        classification_evidence="evidence",
+    )
+    t = t.left_join(classes, t.contract_award_unique_key == classes._award).drop("_award")
+    return t.mutate(
+        fiscal_year=fiscal_year(t.action_date),
+        competition=status_expr(t.extent_competed_code),
+    )
+
+
+def _inputs(raw: duckdb.DuckDBPyConnection, resolved: bool) -> tuple[Any, ...]:
+    query = _INPUTS.format(
+        resolved="(SELECT max(resolved_at) FROM recipient_resolutions)" if resolved else "NULL"
+    )
+    # fetchall, not fetchone: DuckDB 2.0 refuses new work on a connection with unread rows.
+    (row,) = raw.execute(query).fetchall()
+    return tuple(row)
+
+
+def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild ``facts`` in one transaction; returns its row count."""
+    con = ibis.duckdb.from_connection(raw)
+    sql = ibis.to_sql(enriched(con), dialect="duckdb")
+    inputs = _inputs(raw, has_resolutions(con))
+    raw.execute("BEGIN TRANSACTION")
+    try:
+        raw.execute(f"CREATE OR REPLACE TABLE {FACTS} AS {sql}")
+        raw.execute(
+            f"CREATE OR REPLACE TABLE {STATE} "
+            "(files BIGINT, last_load TIMESTAMP, resolved_at TIMESTAMP)"
+        )
+        raw.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?)", list(inputs))
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    ((count,),) = raw.execute(f"SELECT count(*) FROM {FACTS}").fetchall()
+    return int(count)
+
+
+def facts_are_current(con: Any) -> bool:
+    raw = con.con
+    names = {n for (n,) in raw.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if not {FACTS, STATE} <= names:
+        return False
+    state = raw.execute(f"SELECT files, last_load, resolved_at FROM {STATE}").fetchall()
+    return len(state) == 1 and tuple(state[0]) == _inputs(raw, has_resolutions(con))
+
+
+def fact_table(con: Any) -> ir.Table:
+    """The facts to group: the materialised table when current, else the live expression."""
+    return con.table(FACTS) if facts_are_current(con) else enriched(con)

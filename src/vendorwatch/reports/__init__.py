@@ -1,0 +1,1 @@
+"""Outputs people read: charts (server-rendered SVG) and documents (HTML, PDF, JSON)."""

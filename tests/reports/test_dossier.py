@@ -1,0 +1,140 @@
+"""Family dossiers in all three formats, their numbers checked against the raw files."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pypdfium2
+import pytest
+
+from vendorwatch.analysis import connect
+from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.registry import load_registry
+from vendorwatch.reports.render import dossier_html, write_dossier
+
+# Recipient names as they stand in the raw files, matched independently of the registry.
+FAMILIES = {
+    "relx-plc": re.compile(r"LEXISNEXIS|RELX|REED ELSEVIER|ELSEVIER"),
+    "thomson-reuters-corp": re.compile(r"THOMSON REUTERS|WEST PUBLISHING"),
+    "palantir": re.compile(r"^PALANTIR"),
+}
+
+
+@pytest.fixture(scope="module")
+def raw_totals(raw_data: Path) -> dict[str, tuple[Decimal, int]]:
+    """Each family's obligations and transactions, summed with the csv module."""
+    totals = {family: (Decimal(0), 0) for family in FAMILIES}
+    seen: set[tuple[str, ...]] = set()
+    for path in sorted(raw_data.glob("cbp-ice-dashboard/*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                identity = tuple(
+                    row[c]
+                    for c in ("Generated Award ID", "Modification", "Action Date",
+                              "Federal Action Obligation", "Transaction Description")
+                )  # fmt: skip
+                if identity in seen:  # the scraper's page overlaps, counted once
+                    continue
+                seen.add(identity)
+                for family, pattern in FAMILIES.items():
+                    if pattern.search(row["Recipient Name"]):
+                        amount, count = totals[family]
+                        totals[family] = (
+                            amount + Decimal(row["Federal Action Obligation"]),
+                            count + 1,
+                        )
+    return totals
+
+
+@pytest.fixture(scope="module")
+def dossiers(sample_warehouse: Path) -> dict[str, dict[str, Any]]:
+    con = connect(sample_warehouse)
+    registry = load_registry()
+    return {family: family_dossier(con, registry, family) for family in FAMILIES}
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_totals_match_the_raw_files(
+    dossiers: dict[str, dict[str, Any]],
+    raw_totals: dict[str, tuple[Decimal, int]],
+    family: str,
+) -> None:
+    amount, count = raw_totals[family]
+    totals = dossiers[family]["totals"]
+    assert Decimal(totals["obligations"]) == amount
+    assert totals["transactions"] == count
+    by_year = sum(Decimal(r["obligations"]) for r in dossiers[family]["by_year_and_agency"])
+    assert by_year == amount
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("suffix", [".html", ".pdf", ".json"])
+def test_every_format_writes(
+    dossiers: dict[str, dict[str, Any]], tmp_path: Path, family: str, suffix: str
+) -> None:
+    path = tmp_path / f"{family}{suffix}"
+    write_dossier(dossiers[family], path)
+    data = path.read_bytes()
+    name = dossiers[family]["family"]["name"]
+    if suffix == ".json":
+        assert json.loads(data)["totals"] == dossiers[family]["totals"]
+    elif suffix == ".html":
+        text = data.decode()
+        assert name in text
+        assert text.count("<svg") == 2
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", text.split("<main>")[0])
+    else:
+        assert data.startswith(b"%PDF")
+
+
+def test_pdf_renders_with_charts(dossiers: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    """Page one, rendered to pixels, carries the chart's bar colours."""
+    path = tmp_path / "palantir.pdf"
+    write_dossier(dossiers["palantir"], path)
+    page = pypdfium2.PdfDocument(path)[0]
+    image = page.render(scale=1).to_pil().convert("RGB")
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    assert (0x1F, 0x4E, 0x79) in colours  # the first bar colour in reports/charts.py
+    image.save(tmp_path / "palantir-page1.png")
+
+
+def test_html_loads_nothing_from_elsewhere(dossiers: dict[str, dict[str, Any]]) -> None:
+    html = dossier_html(dossiers["relx-plc"])
+    assert "<script" not in html
+    assert not re.search(r"""<(link|img|script)[^>]+(src|href)=""", html)
+
+
+def test_relx_claims_are_checked(dossiers: dict[str, dict[str, Any]]) -> None:
+    claims = {c["id"]: c for c in dossiers["relx-plc"]["claims"]}
+    assert claims
+    for claim in claims.values():
+        if claim["amount"] is not None:
+            assert claim["closest_figure"] is not None
+            assert claim["closest_on"] is not None
+
+
+def test_cli_dossier_and_errors(sample_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "palantir.json"
+    ok = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "dossier", "palantir", "-o", str(out),
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(out.read_text())["family"]["id"] == "palantir"
+    bad = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "dossier", "palantir", "-o", str(tmp_path / "x.doc"),
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 1
+    assert "use .html, .pdf or .json" in bad.stderr
+    assert "Traceback" not in bad.stderr
