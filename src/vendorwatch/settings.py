@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         default_factory=_default_warehouse,
         description="The DuckDB file holding public data; rebuildable from sources.",
     )
+    app_database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{_default_warehouse().parent / 'app.sqlite3'}",
+        description="The app database (user data: FOIA requests, accounts); never rebuilt.",
+    )
     sample_data: Path | None = Field(
         default_factory=find_sample_data,
         description="Folder of real public data loaded on first `serve`.",

@@ -10,6 +10,7 @@ once and turns the same text into DOCX or PDF so that the three never disagree.
 from __future__ import annotations
 
 import enum
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -394,8 +395,8 @@ def write_docx(letter: Letter, path: Path) -> None:
 
 
 def write_pdf(letter: Letter, path: Path) -> None:
-    # Loads Debian's pango on import (slow); only a PDF needs it.
-    import weasyprint  # type: ignore[import-untyped]  # noqa: PLC0415
+    # Loads Debian's pango on import (slow), so only when a PDF is asked for; untyped either way.
+    weasyprint = importlib.import_module("weasyprint")
 
     weasyprint.HTML(string=letter_html(letter)).write_pdf(str(path))
 

@@ -1,0 +1,182 @@
+"""Organisations, their members and roles; passwords hashed with Argon2.
+
+Everything users create belongs to an organisation, and every query for it goes through a
+membership (see `require_role`), so one organisation can never read another's rows. Web
+sessions and CSRF tokens belong to the web layer and are not here.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from vendorwatch.appdb.base import Base, Timestamped
+from vendorwatch.errors import VendorwatchError
+
+_hasher = PasswordHasher()
+
+
+class Role(enum.StrEnum):
+    VIEWER = "viewer"  # reads the organisation's requests
+    EDITOR = "editor"  # also creates and records
+    ADMIN = "admin"  # also manages members
+
+    def allows(self, needed: Role) -> bool:
+        order = [Role.VIEWER, Role.EDITOR, Role.ADMIN]
+        return order.index(self) >= order.index(needed)
+
+
+class Organisation(Timestamped, Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None: the account cannot log in (the local CLI user, or an invitation not yet taken up).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+
+class Membership(Timestamped, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class AccessDenied(VendorwatchError):
+    """The user is not a member of the organisation, or their role does not allow this."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise VendorwatchError("a password needs at least 8 characters")
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True if ``password`` is the user's; upgrades the stored hash if its parameters aged."""
+    if user.password_hash is None:
+        return False
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def create_organisation(session: Session, slug: str, name: str) -> Organisation:
+    if not _SLUG.match(slug):
+        raise VendorwatchError(
+            f"organisation id {slug!r}: use lower-case letters, digits and '-' (up to 64)"
+        )
+    if session.scalar(select(Organisation).where(Organisation.slug == slug)) is not None:
+        raise VendorwatchError(f"an organisation {slug!r} already exists")
+    org = Organisation(slug=slug, name=name)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def create_user(session: Session, email: str, name: str, password: str | None = None) -> User:
+    email = email.strip().lower()
+    if "@" not in email and email != "local":
+        raise VendorwatchError(f"{email!r} is not an email address")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise VendorwatchError(f"a user {email!r} already exists")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_member(session: Session, org: Organisation, user: User, role: Role) -> Membership:
+    membership = Membership(organisation_id=org.id, user_id=user.id, role=str(role))
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        _hasher.hash(password)  # same work either way: no timing hint that the email exists
+        return None
+    return user if verify_password(user, password) else None
+
+
+def role_in(session: Session, user: User, org: Organisation) -> Role | None:
+    role = session.scalar(
+        select(Membership.role).where(
+            Membership.organisation_id == org.id, Membership.user_id == user.id
+        )
+    )
+    return Role(role) if role is not None else None
+
+
+def require_role(session: Session, user: User, org: Organisation, needed: Role) -> Role:
+    """The user's role in ``org`` if it allows ``needed``; otherwise `AccessDenied`."""
+    role = role_in(session, user, org)
+    if role is None:
+        raise AccessDenied(f"{user.email} is not a member of {org.slug!r}")
+    if not role.allows(needed):
+        raise AccessDenied(f"{user.email} is a {role} of {org.slug!r}; this needs {needed}")
+    return role
+
+
+def organisation(session: Session, slug: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise VendorwatchError(f"no organisation {slug!r}")
+    return org
+
+
+LOCAL_EMAIL = "local"
+
+
+def local_member(session: Session, slug: str = "local") -> tuple[User, Organisation]:
+    """The command line's own user: admin of a local organisation, created on first use.
+
+    The CLI runs on the user's machine with their file permissions, so it needs no login; the
+    account has no password and cannot log in to the web site.
+    """
+    user = session.scalar(select(User).where(User.email == LOCAL_EMAIL))
+    if user is None:
+        user = create_user(session, LOCAL_EMAIL, "Local user")
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        org = create_organisation(session, slug, "Local" if slug == "local" else slug)
+    if role_in(session, user, org) is None:
+        add_member(session, org, user, Role.ADMIN)
+    return user, org
