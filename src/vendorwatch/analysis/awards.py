@@ -28,6 +28,7 @@ class Action:
     description: str | None
     source_file: str
     source_row: int
+    source_sha256: str
 
 
 @dataclass
@@ -67,7 +68,11 @@ class AwardHistory:
                     "cumulative": plain(a.cumulative),
                     "counted": a.counted,
                     "description": a.description,
-                    "source": {"file": a.source_file, "row": a.source_row},
+                    "source": {
+                        "file": a.source_file,
+                        "row": a.source_row,
+                        "sha256": a.source_sha256,
+                    },
                 }
                 for a in self.transactions
             ],
@@ -150,6 +155,7 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
                 description=row["transaction_description"],
                 source_file=row["file_name"],
                 source_row=row["source_row"],
+                source_sha256=row["source_sha256"],
             )
         )
     obligated: Decimal | None = sum((a.obligation for a in actions if a.counted), Decimal(0))

@@ -190,8 +190,19 @@ def serve(
     sample: Annotated[
         Path | None, typer.Option(help="Folder of real sample data to load on first run.")
     ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    log_ips: Annotated[
+        bool, typer.Option("--log-ips", help="Write client addresses to the access log.")
+    ] = False,
 ) -> None:
-    """Build the warehouse from the bundled real data if needed, then show what it holds."""
+    """Build the warehouse from the bundled real data if needed, then serve the site."""
+    import logging
+
+    import uvicorn
+
+    from vendorwatch.web import create_app
+
     path = _warehouse(warehouse)
     sample = sample or get_settings().sample_data
     if sample is not None:
@@ -210,6 +221,10 @@ def serve(
                 highlight=False,
             )
     _print_status(_status(path))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
+    # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
+    uvicorn.run(create_app(path, log_ips=log_ips), host=host, port=port, access_log=False)
 
 
 app.command()(analysis_commands.award)
@@ -235,3 +250,7 @@ app.command("resolve")(_registry.resolve_command)
 from vendorwatch.cli import sync as _sync  # noqa: E402
 
 app.command("sync")(_sync.sync_command)
+
+from vendorwatch.cli import foia as _foia  # noqa: E402
+
+app.add_typer(_foia.foia_app, name="foia")

@@ -163,7 +163,7 @@ def _print_report(
     console.print(table)
 
 
-def resolve_command(  # noqa: PLR0917 - Typer maps each parameter to an option
+def resolve_command(
     names: Annotated[list[str] | None, typer.Argument(help="Recipient names to resolve.")] = None,
     uei: Annotated[str | None, typer.Option(help="The recipient's UEI.")] = None,
     duns: Annotated[str | None, typer.Option(help="The recipient's DUNS.")] = None,

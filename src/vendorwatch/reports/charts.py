@@ -88,3 +88,31 @@ def horizontal_bars(
             },
         }
     )
+
+
+def cumulative(points: list[dict[str, Any]], *, title: str) -> str:
+    """A step line of an award's running obligations, one step per action."""
+    return svg(
+        {
+            "description": title,
+            "title": title,
+            "width": 520,
+            "height": 180,
+            "data": {"values": points},
+            "mark": {
+                "type": "line",
+                "interpolate": "step-after",
+                "point": True,
+                "color": "#1f4e79",
+            },
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "title": "Action date"},
+                "y": {
+                    "field": "cumulative",
+                    "type": "quantitative",
+                    "title": "Cumulative obligations (USD)",
+                    "axis": {"format": "$,.3s"},
+                },
+            },
+        }
+    )

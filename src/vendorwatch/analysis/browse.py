@@ -1,0 +1,158 @@
+"""Faceted browsing of awards: every facet value with dollars as well as a count.
+
+Datasette's facets count rows; a reader of contract data needs the money. Facet values are
+computed with every *other* facet's filter applied, so narrowing one facet still shows the
+alternatives within it. Lists are sorted and paginated; every view is a plain set of
+parameters, so a URL reproduces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.errors import VendorwatchError
+
+FACETS = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state", "agency")
+AWARD_SORTS = ("obligations", "last_action", "first_action", "transactions", "piid", "recipient")
+
+Filters = Mapping[str, Sequence[str]]
+
+
+def _check(filters: Filters) -> None:
+    unknown = [name for name in filters if name not in FACETS and name != "q"]
+    if unknown:
+        raise VendorwatchError(
+            f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}"
+        )
+
+
+def _apply(t: ir.Table, filters: Filters, *, skip: str | None = None) -> ir.Table:
+    for name, values in filters.items():
+        if name == skip or not values:
+            continue
+        if name == "q":
+            for word in " ".join(values).split():
+                t = t.filter(_text(t).contains(word.upper()))
+            continue
+        column = DIMENSIONS[name](t).cast("string")
+        t = t.filter(column.isin([str(v) for v in values]))
+    return t
+
+
+def _text(t: ir.Table) -> ir.StringValue:
+    return (
+        ibis.literal(" ")
+        .join(
+            [
+                t.recipient_name.fill_null(""),
+                t.award_id_piid.fill_null(""),
+                t.transaction_description.fill_null(""),
+                t.prime_award_base_transaction_description.fill_null(""),
+            ]
+        )
+        .upper()
+    )
+
+
+def facets(con: Any, filters: Filters, *, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """For each facet, its values (largest obligations first) with dollars and counts."""
+    _check(filters)
+    facts = fact_table(con)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in FACETS:
+        t = _apply(facts, filters, skip=name)
+        t = t.mutate(_value=DIMENSIONS[name](t).cast("string"))
+        rows = (
+            t.group_by("_value")
+            .aggregate(
+                obligations=t.federal_action_obligation.sum(),
+                transactions=t.count(),
+                awards=t.contract_award_unique_key.nunique(),
+            )
+            .order_by([ibis.desc("obligations"), "_value"])
+            .to_pyarrow()
+            .to_pylist()
+        )
+        chosen = {str(v) for v in filters.get(name, [])}
+        # The largest values, and every chosen one wherever it ranks (so it can be removed).
+        rows = [r for i, r in enumerate(rows) if i < size or r["_value"] in chosen]
+        out[name] = [
+            {
+                "value": r["_value"],
+                "obligations": plain(r["obligations"]),
+                "transactions": r["transactions"],
+                "awards": r["awards"],
+                "selected": r["_value"] in chosen,
+            }
+            for r in rows
+        ]
+    return out
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+    obligations: str  # the whole selection's sum, not only this page's
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+def awards(
+    con: Any,
+    filters: Filters,
+    *,
+    sort: str = "obligations",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page:
+    """One page of awards matching the filters, each with its obligations in the selection."""
+    _check(filters)
+    if sort not in AWARD_SORTS:
+        raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
+    if not 1 <= limit <= 500 or offset < 0:
+        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    t = _apply(fact_table(con), filters)
+    grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
+        piid=t.award_id_piid.arbitrary(),
+        recipient=t.recipient_name.arbitrary(),
+        family=t.family.arbitrary(),
+        sub_agency=t.awarding_sub_agency_name.arbitrary(),
+        classification=t.classification.arbitrary(),
+        competition=t.competition.arbitrary(),
+        obligations=t.federal_action_obligation.sum(),
+        transactions=t.count(),
+        first_action=t.action_date.min(),
+        last_action=t.action_date.max(),
+    )
+    key = grouped[sort]
+    ordered = grouped.order_by([key.desc() if descending else key.asc(), "award_key"])
+    rows = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
+    summary = (
+        t.aggregate(
+            awards=t.contract_award_unique_key.nunique(),
+            obligations=t.federal_action_obligation.sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    return Page(
+        rows=[{k: plain(v) for k, v in r.items()} for r in rows],
+        total=int(summary["awards"]),
+        offset=offset,
+        limit=limit,
+        obligations=plain(summary["obligations"]) or "0.00",
+    )

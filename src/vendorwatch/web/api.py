@@ -1,0 +1,204 @@
+"""The JSON API: the same data the pages show, stable field names, cursor pagination.
+
+Money is a decimal string ("1234.50"), never a float; dates are ISO 8601. A cursor is an
+opaque token from the previous page's ``next_cursor``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from vendorwatch.analysis import award_history, rollup
+from vendorwatch.analysis.browse import FACETS, awards, facets
+from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.analysis.search import search
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.warehouse.status import status
+from vendorwatch.web.state import SiteState
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Sort = Literal["obligations", "last_action", "first_action", "transactions", "piid", "recipient"]
+FacetValues = Annotated[list[str] | None, Query()]
+
+
+class FamilyRow(BaseModel):
+    family: str | None
+    name: str | None
+    obligations: str | None
+    transactions: int
+    awards: int
+
+
+class FamilyPage(BaseModel):
+    families: list[FamilyRow]
+    next_cursor: str | None
+
+
+class AwardRow(BaseModel):
+    award_key: str
+    piid: str | None
+    recipient: str | None
+    family: str | None
+    sub_agency: str | None
+    classification: str | None
+    competition: str | None
+    obligations: str | None
+    transactions: int
+    first_action: str | None
+    last_action: str | None
+
+
+class AwardPage(BaseModel):
+    awards: list[AwardRow]
+    total: int
+    obligations: str
+    next_cursor: str | None
+
+
+class FacetValue(BaseModel):
+    value: str | None
+    obligations: str | None
+    transactions: int
+    awards: int
+    selected: bool
+
+
+def _site(request: Request) -> SiteState:
+    state: SiteState = request.app.state.site
+    return state
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise VendorwatchError("the cursor is not one this API gave out") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise VendorwatchError("the cursor is not one this API gave out")
+    return offset
+
+
+def _filters(request: Request) -> dict[str, list[str]]:
+    chosen = {name: request.query_params.getlist(name) for name in FACETS}
+    out = {k: v for k, v in chosen.items() if v}
+    if q := request.query_params.get("q", "").strip():
+        out["q"] = [q]
+    return out
+
+
+@router.get("/status")
+def api_status(request: Request) -> dict[str, Any]:
+    """What is loaded: source files and table totals."""
+    return status(_site(request).con().con)
+
+
+@router.get("/families", response_model=FamilyPage)
+def api_families(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> FamilyPage:
+    """Company families ranked by obligations."""
+    state = _site(request)
+    offset = _offset(cursor)
+    rows = rollup(state.con(), ["family"])
+    page = rows[offset : offset + limit]
+    return FamilyPage(
+        families=[FamilyRow(name=state.family_names.get(r["family"] or ""), **r) for r in page],
+        next_cursor=_cursor(offset + limit) if offset + limit < len(rows) else None,
+    )
+
+
+@router.get("/families/{family_id}")
+def api_family(request: Request, family_id: str) -> dict[str, Any]:
+    """A family's dossier: ownership, products, obligations, top awards, claims, sources."""
+    data, _ = _site(request).dossier(family_id)
+    return data
+
+
+@router.get("/awards", response_model=AwardPage)
+def api_awards(
+    request: Request,
+    sub_agency: FacetValues = None,
+    family: FacetValues = None,
+    fiscal_year: FacetValues = None,
+    competition: FacetValues = None,
+    classification: FacetValues = None,
+    state: FacetValues = None,
+    agency: FacetValues = None,
+    q: str | None = None,
+    sort: Sort = "obligations",
+    order: Literal["asc", "desc"] = "desc",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> AwardPage:
+    """Awards matching facet filters (repeat a facet for OR), sorted, a page at a time."""
+    offset = _offset(cursor)
+    page = awards(
+        _site(request).con(),
+        _filters(request),
+        sort=sort,
+        descending=order == "desc",
+        offset=offset,
+        limit=limit,
+    )
+    return AwardPage(
+        awards=[AwardRow(**r) for r in page.rows],
+        total=page.total,
+        obligations=page.obligations,
+        next_cursor=_cursor(page.next_offset) if page.next_offset is not None else None,
+    )
+
+
+@router.get("/facets", response_model=dict[str, list[FacetValue]])
+def api_facets(
+    request: Request,
+    sub_agency: FacetValues = None,
+    family: FacetValues = None,
+    fiscal_year: FacetValues = None,
+    competition: FacetValues = None,
+    classification: FacetValues = None,
+    state: FacetValues = None,
+    agency: FacetValues = None,
+    q: str | None = None,
+) -> dict[str, list[FacetValue]]:
+    """Each facet's values with obligations (dollars) and counts, under the other filters."""
+    found = facets(_site(request).con(), _filters(request))
+    return {name: [FacetValue(**v) for v in values] for name, values in found.items()}
+
+
+@router.get("/awards/{award_key}")
+def api_award(request: Request, award_key: str, as_of: date | None = None) -> dict[str, Any]:
+    """One award: transactions with their source rows and obligations as of a date."""
+    return award_history(_site(request).con(), award_key, as_of).as_dict()
+
+
+@router.get("/search")
+def api_search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
+    """Families, products, recipients and awards matching every word of ``q``."""
+    state = _site(request)
+    return search(state.con(), state.registry, q)
+
+
+@router.get("/rollup")
+def api_rollup(
+    request: Request,
+    by: Annotated[list[Literal[tuple(DIMENSIONS)]] | None, Query()] = None,  # type: ignore[valid-type]
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Obligations, transactions and awards grouped by the given dimensions."""
+    return rollup(_site(request).con(), list(by or []), limit=limit)

@@ -1,0 +1,45 @@
+"""The FastAPI application: pages, the JSON API under /api/, static files, privacy headers."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.web import api, pages
+from vendorwatch.web.security import PrivacyMiddleware
+from vendorwatch.web.state import SiteState
+from vendorwatch.web.templating import templates
+
+
+def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
+    app = FastAPI(
+        title="vendorwatch",
+        description="Who sells what to U.S. immigration enforcement, from public contract data.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_parameters=None,
+    )
+    app.state.site = SiteState(Path(warehouse))
+    app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
+    static = resources.files("vendorwatch.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(VendorwatchError)
+    async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
+        status = 404 if "no " in exc.message[:20] else 400
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.message}, status_code=status)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": exc.message, "status": status}, status_code=status
+        )
+
+    return app

@@ -1,0 +1,301 @@
+"""The HTML pages. Each handler gathers data from `vendorwatch.analysis` and renders it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from vendorwatch.analysis import award_history, rollup
+from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, awards, facets
+from vendorwatch.analysis.classification import classification_of, rules
+from vendorwatch.analysis.search import search
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.reports import charts
+from vendorwatch.reports.render import dossier_html, dossier_pdf
+from vendorwatch.warehouse.status import status
+from vendorwatch.web.state import SiteState
+from vendorwatch.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def site(request: Request) -> SiteState:
+    state: SiteState = request.app.state.site
+    return state
+
+
+def filters_of(request: Request) -> dict[str, list[str]]:
+    chosen = {name: request.query_params.getlist(name) for name in FACETS}
+    q = request.query_params.get("q", "").strip()
+    out = {k: v for k, v in chosen.items() if v}
+    if q:
+        out["q"] = [q]
+    return out
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise VendorwatchError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _json(document: Any, filename: str) -> Response:
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _home(state: SiteState) -> dict[str, Any]:
+    con = state.con()
+    families = rollup(con, ["family"])
+    for row in families:
+        row["name"] = state.family_names.get(row["family"] or "", row["family"] or "unresolved")
+    watched = [r for r in families if r["family"] in state.watched_families]
+    chart = charts.horizontal_bars(
+        watched[:15],
+        label="name",
+        value="obligations",
+        title="Data, surveillance and research vendors: DHS obligations in the loaded data",
+        axis_title="Obligations (USD)",
+    )
+    raw = con.con
+    summary = status(raw)
+    return {
+        "watched": watched,
+        "largest": families[:15],
+        "chart": chart,
+        "status": summary,
+        "last_load": max((f["loaded_at"] for f in summary["files"]), default=None),
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    state = site(request)
+    return templates.TemplateResponse(
+        request, "home.html", state.memo("home", lambda: _home(state))
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "") -> Response:
+    state = site(request)
+    results = search(state.con(), state.registry, q) if q.strip() else None
+    return templates.TemplateResponse(
+        request, "search.html", {"q": q, "results": results, "names": state.family_names}
+    )
+
+
+def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int]:
+    state = site(request)
+    chosen = filters_of(request)
+    sort = request.query_params.get("sort", "obligations")
+    descending = request.query_params.get("order", "desc") != "asc"
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        raise VendorwatchError("page must be a whole number") from None
+    listing = awards(
+        state.con(),
+        chosen,
+        sort=sort,
+        descending=descending,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    return chosen, listing, sort, descending, page
+
+
+@router.get("/browse.csv")
+def browse_csv(request: Request) -> Response:
+    chosen, _, sort, descending, _ = _browse(request)
+    full = awards(site(request).con(), chosen, sort=sort, descending=descending, limit=500)
+    rows = full.rows
+    offset = 500
+    while full.next_offset is not None:
+        full = awards(
+            site(request).con(), chosen, sort=sort, descending=descending, offset=offset, limit=500
+        )
+        rows += full.rows
+        offset += 500
+    return _csv(rows, "vendorwatch-awards.csv")
+
+
+@router.get("/browse.json")
+def browse_json(request: Request) -> Response:
+    chosen, listing, sort, descending, page = _browse(request)
+    return _json(
+        {"filters": chosen, "sort": sort, "descending": descending, "page": page,
+         "total": listing.total, "obligations": listing.obligations, "awards": listing.rows},
+        "vendorwatch-awards.json",
+    )  # fmt: skip
+
+
+@router.get("/browse", response_class=HTMLResponse)
+def browse(request: Request) -> Response:
+    state = site(request)
+    chosen, listing, sort, descending, page = _browse(request)
+    facet_values = facets(state.con(), chosen)
+    params = [(k, v) for k, values in chosen.items() for v in values]
+    return templates.TemplateResponse(
+        request,
+        "browse.html",
+        {
+            "chosen": chosen,
+            "params": params,
+            "facets": facet_values,
+            "listing": listing,
+            "sort": sort,
+            "descending": descending,
+            "page": page,
+            "pages": max(1, -(-listing.total // PAGE_SIZE)),
+            "sorts": AWARD_SORTS,
+            "names": state.family_names,
+            "labels": rules().categories,
+        },
+    )
+
+
+@router.get("/family/{family_id}.pdf")
+def family_pdf(request: Request, family_id: str) -> Response:
+    data, _ = site(request).dossier(family_id)
+    return Response(
+        dossier_pdf(data),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{family_id}-dossier.pdf"'},
+    )
+
+
+@router.get("/family/{family_id}.json")
+def family_json(request: Request, family_id: str) -> Response:
+    data, _ = site(request).dossier(family_id)
+    return _json(data, f"{family_id}-dossier.json")
+
+
+@router.get("/family/{family_id}.html")
+def family_standalone(request: Request, family_id: str) -> Response:
+    data, _ = site(request).dossier(family_id)
+    return Response(
+        dossier_html(data),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{family_id}-dossier.html"'},
+    )
+
+
+@router.get("/family/{family_id}", response_class=HTMLResponse)
+def family(request: Request, family_id: str) -> Response:
+    data, chart_svgs = site(request).dossier(family_id)
+    return templates.TemplateResponse(
+        request,
+        "family.html",
+        {
+            "dossier": data,
+            "charts": chart_svgs,
+            "award_link": lambda key: request.url_for("award", award_key=key).path,
+        },
+    )
+
+
+def _award(request: Request, award_key: str) -> dict[str, Any]:
+    state = site(request)
+    as_of = parse_date(request.query_params.get("as_of"))
+    history = award_history(state.con(), award_key, as_of)
+    return {
+        "history": history,
+        "data": history.as_dict(),
+        "classification": classification_of(state.con(), history.award_key),
+        "family_name": state.family_names.get(history.family or "", None),
+    }
+
+
+@router.get("/award/{award_key}.csv")
+def award_csv(request: Request, award_key: str) -> Response:
+    data = _award(request, award_key)["data"]
+    rows = [
+        {**{k: v for k, v in t.items() if k != "source"}, "source_file": t["source"]["file"],
+         "source_row": t["source"]["row"]}
+        for t in data["transactions"]
+    ]  # fmt: skip
+    return _csv(rows, f"{data['piid']}-transactions.csv")
+
+
+@router.get("/award/{award_key}.json")
+def award_json(request: Request, award_key: str) -> Response:
+    data = _award(request, award_key)["data"]
+    return _json(data, f"{data['piid']}.json")
+
+
+@router.get("/award/{award_key}", response_class=HTMLResponse)
+def award(request: Request, award_key: str) -> Response:
+    context = _award(request, award_key)
+    history = context["history"]
+    points = [
+        {"date": a.action_date.isoformat(), "cumulative": float(a.cumulative)}
+        for a in history.transactions
+    ]
+    context["chart"] = (
+        charts.cumulative(points, title=f"{history.piid}: cumulative obligations")
+        if points
+        else None
+    )
+    return templates.TemplateResponse(request, "award.html", context)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request) -> Response:
+    summary = status(site(request).con().con)
+    return templates.TemplateResponse(request, "sources.html", {"status": summary})
+
+
+@router.get("/source/{sha256}/{row}", response_class=HTMLResponse)
+def source_row(request: Request, sha256: str, row: int) -> Response:
+    raw = site(request).con().con
+    found = raw.execute(
+        "SELECT file_name, path, layout, target_table, loaded_at FROM source_files "
+        "WHERE sha256 = ?",
+        [sha256],
+    ).fetchall()
+    if not found:
+        raise VendorwatchError(f"no source file with hash {sha256}")
+    file_name, path, layout, table, loaded_at = found[0]
+    cursor = raw.execute(
+        f"SELECT * FROM {table} WHERE source_sha256 = ? AND source_row = ?", [sha256, row]
+    )
+    names = [d[0] for d in cursor.description]
+    values = cursor.fetchall()
+    if not values:
+        raise VendorwatchError(f"no row {row} from {file_name}")
+    return templates.TemplateResponse(
+        request,
+        "source_row.html",
+        {
+            "file_name": file_name, "path": path, "layout": layout, "table": table,
+            "loaded_at": loaded_at, "row": row, "sha256": sha256,
+            "fields": [(n, v) for n, v in zip(names, values[0], strict=True) if v is not None],
+        },
+    )  # fmt: skip

@@ -1,0 +1,73 @@
+"""What the running site holds: the warehouse (read-only), the registry, and caches.
+
+The warehouse does not change while the site serves it (loads need the write lock), so
+finished dossiers and charts are cached for the life of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from vendorwatch.analysis import connect
+from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.registry import Registry, load_registry
+from vendorwatch.reports.render import dossier_charts
+
+
+@dataclass
+class SiteState:
+    warehouse: Path
+    registry: Registry = field(default_factory=load_registry)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _dossiers: dict[str, tuple[dict[str, Any], dict[str, str]]] = field(
+        default_factory=dict, repr=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def con(self) -> Any:
+        """One read-only connection per worker thread: DuckDB connections are not shared."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = connect(self.warehouse)
+            self._local.con = con
+        return con
+
+    def dossier(self, family_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """The family's dossier data and its chart SVGs, built once."""
+        with self._lock:
+            cached = self._dossiers.get(family_id)
+        if cached is None:
+            data = family_dossier(self.con(), self.registry, family_id)
+            cached = (data, dossier_charts(data))
+            with self._lock:
+                self._dossiers[family_id] = cached
+        return cached
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per process (the warehouse is fixed while serving)."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+        return value
+
+    @cached_property
+    def family_names(self) -> dict[str, str]:
+        return {org_id: e.value.name for org_id, e in self.registry.organisations.items()}
+
+    @cached_property
+    def watched_families(self) -> set[str]:
+        """Families with a curated 'what it sells' entry: the data and surveillance vendors."""
+        return {
+            self.registry.family(org_id)
+            for org_id, entry in self.registry.organisations.items()
+            if entry.value.sells
+        }
