@@ -1,0 +1,143 @@
+"""A real browser (Debian's chromium, driven by Playwright) walks the site like a reader.
+
+Every network request is recorded; one that leaves the app's origin fails the test. axe-core
+checks the main pages for serious accessibility problems. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must have Debian's chromium; .ci/run installs it")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    yield tab, requests
+    context.close()
+    strangers = [u for u in requests if not (u.startswith(server) or u.startswith("data:"))]
+    assert strangers == [], f"requests left the origin: {strangers}"
+
+
+def _money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[$,]", "", text.strip()))
+
+
+def _shot(tab: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_reader_path(page: tuple[Page, list[str]], server: str, tmp_path: Path) -> None:
+    tab, requests = page
+    tab.goto(server + "/")
+    assert tab.locator("h1").inner_text() == "Who sells to immigration enforcement"
+    _shot(tab, "home")
+
+    tab.get_by_role("searchbox").fill("LexisNexis")
+    tab.get_by_role("button", name="Search").click()
+    tab.wait_for_url(re.compile(r"/search\?q=LexisNexis"))
+    tab.get_by_role("link", name="LexisNexis Risk Solutions Inc.").click()
+    tab.wait_for_url(re.compile(r"/family/relx-plc$"))
+    assert tab.locator("h1").inner_text() == "RELX PLC"
+    _shot(tab, "family")
+
+    with tab.expect_download() as pdf_download:
+        tab.get_by_role("link", name="PDF").click()
+    pdf = tmp_path / "dossier.pdf"
+    pdf_download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    tab.get_by_role("link", name="all its awards").click()
+    tab.wait_for_url(re.compile(r"/browse\?family=relx-plc"))
+    tab.locator("#facet-fiscal_year + ul a", has_text="2024").click()
+    tab.wait_for_url(re.compile(r"fiscal_year=2024"))
+    api = httpx.get(
+        server + "/api/awards", params={"family": "relx-plc", "fiscal_year": "2024"}
+    ).json()
+    assert (
+        f"{api['total']} awards, ${Decimal(api['obligations']):,.2f}"
+        in tab.locator("p.lede").inner_text()
+    )
+    _shot(tab, "browse")
+
+    with tab.expect_download() as csv_download:
+        tab.get_by_role("link", name="CSV").click()
+    listing = tmp_path / "awards.csv"
+    csv_download.value.save_as(listing)
+    assert listing.read_text().count("\n") == api["total"] + 1
+
+    first = api["awards"][0]
+    tab.get_by_role("link", name=first["piid"], exact=True).first.click()
+    tab.wait_for_url(re.compile(r"/award/"))
+    tab.locator("#as_of").fill("2022-12-31")
+    tab.get_by_role("button", name="Show").click()
+    tab.wait_for_url(re.compile(r"as_of=2022-12-31"))
+    shown = _money(tab.locator("#obligated").inner_text())
+    detail = httpx.get(
+        f"{server}/api/awards/{first['award_key']}", params={"as_of": "2022-12-31"}
+    ).json()
+    assert shown == Decimal(detail["obligated"])
+    _shot(tab, "award")
+    assert len(requests) > 8
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/family/palantir", "/browse?family=relx-plc",
+     "/award/CONT_AWD_70CMSD21C00000001_7012_-NONE-_-NONE-", "/search?q=Palantir"],
+)  # fmt: skip
+def test_no_serious_accessibility_problems(
+    page: tuple[Page, list[str]], server: str, path: str
+) -> None:
+    tab, _ = page
+    tab.goto(server + path)
+    results = Axe().run(tab)
+    serious = [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_readable_on_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(server + "/family/relx-plc")
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    _shot(tab, "family-phone")
+    context.close()
+    assert width <= 400
