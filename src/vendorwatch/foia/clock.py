@@ -384,7 +384,11 @@ def _determination(
         late = -(left or 0)
         lines.append(
             f"{late} working day{'s' if late != 1 else ''} overdue on {day_text(today)}"
-            + ("; you may sue without appealing (5 U.S.C. 552(a)(6)(C)(i))" if late else "")
+            + (
+                "; you may treat administrative remedies as exhausted (5 U.S.C. 552(a)(6)(C)(i))"
+                if late
+                else ""
+            )
         )
     return Deadline(
         "determination",
