@@ -103,7 +103,7 @@ def test_downloads(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [("/family/no-such-family", 404), (f"/award/{AWARD}?as_of=31/12/2022", 400),
-     ("/award/NOPE", 404), ("/browse?sort=colour", 400), ("/api/awards?cursor=bad", 400)],
+     ("/award/NOPE", 404), ("/browse?sort=colour", 400), ("/api/awards?cursor=bad", 422)],
 )  # fmt: skip
 def test_bad_requests_get_clear_errors(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)

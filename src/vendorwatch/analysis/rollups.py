@@ -60,6 +60,7 @@ def rollup_of(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """`rollup` over a given facts table (a dossier filters it once and asks many questions)."""
+    by = list(dict.fromkeys(by))  # a dimension asked for twice is grouped once
     unknown = [name for name in [*by, *(where or {})] if name not in DIMENSIONS]
     if unknown:
         raise VendorwatchError(

@@ -6,9 +6,6 @@ opaque token from the previous page's ``next_cursor``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -19,11 +16,29 @@ from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.browse import FACETS, awards, facets
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.search import search
-from vendorwatch.errors import VendorwatchError
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.state import SiteState
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class Problem(BaseModel):
+    detail: str
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        400: {"model": Problem, "description": "A parameter the data cannot answer"},
+        404: {"model": Problem, "description": "No such family or award"},
+    },
+)
+Cursor = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9]{1,9}$",
+        description="Opaque: pass the previous page's next_cursor to get the next page.",
+    ),
+]
 
 Sort = Literal["obligations", "last_action", "first_action", "transactions", "piid", "recipient"]
 FacetValues = Annotated[list[str] | None, Query()]
@@ -77,19 +92,12 @@ def _site(request: Request) -> SiteState:
 
 
 def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+    """The position of the next page. Clients must treat it as opaque."""
+    return str(offset)
 
 
 def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise VendorwatchError("the cursor is not one this API gave out") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise VendorwatchError("the cursor is not one this API gave out")
-    return offset
+    return int(cursor) if cursor else 0
 
 
 def _filters(request: Request) -> dict[str, list[str]]:
@@ -101,16 +109,16 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("/status")
-def api_status(request: Request) -> dict[str, Any]:
+async def api_status(request: Request) -> dict[str, Any]:
     """What is loaded: source files and table totals."""
     return status(_site(request).con().con)
 
 
 @router.get("/families", response_model=FamilyPage)
-def api_families(
+async def api_families(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> FamilyPage:
     """Company families ranked by obligations."""
     state = _site(request)
@@ -124,14 +132,14 @@ def api_families(
 
 
 @router.get("/families/{family_id}")
-def api_family(request: Request, family_id: str) -> dict[str, Any]:
+async def api_family(request: Request, family_id: str) -> dict[str, Any]:
     """A family's dossier: ownership, products, obligations, top awards, claims, sources."""
     data, _ = _site(request).dossier(family_id)
     return data
 
 
 @router.get("/awards", response_model=AwardPage)
-def api_awards(
+async def api_awards(
     request: Request,
     sub_agency: FacetValues = None,
     family: FacetValues = None,
@@ -144,7 +152,7 @@ def api_awards(
     sort: Sort = "obligations",
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> AwardPage:
     """Awards matching facet filters (repeat a facet for OR), sorted, a page at a time."""
     offset = _offset(cursor)
@@ -165,7 +173,7 @@ def api_awards(
 
 
 @router.get("/facets", response_model=dict[str, list[FacetValue]])
-def api_facets(
+async def api_facets(
     request: Request,
     sub_agency: FacetValues = None,
     family: FacetValues = None,
@@ -182,20 +190,22 @@ def api_facets(
 
 
 @router.get("/awards/{award_key}")
-def api_award(request: Request, award_key: str, as_of: date | None = None) -> dict[str, Any]:
+async def api_award(request: Request, award_key: str, as_of: date | None = None) -> dict[str, Any]:
     """One award: transactions with their source rows and obligations as of a date."""
     return award_history(_site(request).con(), award_key, as_of).as_dict()
 
 
 @router.get("/search")
-def api_search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
+async def api_search(
+    request: Request, q: Annotated[str, Query(max_length=200)] = ""
+) -> dict[str, Any]:
     """Families, products, recipients and awards matching every word of ``q``."""
     state = _site(request)
     return search(state.con(), state.registry, q)
 
 
 @router.get("/rollup")
-def api_rollup(
+async def api_rollup(
     request: Request,
     by: Annotated[list[Literal[tuple(DIMENSIONS)]] | None, Query()] = None,  # type: ignore[valid-type]
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -17,7 +19,15 @@ from vendorwatch.web.templating import templates
 
 
 def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
+    site = SiteState(Path(warehouse))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        site.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="vendorwatch",
         description="Who sells what to U.S. immigration enforcement, from public contract data.",
         version="0.1.0",
@@ -26,7 +36,7 @@ def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
         openapi_url="/api/openapi.json",
         swagger_ui_parameters=None,
     )
-    app.state.site = SiteState(Path(warehouse))
+    app.state.site = site
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -95,7 +95,7 @@ def _home(state: SiteState) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     state = site(request)
     return templates.TemplateResponse(
         request, "home.html", state.memo("home", lambda: _home(state))
@@ -103,7 +103,7 @@ def home(request: Request) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "") -> Response:
+async def search_page(request: Request, q: str = "") -> Response:
     state = site(request)
     results = search(state.con(), state.registry, q) if q.strip() else None
     return templates.TemplateResponse(
@@ -132,7 +132,7 @@ def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int
 
 
 @router.get("/browse.csv")
-def browse_csv(request: Request) -> Response:
+async def browse_csv(request: Request) -> Response:
     chosen, _, sort, descending, _ = _browse(request)
     full = awards(site(request).con(), chosen, sort=sort, descending=descending, limit=500)
     rows = full.rows
@@ -147,7 +147,7 @@ def browse_csv(request: Request) -> Response:
 
 
 @router.get("/browse.json")
-def browse_json(request: Request) -> Response:
+async def browse_json(request: Request) -> Response:
     chosen, listing, sort, descending, page = _browse(request)
     return _json(
         {"filters": chosen, "sort": sort, "descending": descending, "page": page,
@@ -157,7 +157,7 @@ def browse_json(request: Request) -> Response:
 
 
 @router.get("/browse", response_class=HTMLResponse)
-def browse(request: Request) -> Response:
+async def browse(request: Request) -> Response:
     state = site(request)
     chosen, listing, sort, descending, page = _browse(request)
     facet_values = facets(state.con(), chosen)
@@ -182,7 +182,7 @@ def browse(request: Request) -> Response:
 
 
 @router.get("/family/{family_id}.pdf")
-def family_pdf(request: Request, family_id: str) -> Response:
+async def family_pdf(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return Response(
         dossier_pdf(data),
@@ -192,13 +192,13 @@ def family_pdf(request: Request, family_id: str) -> Response:
 
 
 @router.get("/family/{family_id}.json")
-def family_json(request: Request, family_id: str) -> Response:
+async def family_json(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return _json(data, f"{family_id}-dossier.json")
 
 
 @router.get("/family/{family_id}.html")
-def family_standalone(request: Request, family_id: str) -> Response:
+async def family_standalone(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return Response(
         dossier_html(data),
@@ -208,7 +208,7 @@ def family_standalone(request: Request, family_id: str) -> Response:
 
 
 @router.get("/family/{family_id}", response_class=HTMLResponse)
-def family(request: Request, family_id: str) -> Response:
+async def family(request: Request, family_id: str) -> Response:
     data, chart_svgs = site(request).dossier(family_id)
     return templates.TemplateResponse(
         request,
@@ -234,7 +234,7 @@ def _award(request: Request, award_key: str) -> dict[str, Any]:
 
 
 @router.get("/award/{award_key}.csv")
-def award_csv(request: Request, award_key: str) -> Response:
+async def award_csv(request: Request, award_key: str) -> Response:
     data = _award(request, award_key)["data"]
     rows = [
         {**{k: v for k, v in t.items() if k != "source"}, "source_file": t["source"]["file"],
@@ -245,13 +245,13 @@ def award_csv(request: Request, award_key: str) -> Response:
 
 
 @router.get("/award/{award_key}.json")
-def award_json(request: Request, award_key: str) -> Response:
+async def award_json(request: Request, award_key: str) -> Response:
     data = _award(request, award_key)["data"]
     return _json(data, f"{data['piid']}.json")
 
 
 @router.get("/award/{award_key}", response_class=HTMLResponse)
-def award(request: Request, award_key: str) -> Response:
+async def award(request: Request, award_key: str) -> Response:
     context = _award(request, award_key)
     history = context["history"]
     points = [
@@ -267,13 +267,13 @@ def award(request: Request, award_key: str) -> Response:
 
 
 @router.get("/sources", response_class=HTMLResponse)
-def sources(request: Request) -> Response:
+async def sources(request: Request) -> Response:
     summary = status(site(request).con().con)
     return templates.TemplateResponse(request, "sources.html", {"status": summary})
 
 
 @router.get("/source/{sha256}/{row}", response_class=HTMLResponse)
-def source_row(request: Request, sha256: str, row: int) -> Response:
+async def source_row(request: Request, sha256: str, row: int) -> Response:
     raw = site(request).con().con
     found = raw.execute(
         "SELECT file_name, path, layout, target_table, loaded_at FROM source_files "

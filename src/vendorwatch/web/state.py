@@ -23,7 +23,7 @@ from vendorwatch.reports.render import dossier_charts
 class SiteState:
     warehouse: Path
     registry: Registry = field(default_factory=load_registry)
-    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _con: Any = field(default=None, repr=False)
     _dossiers: dict[str, tuple[dict[str, Any], dict[str, str]]] = field(
         default_factory=dict, repr=False
     )
@@ -31,12 +31,22 @@ class SiteState:
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def con(self) -> Any:
-        """One read-only connection per worker thread: DuckDB connections are not shared."""
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = connect(self.warehouse)
-            self._local.con = con
-        return con
+        """The read-only warehouse connection.
+
+        Handlers are ``async``, so all queries run on the event loop's one thread, one at a
+        time; DuckDB parallelises each query itself. (A connection per worker thread made the
+        process abort at exit when those threads died holding DuckDB state.)
+        """
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.warehouse)
+            return self._con
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.disconnect()
+                self._con = None
 
     def dossier(self, family_id: str) -> tuple[dict[str, Any], dict[str, str]]:
         """The family's dossier data and its chart SVGs, built once."""
