@@ -254,3 +254,7 @@ app.command("sync")(_sync.sync_command)
 from vendorwatch.cli import foia as _foia  # noqa: E402
 
 app.add_typer(_foia.foia_app, name="foia")
+
+from vendorwatch.cli import audit as _audit  # noqa: E402
+
+app.command("audit")(_audit.audit_command)

@@ -23,6 +23,7 @@ from vendorwatch.errors import Location, VendorwatchError
 from vendorwatch.registry.models import (
     SECTIONS,
     Alias,
+    Alternative,
     Claim,
     Fact,
     FoiaOffice,
@@ -98,6 +99,7 @@ class Registry:
     organisations: dict[str, Entry[Organisation]] = field(default_factory=dict)
     ownership: list[Entry[Ownership]] = field(default_factory=list)
     products: dict[str, Entry[Product]] = field(default_factory=dict)
+    alternatives: dict[str, Entry[Alternative]] = field(default_factory=dict)
     foia_offices: dict[str, Entry[FoiaOffice]] = field(default_factory=dict)
     jurisdiction_lists: dict[str, Entry[JurisdictionList]] = field(default_factory=dict)
     claims: dict[str, Entry[Claim]] = field(default_factory=dict)
@@ -279,6 +281,7 @@ class _Checker:
             Source: reg.sources,
             Organisation: reg.organisations,
             Product: reg.products,
+            Alternative: reg.alternatives,
             FoiaOffice: reg.foia_offices,
             JurisdictionList: reg.jurisdiction_lists,
             Claim: reg.claims,
@@ -356,6 +359,12 @@ class _Checker:
                 refs = [("subject", item.subject)]
             elif isinstance(item, Override):
                 refs = [("organisation", item.organisation)]
+            elif isinstance(item, Alternative):
+                refs = [("organisation", item.organisation)]
+                for i, product in enumerate(item.replaces):
+                    if product not in self.registry.products:
+                        line = state.located.line((*path, "replaces", i))
+                        self.problem(state, line, f"replaces {product!r}: no such product")
             for key, ref in refs:
                 if ref is not None and ref not in orgs:
                     line = state.located.line((*path, key))

@@ -165,8 +165,28 @@ class Product(Fact):
     hosts: list[Text] = Field(default_factory=list)
     publisher_names: list[Text] = Field(default_factory=list)
     platform_names: list[Text] = Field(default_factory=list)
+    # ISBN registrant prefixes ("978-0-12") seen on the product's titles: matched on digits.
+    isbn_prefixes: list[Annotated[str, StringConstraints(pattern=r"^97[89](-[0-9]+){2}$")]] = Field(
+        default_factory=list
+    )
     since: date | None = None
     until: date | None = None
+
+
+class Alternative(Fact):
+    """What a library can use instead of one or more products, as librarians cite it.
+
+    ``organisation`` names the provider when the registry knows it, so a report can warn
+    when an alternative comes from a family with enforcement contracts of its own.
+    """
+
+    id: Id
+    name: Text
+    replaces: list[Id] = Field(min_length=1)
+    provider: Text | None = None
+    organisation: Id | None = None
+    url: str | None = None
+    free: bool = False
 
 
 class ContactRoute(Fact):
@@ -248,6 +268,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "organisations": Organisation,
     "ownership": Ownership,
     "products": Product,
+    "alternatives": Alternative,
     "foia_offices": FoiaOffice,
     "jurisdiction_lists": JurisdictionList,
     "claims": Claim,

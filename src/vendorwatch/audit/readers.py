@@ -1,0 +1,205 @@
+"""One entry point for every holdings file: the kind is told from the content, never the name.
+
+``read_holdings(data, name)`` takes the file's bytes (an upload, or a file read from disk) and
+returns a `ReadResult`; `BadInputError` says what was expected and what was found, with the
+line and column. Order of the checks:
+
+1. size limit; gzip is unpacked (within the same limit);
+2. a ZIP that is an XLSX workbook → its first sheet's rows; any other binary → refused;
+3. text (UTF-8 with or without BOM, or UTF-16 with a BOM) starting ``{`` → COUNTER JSON;
+4. first cell ``Report_Name`` → a tabular COUNTER report (tab, comma or semicolon);
+5. a KBART header (publication_title + other KBART names) → KBART, which must be tab-separated;
+6. anything else → a generic list whose header names its columns, or the "expected …" error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from vendorwatch.audit.counter import read_counter_json, read_counter_rows
+from vendorwatch.audit.kbart import looks_like_kbart, read_kbart
+from vendorwatch.audit.models import ReadResult
+from vendorwatch.audit.table import expected_message, read_table
+from vendorwatch.audit.text import decode, split_lines, where
+from vendorwatch.errors import BadInputError, VendorwatchError
+
+Kind = Literal["auto", "kbart", "counter", "table"]
+Row = tuple[int, Sequence[str]]
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one audit accepts: a web upload and the command line share these."""
+
+    max_file_bytes: int = 50 * MB
+    max_total_bytes: int = 200 * MB
+    max_files: int = 20
+    max_rows: int = 500_000
+
+
+def _size(n: int) -> str:
+    return f"{n / MB:.1f} MB" if n >= MB else f"{n:,} bytes"
+
+
+def _gunzip(data: bytes, name: str, limit: int) -> bytes:
+    out = zlib.decompressobj(wbits=31)
+    try:
+        chunk = out.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise BadInputError(f"a gzip file that cannot be unpacked ({exc})", where(name)) from None
+    if len(chunk) > limit:
+        raise VendorwatchError(
+            f"{name}: unpacked, the file is larger than the {_size(limit)} limit per file"
+        )
+    if not out.eof:
+        raise BadInputError("the gzip file is cut short (truncated)", where(name))
+    return chunk
+
+
+def _xlsx_rows(data: bytes, name: str) -> tuple[str, Iterator[Row]]:
+    import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415 - only for workbooks
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise BadInputError(
+            f"an XLSX workbook that cannot be opened ({exc})", where(name)
+        ) from None
+    sheet = book.worksheets[0]
+
+    def rows() -> Iterator[Row]:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, ["" if v is None else str(v) for v in values]
+
+    return str(sheet.title), rows()
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _delimiter(line: str) -> str:
+    counts = {sep: line.count(sep) for sep in ("\t", ",", ";", "|")}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise BadInputError(
+            f"cannot be read as CSV ({exc})", where(name, reader.line_num)
+        ) from None
+
+
+def _first_cell(line: str) -> str:
+    return line.split(_delimiter(line), maxsplit=1)[0].strip().strip('"').strip()
+
+
+def read_holdings(
+    data: bytes,
+    name: str,
+    *,
+    kind: Kind = "auto",
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+) -> ReadResult:
+    """Read one holdings or usage file from its bytes."""
+    limits = limits or Limits()
+    if len(data) > limits.max_file_bytes:
+        raise VendorwatchError(
+            f"{name} is {_size(len(data))}; the limit is {_size(limits.max_file_bytes)} per file"
+        )
+    if not data.strip():
+        raise BadInputError("the file is empty", where(name))
+    if data.startswith(b"\x1f\x8b"):
+        inner = name[:-3] if name.lower().endswith(".gz") else name
+        return read_holdings(
+            _gunzip(data, name, limits.max_file_bytes),
+            inner,
+            kind=kind,
+            encoding=encoding,
+            columns=columns,
+            limits=limits,
+        )
+    if data.startswith(b"PK\x03\x04"):
+        if not _is_xlsx(data):
+            raise BadInputError(
+                "a ZIP archive that is not an XLSX workbook; unpack it and audit the files inside",
+                where(name),
+            )
+        sheet, rows = _xlsx_rows(data, name)
+        peek = [next(rows, (1, []))]
+        first = peek[0][1]
+        if kind == "counter" or (
+            kind == "auto" and first and str(first[0]).strip() == "Report_Name"
+        ):
+            return read_counter_rows(
+                name, _chain(peek, rows), f"XLSX sheet {sheet!r}", max_rows=limits.max_rows
+            )
+        if kind == "kbart":
+            raise BadInputError(
+                "an XLSX workbook, not a KBART text file; read it as a spreadsheet (--kind table)",
+                where(name),
+            )
+        return read_table(
+            name, _chain(peek, rows), "XLSX", columns=columns, max_rows=limits.max_rows
+        )
+
+    text = decode(data, name, encoding)
+    lines = split_lines(text)
+    first_index = next((i for i, line in enumerate(lines.lines) if line.strip()), 0)
+    first = lines.lines[first_index] if lines.lines else ""
+    stripped = text.lstrip()
+    if kind in ("counter", "auto") and stripped.startswith(("{", "[")):
+        return read_counter_json(name, text, max_rows=limits.max_rows)
+    if kind == "counter" or (kind == "auto" and _first_cell(first) == "Report_Name"):
+        return read_counter_rows(
+            name,
+            _csv_rows(text, _delimiter(first), name),
+            "TSV" if _delimiter(first) == "\t" else "CSV",
+            max_rows=limits.max_rows,
+        )
+    if kind == "kbart" or (kind == "auto" and looks_like_kbart(first)):
+        return read_kbart(name, lines, max_rows=limits.max_rows, skip=first_index)
+    delimiter = _delimiter(first)
+    try:
+        return read_table(
+            name,
+            _csv_rows(text, delimiter, name),
+            {"\t": "TSV", ",": "CSV", ";": "CSV (semicolons)", "|": "text (vertical bars)"}[
+                delimiter
+            ],
+            columns=columns,
+            max_rows=limits.max_rows,
+        )
+    except BadInputError as exc:
+        if kind == "table" or columns:
+            raise
+        if exc.message.startswith("expected a KBART"):
+            raise BadInputError(
+                expected_message(first_index + 1, first.split(delimiter)), exc.where
+            ) from None
+        raise
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest

@@ -1,0 +1,471 @@
+"""The exposure report: per owner family, what the library holds and uses, what the family sold
+to DHS (classified, with the awards as evidence), and what can replace it.
+
+`audit_files([(name, bytes), ...])` is the one call both shells make: the command line reads
+files from disk, the site passes uploaded bytes; nothing is written anywhere. The result is an
+`AuditReport` whose ``data`` is a JSON-ready dict (money as exact decimal strings) and whose
+``rows()`` give one line per holding for the CSV export.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from vendorwatch.audit.match import Match, Matcher
+from vendorwatch.audit.models import Holding, ReadResult, UsageRow
+from vendorwatch.audit.readers import Kind, Limits, read_holdings
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.registry import Registry, load_registry
+
+SAMPLE = 10
+TOP_AWARDS = 8
+
+# Classification categories (analysis/classification_rules.yaml) in three plain groups, so a
+# detainee law library or a research subscription is never called surveillance.
+ENFORCEMENT_DATA = frozenset(
+    {
+        "investigative_data",
+        "licence_plates",
+        "location_data",
+        "facial_recognition",
+        "phone_forensics",
+        "case_management",
+    }
+)
+RESEARCH = frozenset({"detainee_law_library", "legal_research"})
+NO_KNOWN = "no known enforcement contracts"
+
+
+def category_group(category: str | None) -> str:
+    if category in ENFORCEMENT_DATA:
+        return "enforcement data and surveillance"
+    if category in RESEARCH:
+        return "legal research and law libraries"
+    return "other goods and services"
+
+
+@dataclass
+class AuditReport:
+    """What `audit_files` found: the JSON-ready report and every holding with its match."""
+
+    data: dict[str, Any]
+    holdings: list[tuple[Holding, Match]] = field(default_factory=list)
+    usage: list[tuple[UsageRow, Match]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """One row per holding and per usage row: what it is, where it was, what it matched."""
+        for h, m in self.holdings:
+            yield {
+                "file": h.file,
+                "line": h.line,
+                "kind": h.kind,
+                "title": h.title,
+                "identifiers": "; ".join(h.identifiers),
+                "publisher": h.publisher,
+                "platform": h.platform,
+                "url": h.url,
+                "metric": "",
+                "uses": "",
+                **_match_columns(m),
+            }
+        for u, m in self.usage:
+            yield {
+                "file": u.file,
+                "line": u.line,
+                "kind": f"usage {u.report_id}",
+                "title": u.title or u.database,
+                "identifiers": "; ".join(u.identifiers),
+                "publisher": u.publisher,
+                "platform": u.platform,
+                "url": "",
+                "metric": u.metric,
+                "uses": u.total,
+                **_match_columns(m),
+            }
+
+
+CSV_COLUMNS = [
+    "file", "line", "kind", "title", "identifiers", "publisher", "platform", "url", "metric",
+    "uses", "family", "family_name", "organisation", "product", "product_name", "method",
+    "reason", "verified", "status",
+]  # fmt: skip
+
+
+def _match_columns(m: Match) -> dict[str, Any]:
+    return {
+        "family": m.family or "",
+        "family_name": m.family_name or "",
+        "organisation": m.organisation or "",
+        "product": m.product or "",
+        "product_name": m.product_name or "",
+        "method": m.method,
+        "reason": m.reason,
+        "verified": m.verified,
+        "status": "matched" if m.matched else NO_KNOWN,
+    }
+
+
+# --- pieces of the report ---------------------------------------------------------------------
+
+
+def _sample(h: Holding, m: Match) -> dict[str, Any]:
+    return {
+        "title": h.title,
+        "identifiers": list(h.identifiers),
+        "publisher": h.publisher,
+        "file": h.file,
+        "line": h.line,
+        "reason": m.reason,
+    }
+
+
+def _source_list(registry: Registry, ids: Sequence[str]) -> list[dict[str, Any]]:
+    out = []
+    for sid in ids:
+        entry = registry.sources.get(sid)
+        if entry is not None:
+            s = entry.value
+            out.append({"id": s.id, "title": s.title, "url": s.url, "verified": s.verified})
+    return out
+
+
+def _alternatives(
+    registry: Registry, products: Sequence[str], family_totals: Mapping[str, Decimal], on: date
+) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    names = {p: registry.products[p].value.name for p in products if p in registry.products}
+    for entry in registry.alternatives.values():
+        alt = entry.value
+        replaced = [names[p] for p in alt.replaces if p in names]
+        if not replaced:
+            continue
+        caution = None
+        if alt.organisation is not None:
+            family = registry.family(alt.organisation, on)
+            family_name = registry.organisation(family).name
+            amount = family_totals.get(family)
+            if amount:
+                caution = (
+                    f"{alt.provider or alt.name} belongs to the {family_name} family, which "
+                    f"also has DHS obligations in the loaded data (${amount:,.2f})"
+                )
+            else:
+                caution = (
+                    f"{alt.provider or alt.name} belongs to the {family_name} family, which is "
+                    "in the registry: check it as you would this vendor"
+                )
+        found[alt.id] = {
+            "id": alt.id,
+            "name": alt.name,
+            "provider": alt.provider,
+            "url": alt.url,
+            "free": alt.free,
+            "replaces": replaced,
+            "note": alt.note,
+            "caution": caution,
+            "verified": registry.is_verified(alt),
+            "sources": _source_list(registry, alt.sources),
+        }
+    return sorted(
+        found.values(), key=lambda a: (a["caution"] is not None, not a["free"], a["name"])
+    )
+
+
+def _contracts(con: Any, registry: Registry, family: str) -> dict[str, Any] | None:
+    from vendorwatch.analysis.dossier import family_dossier  # noqa: PLC0415 - Ibis is slow to import
+
+    d = family_dossier(con, registry, family, top=TOP_AWARDS)
+    totals = d["totals"] or {"obligations": "0", "transactions": 0, "awards": 0}
+    groups: dict[str, Decimal] = defaultdict(Decimal)
+    for row in d["classification"]:
+        groups[category_group(row["classification"])] += Decimal(row["obligations"] or 0)
+    return {
+        "totals": {**totals, "obligations": totals["obligations"] or "0"},
+        "classification": [
+            {**row, "group": category_group(row["classification"])} for row in d["classification"]
+        ],
+        "groups": [
+            {"group": g, "obligations": str(v)}
+            for g, v in sorted(groups.items(), key=lambda kv: -kv[1])
+        ],
+        "top_awards": [
+            {
+                **a,
+                "group": category_group(a["classification"]),
+                "url": f"https://www.usaspending.gov/award/{a['award_key']}",
+            }
+            for a in d["top_awards"]
+        ],
+        "claims": [
+            {k: c[k] for k in ("statement", "amount", "stated_on", "verified", "sources")}
+            for c in d["claims"]
+        ],
+        "data_sources": d["data_sources"],
+        "limits": d["limits"],
+    }
+
+
+def _sells(registry: Registry, family: str, on: date) -> list[dict[str, Any]]:
+    out = []
+    for org_id, entry in registry.organisations.items():
+        if registry.family(org_id, on) != family:
+            continue
+        for s in entry.value.sells:
+            out.append(
+                {
+                    "organisation": entry.value.name,
+                    "category": s.category,
+                    "description": s.description,
+                    "verified": registry.is_verified(s),
+                    "sources": _source_list(registry, s.sources),
+                }
+            )
+    return out
+
+
+def _family_index(registry: Registry, on: date) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for org_id in registry.organisations:
+        members[registry.family(org_id, on)].append(org_id)
+    return members
+
+
+# --- the audit -----------------------------------------------------------------------------
+
+
+def audit_files(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    registry: Registry | None = None,
+    con: Any | None = None,
+    kind: Kind = "auto",
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+    library: str | None = None,
+    on: date | None = None,
+) -> AuditReport:
+    """Audit uploaded or read files ``[(file name, bytes), ...]`` in memory.
+
+    ``con`` is a read-only warehouse connection (`vendorwatch.analysis.connect`) giving each
+    family's DHS obligations; without it the report says so and shows registry facts only.
+    """
+    limits = limits or Limits()
+    if not files:
+        raise VendorwatchError("no files to audit")
+    if len(files) > limits.max_files:
+        raise VendorwatchError(f"{len(files)} files; the limit is {limits.max_files} per audit")
+    total = sum(len(b) for _, b in files)
+    if total > limits.max_total_bytes:
+        raise VendorwatchError(
+            f"the files hold {total / 1024 / 1024:.1f} MB together; the limit is "
+            f"{limits.max_total_bytes / 1024 / 1024:.0f} MB per audit"
+        )
+    results = [
+        read_holdings(data, name, kind=kind, encoding=encoding, columns=columns, limits=limits)
+        for name, data in files
+    ]
+    return audit_results(results, registry=registry, con=con, library=library, on=on)
+
+
+def audit_paths(paths: Sequence[Path], **options: Any) -> AuditReport:
+    """`audit_files` over files on disk (the size limit is checked before reading)."""
+    limits: Limits = options.get("limits") or Limits()
+    files = []
+    for path in paths:
+        if not path.is_file():
+            raise VendorwatchError(f"{path}: no such file")
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise VendorwatchError(
+                f"{path} is {size / 1024 / 1024:.1f} MB; the limit is "
+                f"{limits.max_file_bytes / 1024 / 1024:.0f} MB per file"
+            )
+        files.append((path.name, path.read_bytes()))
+    return audit_files(files, **options)
+
+
+def audit_results(
+    results: Sequence[ReadResult],
+    *,
+    registry: Registry | None = None,
+    con: Any | None = None,
+    library: str | None = None,
+    on: date | None = None,
+) -> AuditReport:
+    """Match what the readers found and assemble the report."""
+    registry = registry or load_registry()
+    on = on or date.today()
+    matcher = Matcher(registry, on)
+    holdings = [(h, matcher.holding(h)) for r in results for h in r.holdings]
+    usage = [(u, matcher.usage(u)) for r in results for u in r.usage]
+
+    # per family → per product: titles and samples; per family: usage by metric
+    titles: dict[str, dict[str | None, list[tuple[Holding, Match]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    methods: dict[str, Counter[str]] = defaultdict(Counter)
+    unmatched: dict[str, list[Holding]] = defaultdict(list)
+    for h, m in holdings:
+        if m.family is None:
+            unmatched[h.publisher or "(no publisher given)"].append(h)
+            continue
+        titles[m.family][m.product].append((h, m))
+        methods[m.family][m.method] += 1
+    usage_by_family: dict[str, dict[str | None, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    platforms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    platform_match: dict[tuple[str, str], Match] = {}
+    for u, m in usage:
+        platforms[(u.file, u.platform)][u.metric] += u.total
+        platform_match.setdefault((u.file, u.platform), m)
+        if m.family is not None:
+            usage_by_family[m.family][m.product][u.metric] += u.total
+
+    families = sorted(set(titles) | set(usage_by_family))
+    contracts: dict[str, dict[str, Any] | None] = {}
+    limits: list[str] = []
+    if con is None:
+        limits.append(
+            "No contract warehouse was given: the report shows the registry's facts about each "
+            "family but no DHS obligations."
+        )
+    for family in families:
+        contracts[family] = _contracts(con, registry, family) if con is not None else None
+    family_totals = {
+        f: Decimal(c["totals"]["obligations"]) for f, c in contracts.items() if c is not None
+    }
+
+    family_rows: list[dict[str, Any]] = []
+    for family in families:
+        products = []
+        product_ids = sorted(
+            set(titles[family]) | set(usage_by_family[family]), key=lambda p: (p is None, p or "")
+        )
+        for pid in product_ids:
+            held = titles[family].get(pid, [])
+            product = registry.products[pid].value if pid else None
+            owners = Counter(m.organisation for _, m in held)
+            products.append(
+                {
+                    "id": pid,
+                    "name": product.name
+                    if product
+                    else "Other titles from companies in this family",
+                    "kind": product.kind if product else None,
+                    "owner": registry.organisation(
+                        product.owner if product else owners.most_common(1)[0][0] or family
+                    ).name
+                    if (product or owners)
+                    else None,
+                    "verified": registry.is_verified(product) if product else True,
+                    "titles": len(held),
+                    "sample": [_sample(h, m) for h, m in held[:SAMPLE]],
+                    "methods": dict(Counter(m.method for _, m in held)),
+                    "usage": dict(usage_by_family[family].get(pid, Counter())),
+                }
+            )
+        c = contracts[family]
+        obligations = Decimal(c["totals"]["obligations"]) if c else None
+        enforcement = (
+            sum(
+                (Decimal(g["obligations"]) for g in c["groups"] if g["group"].startswith("enf")),
+                Decimal(0),
+            )
+            if c
+            else None
+        )
+        family_rows.append(
+            {
+                "id": family,
+                "name": registry.organisation(family).name,
+                "verified": all(m.verified for rows in titles[family].values() for _, m in rows),
+                "titles": sum(len(v) for v in titles[family].values()),
+                "methods": dict(methods[family]),
+                "products": products,
+                "usage": dict(sum((c2 for c2 in usage_by_family[family].values()), Counter())),
+                "sells": _sells(registry, family, on),
+                "contracts": c,
+                "obligations": str(obligations) if obligations is not None else None,
+                "enforcement_obligations": str(enforcement) if enforcement is not None else None,
+                "status": _status(c),
+                "alternatives": _alternatives(
+                    registry, [p for p in product_ids if p], family_totals, on
+                ),
+            }
+        )
+    family_rows.sort(key=lambda f: (-(Decimal(f["obligations"] or 0)), -f["titles"], f["name"]))
+
+    holdings_count = len(holdings)
+    matched = sum(1 for _, m in holdings if m.matched)
+    exposed = [f for f in family_rows if f["obligations"] and Decimal(f["obligations"]) != 0]
+    data: dict[str, Any] = {
+        "library": library,
+        "generated_on": date.today().isoformat(),
+        "as_of": on.isoformat(),
+        "files": [r.summary() for r in results],
+        "summary": {
+            "holdings": holdings_count,
+            "matched": matched,
+            "unmatched": holdings_count - matched,
+            "usage_rows": len(usage),
+            "families": len(family_rows),
+            "families_with_obligations": len(exposed),
+            "titles_from_families_with_obligations": sum(f["titles"] for f in exposed),
+            "obligations": str(sum((Decimal(f["obligations"]) for f in exposed), Decimal(0))),
+        },
+        "families": family_rows,
+        "no_known_contracts": {
+            "label": NO_KNOWN,
+            "titles": holdings_count - matched,
+            "publishers": [
+                {
+                    "publisher": pub,
+                    "titles": len(rows),
+                    "sample": [
+                        {"title": h.title, "file": h.file, "line": h.line} for h in rows[:SAMPLE]
+                    ],
+                }
+                for pub, rows in sorted(unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ],
+            "note": "Not in the registry, or no registry product, host, imprint or company "
+            "matches. This means none is known to vendorwatch, not that none exists.",
+        },
+        "usage_by_platform": [
+            {
+                "file": file,
+                "platform": platform,
+                "family": platform_match[(file, platform)].family,
+                "family_name": platform_match[(file, platform)].family_name,
+                "product": platform_match[(file, platform)].product_name,
+                "metrics": dict(sorted(counts.items())),
+            }
+            for (file, platform), counts in sorted(platforms.items())
+        ],
+        "limits": [
+            *limits,
+            "Matching uses the registry's hosts, ISBN prefixes, names and imprints; a title "
+            "sold through an aggregator under another platform may be missed.",
+            "Family membership marked unverified rests on registry facts nobody has yet "
+            "checked against a document.",
+        ],
+    }
+    from vendorwatch.audit.texts import ready_texts  # noqa: PLC0415 - templates only here
+
+    data["texts"] = ready_texts(data)
+    return AuditReport(data=data, holdings=holdings, usage=usage)
+
+
+def _status(c: dict[str, Any] | None) -> str:
+    if c is None:
+        return "no contract data loaded"
+    if Decimal(c["totals"]["obligations"]) != 0:
+        return "DHS obligations in the loaded data"
+    return "in the registry; no DHS obligations in the loaded data"
