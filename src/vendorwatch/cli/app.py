@@ -258,3 +258,7 @@ app.add_typer(_foia.foia_app, name="foia")
 from vendorwatch.cli import audit as _audit  # noqa: E402
 
 app.command("audit")(_audit.audit_command)
+
+from vendorwatch.cli import sync as _sync  # noqa: E402
+
+app.command("sync")(_sync.sync_command)

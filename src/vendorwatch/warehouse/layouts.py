@@ -144,7 +144,26 @@ LAYOUTS: tuple[Layout, ...] = (
     API_TRANSACTION_EXPORT,
 )
 
-LAYOUTS_BY_NAME = {layout.name: layout for layout in LAYOUTS}
+# Not files `load` reads: the JSON-lines batches `vendorwatch sync` writes and records in
+# source_files (vendorwatch.sources.sync); listed so that status can name them.
+API_SYNC_LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        name="usaspending_api_sync_awards",
+        title="USAspending API sync: award details (awards/<id>/)",
+        short="API sync awards",
+        table=AWARDS,
+        signature=frozenset(),
+    ),
+    Layout(
+        name="usaspending_api_sync_transactions",
+        title="USAspending API sync: award transactions (transactions/)",
+        short="API sync transactions",
+        table=TRANSACTIONS,
+        signature=frozenset(),
+    ),
+)
+
+LAYOUTS_BY_NAME = {layout.name: layout for layout in (*LAYOUTS, *API_SYNC_LAYOUTS)}
 
 
 def detect_layout(headers: list[str]) -> Layout | None:

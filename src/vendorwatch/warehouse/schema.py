@@ -144,6 +144,60 @@ TABLES: dict[str, Table] = {t.name: t for t in (TRANSACTIONS, AWARDS, SUBAWARDS)
 
 PROVENANCE_COLUMNS = ("source_sha256", "source_row")
 
+# What `vendorwatch sync` records (vendorwatch.sources.sync): each successful run, how far each
+# scope (agency x award-type group x watched name) is synced, and what each run found changed.
+SYNC_TABLES_SQL = (
+    """
+    CREATE TABLE IF NOT EXISTS sync_runs (
+        run_id VARCHAR PRIMARY KEY,
+        started_at TIMESTAMP NOT NULL,  -- UTC
+        finished_at TIMESTAMP NOT NULL,  -- UTC
+        api_base VARCHAR NOT NULL,
+        window_start DATE NOT NULL,
+        window_end DATE NOT NULL,
+        scopes VARCHAR[] NOT NULL,
+        requests BIGINT NOT NULL,
+        awards_seen BIGINT NOT NULL,
+        awards_inserted BIGINT NOT NULL,
+        transactions_inserted BIGINT NOT NULL,
+        changes BIGINT NOT NULL,
+        awards_sha256 VARCHAR,  -- the run's source_files rows (NULL when it found nothing)
+        transactions_sha256 VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_watermarks (
+        scope VARCHAR PRIMARY KEY,  -- e.g. "ice:contracts:*" or "cbp:idvs:RELX"
+        synced_through DATE NOT NULL,  -- last_modified_date covered, inclusive
+        run_id VARCHAR NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_changes (
+        change_id VARCHAR PRIMARY KEY,  -- stable: the same change is recorded once
+        run_id VARCHAR NOT NULL,
+        detected_at TIMESTAMP NOT NULL,  -- UTC
+        kind VARCHAR NOT NULL,  -- new_award | new_modification | end_date_changed
+        contract_award_unique_key VARCHAR NOT NULL,
+        award_id_piid VARCHAR,
+        contract_transaction_unique_key VARCHAR,
+        modification_number VARCHAR,
+        action_date DATE,
+        amount DECIMAL(18,2),
+        obligation_change VARCHAR NOT NULL,  -- obligation | deobligation | none
+        old_value VARCHAR,
+        new_value VARCHAR,
+        awarding_sub_agency_name VARCHAR,
+        recipient_name VARCHAR,
+        recipient_uei VARCHAR,
+        recipient_parent_uei VARCHAR,
+        scopes VARCHAR[] NOT NULL,
+        source_sha256 VARCHAR NOT NULL,
+        source_row BIGINT NOT NULL
+    )
+    """,
+)
+
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if absent; safe to call on every open."""
@@ -178,3 +232,5 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             )
             """
         )
+    for statement in SYNC_TABLES_SQL:
+        con.execute(statement)

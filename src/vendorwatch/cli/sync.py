@@ -1,0 +1,156 @@
+"""``vendorwatch sync``: a thin shell over `vendorwatch.sources.sync`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from vendorwatch.cli.output import console, errors, money, print_json
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.settings import get_settings
+
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise VendorwatchError(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress]:
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not enabled,
+    )
+    with bars:
+        yield bars
+
+
+def sync_command(
+    *,
+    api_base: Annotated[
+        str | None,
+        typer.Option(
+            "--api-base",
+            envvar="VENDORWATCH_API_BASE",
+            help="The API to ask (a mirror, or a local replay server).",
+            show_default="https://api.usaspending.gov",
+        ),
+    ] = None,
+    agencies: Annotated[
+        list[str] | None,
+        typer.Option("--agency", help="ice, cbp, uscis or dhs (DHS-wide); repeatable."),
+    ] = None,
+    families: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--family",
+            help="A watched name searched as recipient_search_text (e.g. RELX); repeatable. "
+            "Without it each agency is synced whole.",
+        ),
+    ] = None,
+    groups: Annotated[
+        list[str] | None,
+        typer.Option("--group", help="Award type group: contracts, idvs; repeatable."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Start of the window (YYYY-MM-DD) instead of the last sync's end."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="End of the window (YYYY-MM-DD).", show_default="today")
+    ] = None,
+    page_size: Annotated[int, typer.Option(min=1, max=100, help="Search page size.")] = 100,
+    rate: Annotated[
+        float, typer.Option(min=0.0, help="Requests per second at most (0: no spacing).")
+    ] = 2.0,
+    timeout: Annotated[float, typer.Option(min=1.0, help="Seconds to wait for an answer.")] = 60.0,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB file."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Bring the warehouse up to date from the USAspending API (incremental, resumable)."""
+    import httpx
+
+    from vendorwatch.sources import API_BASE, SyncOptions, UsaspendingClient, sync
+
+    options = SyncOptions(
+        agencies=tuple(agencies or ("ice", "cbp")),
+        families=tuple(families or ()),
+        groups=tuple(groups or ("contracts", "idvs")),
+        since=_date("--since", since),
+        until=_date("--until", until),
+        page_size=page_size,
+    )
+    path = warehouse or get_settings().warehouse
+    client = UsaspendingClient(
+        api_base or API_BASE,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        requests_per_second=rate,
+    )
+    with client, _progress(enabled=not as_json) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def report(step: str, done: int, total: int | None) -> None:
+            if step not in tasks:
+                tasks[step] = bars.add_task(step, total=total)
+            bars.update(tasks[step], completed=done, total=total)
+
+        result = sync(path, client, options, progress=report)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    for w in result.windows:
+        console.print(
+            f"{w.scope}: {w.start} to {w.end} [dim]({w.start_reason}; {w.pages} page(s), "
+            f"{w.awards} award(s))[/]",
+            highlight=False,
+        )
+    console.print(
+        f"{'Resumed' if result.resumed else 'Synced'} run {result.run_id}: "
+        f"{result.awards_seen} award(s) seen, {result.awards_inserted} award snapshot(s) and "
+        f"{result.transactions_inserted} transaction(s) added, {len(result.changes)} change(s); "
+        f"{result.requests} request(s), {result.answered_from_journal} from the journal, "
+        f"{result.seconds:.1f}s",
+        highlight=False,
+    )
+    if result.changes:
+        table = Table(title="What changed", title_justify="left")
+        for column in ("change", "award", "mod", "date", "amount", "recipient", "agency"):
+            table.add_column(column, justify="right" if column == "amount" else "left")
+        for c in result.changes:
+            detail = f"{c.old_value} → {c.new_value}" if c.kind == "end_date_changed" else ""
+            table.add_row(
+                c.kind + (f" ({detail})" if detail else ""),
+                c.award_id_piid or c.contract_award_unique_key,
+                c.modification_number or "",
+                c.action_date.isoformat() if c.action_date else "",
+                money(f"{c.amount:.2f}") if c.amount is not None else "",
+                c.recipient_name or "",
+                c.awarding_sub_agency_name or "",
+            )
+        console.print(table)
