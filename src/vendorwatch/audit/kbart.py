@@ -250,7 +250,10 @@ def _holding(
 ) -> Holding:
     publisher = fields[cols.publisher].strip() if cols.publisher is not None else ""
     url = fields[cols.url].strip() if cols.url is not None else ""
-    ids = tuple(v for i in cols.ids if (v := fields[i].strip()))
+    ids: tuple[str, ...] = ()
+    for i in cols.ids:
+        if value := fields[i].strip():
+            ids = (*ids, value)
     return Holding(
         file=name,
         line=number,

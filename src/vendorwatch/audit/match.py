@@ -61,6 +61,8 @@ def _bare(host: str) -> str:
 
 def isbn_digits(identifier: str) -> str | None:
     """An ISBN as 13 digits (an ISBN-10 gets the 978 prefix, check digit dropped), or None."""
+    if len(identifier) not in (10, 13, 17):  # ISBN-10/13, bare or hyphenated; not an ISSN
+        return None
     digits = identifier.replace("-", "").replace(" ", "").upper()
     if len(digits) == 13 and digits.isdigit() and digits.startswith(("978", "979")):
         return digits
@@ -128,6 +130,7 @@ class Matcher:
                     self.companies.setdefault(k, org_id)
         self._prefix_lengths = sorted({len(k) for k in self.isbn}, reverse=True)
         self._cached = lru_cache(maxsize=65_536)(self._decide)
+        self._host_seen: dict[tuple[str, str], Match] = {}
 
     # -- the pieces ---------------------------------------------------------------------
 
@@ -266,8 +269,11 @@ class Matcher:
         )
 
     def _by_host_cached(self, host: str, field: str) -> Match | None:
-        m = self._cached(host, field, "", "", "", "", "", "")
-        return m if m.matched else None
+        found = self._host_seen.get((host, field))
+        if found is None:
+            found = self._by_host(host, field) or NO_MATCH
+            self._host_seen[(host, field)] = found
+        return found if found.matched else None
 
     def usage(self, u: UsageRow) -> Match:
         if u.identifiers and (m := self._by_isbn(u.identifiers)):

@@ -43,7 +43,7 @@ class RowFields(Mapping[str, str]):
         return repr(self._dict())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs twice as much per row
 class Holding:
     """One row of a title list or database list: what the library has."""
 
@@ -58,7 +58,7 @@ class Holding:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UsageRow:
     """One row of a COUNTER report: a metric's total for a platform, database or title."""
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from vendorwatch.errors import BadInputError, Location
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Characters `str.splitlines` also breaks on; when a text has none, it is the fast way.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 # Leading bytes of files people upload by mistake, and what to call them.
 _MAGIC: list[tuple[bytes, str]] = [
@@ -132,6 +134,8 @@ class Lines:
 
 def split_lines(text: str) -> Lines:
     """Split on LF, CRLF or a bare CR; never on the other characters `str.splitlines` takes."""
+    if _OTHER_BREAKS.search(text) is None:
+        return Lines(text.splitlines(), text.endswith(("\n", "\r")) or text == "")
     lines = _LINE_BREAK.split(text)
     ended = len(lines) > 1 and lines[-1] == ""
     if ended:
