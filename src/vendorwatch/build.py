@@ -18,7 +18,7 @@ from vendorwatch.analysis.facts import build_facts, facts_are_current
 from vendorwatch.registry import load_registry
 from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
-from vendorwatch.warehouse import LoadResult, load_paths
+from vendorwatch.warehouse import DateConvention, LoadResult, load_paths
 from vendorwatch.warehouse.loader import Progress
 
 
@@ -41,8 +41,9 @@ def build(
     paths: Iterable[Path],
     *,
     progress: Callable[[Path], Progress] | None = None,
+    dates_override: DateConvention | None = None,
 ) -> BuildResult:
-    loads = load_paths(con, paths, progress=progress)
+    loads = load_paths(con, paths, progress=progress, dates_override=dates_override)
     changed = any(r.status == "loaded" for r in loads)
     summary = None
     if changed or not _resolved(con):

@@ -86,10 +86,3 @@ def test_layouts_json() -> None:
     )
     names = {layout["name"] for layout in json.loads(run.stdout)}
     assert "usaspending_prime_transactions" in names
-
-
-def test_serve_builds_the_warehouse_from_the_sample(raw_data: Path, warehouse_path: Path) -> None:
-    run = vendorwatch("serve", "--sample", str(raw_data), warehouse=warehouse_path)
-    assert run.returncode == 0, run.stderr
-    assert "Loaded 8 new file(s)" in run.stdout
-    assert "57,476" in run.stdout

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.build import build
 from vendorwatch.cli import analysis as analysis_commands
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
@@ -74,16 +73,35 @@ def load(
         typer.Option(help="Date convention for a file whose values cannot show it (mdy, dmy)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List skipped files.")] = False,
+    derive: Annotated[
+        bool,
+        typer.Option(
+            "--derive/--no-derive",
+            help="After loading, re-resolve recipients and rebuild the facts table.",
+        ),
+    ] = True,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest USAspending files (layout told from the header); each file all or nothing."""
     con = open_warehouse(_warehouse(warehouse))
+    resolution = None
     try:
         with file_progress(enabled=not as_json) as progress:
-            results = load_paths(con, paths, dates_override=dates, progress=progress)
+            if derive:
+                from vendorwatch.build import build  # Ibis: only when deriving
+
+                result = build(con, paths, progress=progress, dates_override=dates)
+                results, resolution = result.loads, result.resolution
+            else:
+                results = load_paths(con, paths, dates_override=dates, progress=progress)
     finally:
         con.close()
+    if resolution is not None and not as_json:
+        console.print(
+            f"resolved {resolution.identities:,} recipient identities; facts rebuilt",
+            highlight=False,
+        )
     if as_json:
         print_json([r.as_dict() for r in results])
     else:
@@ -201,6 +219,7 @@ def serve(
 
     import uvicorn
 
+    from vendorwatch.build import build
     from vendorwatch.web import create_app
 
     path = _warehouse(warehouse)
@@ -258,7 +277,3 @@ app.add_typer(_foia.foia_app, name="foia")
 from vendorwatch.cli import audit as _audit  # noqa: E402
 
 app.command("audit")(_audit.audit_command)
-
-from vendorwatch.cli import sync as _sync  # noqa: E402
-
-app.command("sync")(_sync.sync_command)
