@@ -141,3 +141,24 @@ def test_readable_on_a_phone(browser: Browser, server: str) -> None:
     _shot(tab, "family-phone")
     context.close()
     assert width <= 400
+
+
+def test_library_audit_upload_and_download(
+    page: tuple[Page, list[str]], server: str, raw_data: Path, tmp_path: Path
+) -> None:
+    tab, _ = page
+    tab.goto(server + "/audit")
+    kbart = next(raw_data.glob("kbart/ScienceDirect*.txt"))
+    tab.set_input_files("#files", str(kbart))
+    tab.fill("#library", "Browser Test Library")
+    tab.get_by_role("button", name="Audit").click()
+    tab.wait_for_load_state()
+    assert "RELX PLC" in tab.locator("main").inner_text()
+    _shot(tab, "audit")
+    tab.set_input_files("#files", str(kbart))
+    tab.get_by_label("as PDF").check()
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Audit").click()
+    report = tmp_path / "audit.pdf"
+    download.value.save_as(report)
+    assert report.read_bytes().startswith(b"%PDF")

@@ -10,11 +10,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, awards, facets
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.search import search
+from vendorwatch.audit import Limits, audit_files, render_audit
+from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
@@ -299,3 +302,46 @@ async def source_row(request: Request, sha256: str, row: int) -> Response:
             "fields": [(n, v) for n, v in zip(names, values[0], strict=True) if v is not None],
         },
     )  # fmt: skip
+
+
+AUDIT_FORMATS = {"page": None, "html": "text/html", "pdf": "application/pdf",
+                 "csv": "text/csv", "json": "application/json"}  # fmt: skip
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_form(request: Request) -> Response:
+    return templates.TemplateResponse(request, "audit.html", {"audit": None, "limits": Limits()})
+
+
+@router.post("/audit", response_class=HTMLResponse)
+async def audit_upload(request: Request) -> Response:
+    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept."""
+    limits = Limits()
+    form = await request.form(max_files=limits.max_files, max_part_size=limits.max_file_bytes)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not uploads:
+        raise VendorwatchError("choose one or more files to audit (KBART, COUNTER, CSV or XLSX)")
+    files = [(u.filename or "upload", await u.read()) for u in uploads]
+    for upload in uploads:
+        await upload.close()
+    library = str(form.get("library") or "").strip()[:200] or None
+    fmt = str(form.get("format") or "page")
+    if fmt not in AUDIT_FORMATS:
+        raise VendorwatchError(f"unknown format {fmt!r}")
+    state = site(request)
+    report = audit_files(
+        files, registry=state.registry, con=state.con(), library=library, limits=limits
+    )
+    del files  # the uploads go no further than this request
+    media = AUDIT_FORMATS[fmt]
+    if media is None:
+        return templates.TemplateResponse(
+            request,
+            "audit.html",
+            {"audit": report.data, "charts": audit_charts(report.data), "limits": limits},
+        )
+    return Response(
+        render_audit(report, fmt),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="library-audit.{fmt}"'},
+    )
