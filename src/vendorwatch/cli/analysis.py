@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vendorwatch.cli.options import JsonOption, WarehouseOption
 from vendorwatch.cli.output import console, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -32,12 +33,6 @@ DIMENSION_NAMES = [
     "state",
     "competition",
     "classification",
-]
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB warehouse file."),
 ]
 
 

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from vendorwatch.cli import analysis as analysis_commands
+from vendorwatch.cli.options import JsonOption, WarehouseOption, warehouse_path
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -23,20 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--warehouse",
-        envvar="VENDORWATCH_WAREHOUSE",
-        help="The DuckDB warehouse file.",
-        show_default="under the user data directory",
-    ),
-]
 
-
-def _warehouse(path: Path | None) -> Path:
-    return path or get_settings().warehouse
+_warehouse = warehouse_path
 
 
 def _print_results(results: list[LoadResult], verbose: bool) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vendorwatch.cli.options import JsonOption, WarehouseOption
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -27,7 +28,6 @@ foia_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 TodayOption = Annotated[
     str | None, typer.Option("--today", help="Judge overdue as of this date (YYYY-MM-DD).")
 ]
@@ -41,10 +41,6 @@ AppDbOption = Annotated[
     ),
 ]
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation whose requests these are.")]
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB warehouse."),
-]
 
 
 def parse_date(text: str, what: str) -> date:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vendorwatch.cli.options import JsonOption, WarehouseOption
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.registry import check_registry, load_registry
 from vendorwatch.resolve import Decision, Resolver
@@ -38,7 +39,6 @@ RegistryOption = Annotated[
         show_default="the shipped registry",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @registry_app.command("check")
@@ -80,15 +80,6 @@ def _parse_date(text: str | None) -> date | None:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--warehouse",
-        envvar="VENDORWATCH_WAREHOUSE",
-        help="The DuckDB warehouse file.",
-        show_default="under the user data directory",
-    ),
-]
 MinAmountOption = Annotated[
     str,
     typer.Option("--min-amount", help="Report recipients whose ICE/CBP obligations exceed this."),

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from vendorwatch.analysis import award_history, rollup
-from vendorwatch.analysis.browse import FACETS, awards, facets
+from vendorwatch.analysis.browse import awards, facets
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.search import search
 from vendorwatch.warehouse.status import status
@@ -100,12 +100,28 @@ def _offset(cursor: str | None) -> int:
     return int(cursor) if cursor else 0
 
 
-def _filters(request: Request) -> dict[str, list[str]]:
-    chosen = {name: request.query_params.getlist(name) for name in FACETS}
-    out = {k: v for k, v in chosen.items() if v}
-    if q := request.query_params.get("q", "").strip():
-        out["q"] = [q]
-    return out
+class FacetFilters:
+    """The facet parameters of /awards and /facets (repeat one for OR), declared once."""
+
+    def __init__(
+        self,
+        sub_agency: FacetValues = None,
+        family: FacetValues = None,
+        fiscal_year: FacetValues = None,
+        competition: FacetValues = None,
+        classification: FacetValues = None,
+        state: FacetValues = None,
+        agency: FacetValues = None,
+        q: str | None = None,
+    ) -> None:
+        given = {
+            "sub_agency": sub_agency, "family": family, "fiscal_year": fiscal_year,
+            "competition": competition, "classification": classification, "state": state,
+            "agency": agency,
+        }  # fmt: skip
+        self.chosen = {name: values for name, values in given.items() if values}
+        if q and q.strip():
+            self.chosen["q"] = [q.strip()]
 
 
 @router.get("/status")
@@ -141,14 +157,7 @@ async def api_family(request: Request, family_id: str) -> dict[str, Any]:
 @router.get("/awards", response_model=AwardPage)
 async def api_awards(
     request: Request,
-    sub_agency: FacetValues = None,
-    family: FacetValues = None,
-    fiscal_year: FacetValues = None,
-    competition: FacetValues = None,
-    classification: FacetValues = None,
-    state: FacetValues = None,
-    agency: FacetValues = None,
-    q: str | None = None,
+    filters: Annotated[FacetFilters, Depends()],
     sort: Sort = "obligations",
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -158,7 +167,7 @@ async def api_awards(
     offset = _offset(cursor)
     page = awards(
         _site(request).con(),
-        _filters(request),
+        filters.chosen,
         sort=sort,
         descending=order == "desc",
         offset=offset,
@@ -174,18 +183,10 @@ async def api_awards(
 
 @router.get("/facets", response_model=dict[str, list[FacetValue]])
 async def api_facets(
-    request: Request,
-    sub_agency: FacetValues = None,
-    family: FacetValues = None,
-    fiscal_year: FacetValues = None,
-    competition: FacetValues = None,
-    classification: FacetValues = None,
-    state: FacetValues = None,
-    agency: FacetValues = None,
-    q: str | None = None,
+    request: Request, filters: Annotated[FacetFilters, Depends()]
 ) -> dict[str, list[FacetValue]]:
     """Each facet's values with obligations (dollars) and counts, under the other filters."""
-    found = facets(_site(request).con(), _filters(request))
+    found = facets(_site(request).con(), filters.chosen)
     return {name: [FacetValue(**v) for v in values] for name, values in found.items()}
 
 

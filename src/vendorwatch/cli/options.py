@@ -1,0 +1,26 @@
+"""Options every command shares, defined once so they read and behave the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vendorwatch.settings import get_settings
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        envvar="VENDORWATCH_WAREHOUSE",
+        help="The DuckDB warehouse file.",
+        show_default="under the user data directory",
+    ),
+]
+
+
+def warehouse_path(path: Path | None) -> Path:
+    """The ``--warehouse`` given, else the setting's default."""
+    return path or get_settings().warehouse
