@@ -120,26 +120,9 @@ def awards(
     limit: int = 50,
 ) -> Page:
     """One page of awards matching the filters, each with its obligations in the selection."""
-    _check(filters)
-    if sort not in AWARD_SORTS:
-        raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
     if not 1 <= limit <= 500 or offset < 0:
         raise VendorwatchError("limit must be 1-500 and offset 0 or more")
-    t = _apply(fact_table(con), filters)
-    grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
-        piid=t.award_id_piid.arbitrary(),
-        recipient=t.recipient_name.arbitrary(),
-        family=t.family.arbitrary(),
-        sub_agency=t.awarding_sub_agency_name.arbitrary(),
-        classification=t.classification.arbitrary(),
-        competition=t.competition.arbitrary(),
-        obligations=t.federal_action_obligation.sum(),
-        transactions=t.count(),
-        first_action=t.action_date.min(),
-        last_action=t.action_date.max(),
-    )
-    key = grouped[sort]
-    ordered = grouped.order_by([key.desc() if descending else key.asc(), "award_key"])
+    t, ordered = award_list(con, filters, sort=sort, descending=descending)
     rows = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
     summary = (
         t.aggregate(
@@ -156,3 +139,30 @@ def awards(
         limit=limit,
         obligations=plain(summary["obligations"]) or "0.00",
     )
+
+
+def award_list(
+    con: Any, filters: Filters, *, sort: str = "obligations", descending: bool = True
+) -> tuple[ir.Table, ir.Table]:
+    """The filtered facts, and every matching award (one row each) in order, as expressions.
+
+    `awards` pages through the second; exports (`vendorwatch.exports`) read it whole.
+    """
+    _check(filters)
+    if sort not in AWARD_SORTS:
+        raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
+    t = _apply(fact_table(con), filters)
+    grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
+        piid=t.award_id_piid.arbitrary(),
+        recipient=t.recipient_name.arbitrary(),
+        family=t.family.arbitrary(),
+        sub_agency=t.awarding_sub_agency_name.arbitrary(),
+        classification=t.classification.arbitrary(),
+        competition=t.competition.arbitrary(),
+        obligations=t.federal_action_obligation.sum(),
+        transactions=t.count(),
+        first_action=t.action_date.min(),
+        last_action=t.action_date.max(),
+    )
+    key = grouped[sort]
+    return t, grouped.order_by([key.desc() if descending else key.asc(), "award_key"])

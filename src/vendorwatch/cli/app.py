@@ -266,3 +266,7 @@ app.add_typer(_foia.foia_app, name="foia")
 from vendorwatch.cli import audit as _audit  # noqa: E402
 
 app.command("audit")(_audit.audit_command)
+
+from vendorwatch.cli import export as _export  # noqa: E402
+
+app.add_typer(_export.export_app, name="export")

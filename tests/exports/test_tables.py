@@ -1,0 +1,150 @@
+"""CSV and Parquet exports of rollups and award lists: the same rows and exact sums."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from vendorwatch.analysis import rollup
+from vendorwatch.analysis.browse import awards
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.exports import award_table, rollup_table, write_csv, write_parquet
+
+BY = ["family", "fiscal_year"]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rollup_csv_matches_the_rollup(con: Any, tmp_path: Path) -> None:
+    expected = rollup(con, BY)
+    out = tmp_path / "rollup.csv"
+    assert write_csv(rollup_table(con, BY), out) == len(expected)
+    rows = read_csv(out)
+    assert list(rows[0]) == [*BY, "obligations", "transactions", "awards"]
+    # rows of equal obligations may come in either order, so compare by group
+    got = {
+        (r["family"] or None, int(r["fiscal_year"])): (
+            r["obligations"],
+            int(r["transactions"]),
+            int(r["awards"]),
+        )
+        for r in rows
+    }
+    want = {
+        (r["family"], r["fiscal_year"]): (r["obligations"], r["transactions"], r["awards"])
+        for r in expected
+    }
+    assert len(rows) == len(got) == len(want)
+    assert got == want  # obligations compared as exact text with two places
+    total = rollup(con, [])[0]
+    assert sum(Decimal(r["obligations"]) for r in rows) == Decimal(total["obligations"])
+    assert sum(int(r["transactions"]) for r in rows) == total["transactions"]
+
+
+def test_rollup_parquet_round_trips_exact_decimals(con: Any, tmp_path: Path) -> None:
+    out = tmp_path / "rollup.parquet"
+    where = {"family": "relx-plc"}
+    expected = rollup(con, ["fiscal_year", "sub_agency"], where=where)
+    write_parquet(rollup_table(con, ["fiscal_year", "sub_agency"], where=where), out)
+    back = pq.read_table(out)
+    assert back.schema.field("obligations").type == pa.decimal128(38, 2)
+    assert back.schema.field("fiscal_year").type == pa.int64()
+    rows = back.to_pylist()
+    as_text = [{**r, "obligations": f"{r['obligations']:.2f}"} for r in rows]
+    key = lambda r: (r["fiscal_year"], r["sub_agency"] or "")  # noqa: E731
+    assert sorted(as_text, key=key) == sorted(expected, key=key)
+    # and against the warehouse itself, summed by DuckDB in exact decimals
+    ((raw_total,),) = con.con.execute(
+        "SELECT sum(federal_action_obligation) FROM facts WHERE family = 'relx-plc'"
+    ).fetchall()
+    assert sum(r["obligations"] for r in rows) == raw_total
+    assert isinstance(raw_total, Decimal)
+
+
+def test_award_list_matches_browse(con: Any, tmp_path: Path) -> None:
+    filters = {"family": ["relx-plc"]}
+    page = awards(con, filters, limit=500)
+    table = award_table(con, filters)
+    assert table.num_rows == page.total
+    assert sum(table.column("obligations").to_pylist()) == Decimal(page.obligations)
+    assert [f"{v:.2f}" for v in table.column("obligations").to_pylist()] == [
+        r["obligations"] for r in page.rows
+    ]
+    csv_out, parquet_out = tmp_path / "awards.csv", tmp_path / "awards.parquet"
+    assert write_csv(table, csv_out) == page.total
+    write_parquet(table, parquet_out)
+    rows = read_csv(csv_out)
+    assert [r["award_key"] for r in rows] == [r["award_key"] for r in page.rows]
+    assert [r["first_action"] for r in rows] == [r["first_action"] for r in page.rows]
+    assert pq.read_table(parquet_out).equals(table)
+
+
+def test_whole_award_list_partitions_the_obligations(con: Any) -> None:
+    table = award_table(con, {})
+    total = rollup(con, [])[0]
+    assert table.num_rows == total["awards"]
+    assert sum(table.column("obligations").to_pylist()) == Decimal(total["obligations"])
+    assert sum(table.column("transactions").to_pylist()) == total["transactions"]
+    assert award_table(con, {}, limit=7).num_rows == 7
+
+
+def test_bad_filters_are_user_errors(con: Any) -> None:
+    with pytest.raises(VendorwatchError, match="unknown facet"):
+        award_table(con, {"famly": ["x"]})
+    with pytest.raises(VendorwatchError, match="unknown dimension"):
+        rollup_table(con, ["nope"])
+
+
+def vendorwatch(*args: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "export", *args, "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_writes_each_format(sample_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "by-year.parquet"
+    done = vendorwatch(
+        "rollup", "--by", "fiscal_year", "--where", "family=palantir", "-o", str(out), "--json",
+        warehouse=sample_warehouse,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["format"] == "parquet"
+    assert pq.read_table(out).num_rows == json.loads(done.stdout)["rows"] > 0
+
+    ocds = tmp_path / "palantir.json"
+    done = vendorwatch(
+        "awards", "--filter", "family=palantir", "--ocid-prefix", "ocds-test01", "-o", str(ocds),
+        warehouse=sample_warehouse,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    package = json.loads(ocds.read_text("utf-8"))
+    assert package["releases"]
+    assert all(r["ocid"].startswith("ocds-test01-CONT_AWD_") for r in package["releases"])
+
+
+def test_cli_user_errors_are_one_line(sample_warehouse: Path, tmp_path: Path) -> None:
+    for args in (
+        ("rollup", "--by", "family", "-o", str(tmp_path / "x.txt")),
+        ("rollup", "--by", "family", "-o", str(tmp_path / "x.json")),
+        ("awards", "--filter", "famly=x", "-o", str(tmp_path / "x.csv")),
+        ("awards", "--filter", "family", "-o", str(tmp_path / "x.csv")),
+    ):
+        done = vendorwatch(*args, warehouse=sample_warehouse)
+        assert done.returncode == 1, args
+        assert done.stderr.startswith("error:"), done.stderr
+        assert "Traceback" not in done.stderr
