@@ -123,3 +123,17 @@ def test_access_log_holds_no_ip_unless_asked(
     lines = [r.getMessage() for r in caplog.records if r.name == "vendorwatch.access"]
     assert any("GET /sources 200" in line for line in lines)
     assert any("testclient" in line for line in lines) is log_ips
+
+
+def test_transactions_view_adds_up(client: TestClient, sample_warehouse: Path) -> None:
+    page = client.get("/browse.json", params={"family": "palantir", "view": "transactions"})
+    document = page.json()
+    assert document["total"] == 34
+    assert Decimal(document["obligations"]) == Decimal("318692423.00")
+    listing = client.get("/browse.csv", params={"family": "palantir", "view": "transactions"})
+    rows = list(csv.DictReader(io.StringIO(listing.text)))
+    assert len(rows) == 34
+    assert sum(Decimal(r["obligation"]) for r in rows) == Decimal("318692423.00")
+    html = client.get("/browse", params={"family": "palantir", "view": "transactions"}).text
+    assert "34 transactions" in html
+    assert "/source/" in html

@@ -166,3 +166,56 @@ def award_list(
     )
     key = grouped[sort]
     return t, grouped.order_by([key.desc() if descending else key.asc(), "award_key"])
+
+
+TRANSACTION_SORTS = ("action_date", "obligation", "piid", "recipient")
+
+
+def transaction_list(
+    con: Any,
+    filters: Filters,
+    *,
+    sort: str = "action_date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page:
+    """One page of the transactions themselves, each with the source row that holds it."""
+    _check(filters)
+    if sort not in TRANSACTION_SORTS:
+        raise VendorwatchError(
+            f"cannot sort by {sort!r}; choose from {', '.join(TRANSACTION_SORTS)}"
+        )
+    if not 1 <= limit <= 500 or offset < 0:
+        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    t = _apply(fact_table(con), filters)
+    rows = t.select(
+        award_key=t.contract_award_unique_key,
+        piid=t.award_id_piid,
+        modification_number=t.modification_number,
+        action_date=t.action_date,
+        recipient=t.recipient_name,
+        family=t.family,
+        sub_agency=t.awarding_sub_agency_name,
+        obligation=t.federal_action_obligation,
+        description=t.transaction_description,
+        source_sha256=t.source_sha256,
+        source_row=t.source_row,
+    )
+    key = rows[sort]
+    ordered = rows.order_by(
+        [key.desc() if descending else key.asc(), "award_key", "source_sha256", "source_row"]
+    )
+    found = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
+    summary = (
+        t.aggregate(n=t.count(), obligations=t.federal_action_obligation.sum())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    return Page(
+        rows=[{k: plain(v) for k, v in r.items()} for r in found],
+        total=int(summary["n"]),
+        offset=offset,
+        limit=limit,
+        obligations=plain(summary["obligations"]) or "0.00",
+    )

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from vendorwatch.analysis import award_history, rollup
-from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, awards, facets
+from vendorwatch.analysis.browse import FACETS, awards, facets, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.search import search
 from vendorwatch.audit import Limits, audit_files, render_audit
@@ -114,16 +114,22 @@ async def search_page(request: Request, q: str = "") -> Response:
     )
 
 
-def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int]:
+def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int, str]:
+    """The browse view asked for: awards (one row each) or their transactions."""
     state = site(request)
     chosen = filters_of(request)
-    sort = request.query_params.get("sort", "obligations")
+    view = request.query_params.get("view", "awards")
+    if view not in ("awards", "transactions"):
+        raise VendorwatchError("view must be awards or transactions")
+    default = "obligations" if view == "awards" else "action_date"
+    sort = request.query_params.get("sort", default)
     descending = request.query_params.get("order", "desc") != "asc"
     try:
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         raise VendorwatchError("page must be a whole number") from None
-    listing = awards(
+    lister = awards if view == "awards" else transaction_list
+    listing = lister(
         state.con(),
         chosen,
         sort=sort,
@@ -131,40 +137,42 @@ def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
-    return chosen, listing, sort, descending, page
+    return chosen, listing, sort, descending, page, view
 
 
 @router.get("/browse.csv")
 async def browse_csv(request: Request) -> Response:
-    chosen, _, sort, descending, _ = _browse(request)
-    full = awards(site(request).con(), chosen, sort=sort, descending=descending, limit=500)
-    rows = full.rows
-    offset = 500
-    while full.next_offset is not None:
-        full = awards(
+    chosen, _, sort, descending, _, view = _browse(request)
+    lister = awards if view == "awards" else transaction_list
+    rows: list[dict[str, Any]] = []
+    offset: int | None = 0
+    while offset is not None:
+        part = lister(
             site(request).con(), chosen, sort=sort, descending=descending, offset=offset, limit=500
         )
-        rows += full.rows
-        offset += 500
-    return _csv(rows, "vendorwatch-awards.csv")
+        rows += part.rows
+        offset = part.next_offset
+    return _csv(rows, f"vendorwatch-{view}.csv")
 
 
 @router.get("/browse.json")
 async def browse_json(request: Request) -> Response:
-    chosen, listing, sort, descending, page = _browse(request)
+    chosen, listing, sort, descending, page, view = _browse(request)
     return _json(
-        {"filters": chosen, "sort": sort, "descending": descending, "page": page,
-         "total": listing.total, "obligations": listing.obligations, "awards": listing.rows},
-        "vendorwatch-awards.json",
+        {"filters": chosen, "view": view, "sort": sort, "descending": descending, "page": page,
+         "total": listing.total, "obligations": listing.obligations, view: listing.rows},
+        f"vendorwatch-{view}.json",
     )  # fmt: skip
 
 
 @router.get("/browse", response_class=HTMLResponse)
 async def browse(request: Request) -> Response:
     state = site(request)
-    chosen, listing, sort, descending, page = _browse(request)
+    chosen, listing, sort, descending, page, view = _browse(request)
     facet_values = facets(state.con(), chosen)
     params = [(k, v) for k, values in chosen.items() for v in values]
+    if view != "awards":
+        params.append(("view", view))
     return templates.TemplateResponse(
         request,
         "browse.html",
@@ -177,7 +185,7 @@ async def browse(request: Request) -> Response:
             "descending": descending,
             "page": page,
             "pages": max(1, -(-listing.total // PAGE_SIZE)),
-            "sorts": AWARD_SORTS,
+            "view": view,
             "names": state.family_names,
             "labels": rules().categories,
         },
