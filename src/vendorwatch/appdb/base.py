@@ -22,7 +22,11 @@ NAMING_CONVENTION = {
 
 # Modules that define models: Alembic's env and the schema test import them all so that the
 # metadata is complete. A new part of the app adds its models module here.
-MODEL_MODULES = ("vendorwatch.appdb.accounts", "vendorwatch.foia.models")
+MODEL_MODULES = (
+    "vendorwatch.appdb.accounts",
+    "vendorwatch.foia.models",
+    "vendorwatch.alerts.models",
+)
 
 
 def utcnow() -> datetime:

@@ -270,3 +270,7 @@ app.command("audit")(_audit.audit_command)
 from vendorwatch.cli import export as _export  # noqa: E402
 
 app.add_typer(_export.export_app, name="export")
+
+from vendorwatch.cli import watch as _watch  # noqa: E402
+
+app.add_typer(_watch.watch_app, name="watch")

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.web import api, pages
+from vendorwatch.web import api, feeds, pages
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
@@ -42,6 +42,7 @@ def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(feeds.router)
 
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
