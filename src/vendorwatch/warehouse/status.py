@@ -60,14 +60,15 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                     "amount_total": _json_value(row[13]),
                 }
             )
-        total = con.execute(
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection,
+        # and the site's next query on it (through Ibis) then fails.
+        (total,) = con.execute(
             f"""
             SELECT count(*), count(DISTINCT source_sha256), coalesce(sum({table.amount_column}), 0),
                    min({table.date_column}), max({table.date_column})
             FROM {table.name}
             """
-        ).fetchone()
-        assert total is not None
+        ).fetchall()
         tables[table.name] = {
             "rows": total[0],
             "files": total[1],
