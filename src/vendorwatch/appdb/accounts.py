@@ -180,3 +180,50 @@ def local_member(session: Session, slug: str = "local") -> tuple[User, Organisat
     if role_in(session, user, org) is None:
         add_member(session, org, user, Role.ADMIN)
     return user, org
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def memberships_of(session: Session, user: User) -> list[tuple[Organisation, Role]]:
+    """The organisations ``user`` belongs to, with their role in each, oldest first."""
+    rows = session.execute(
+        select(Organisation, Membership.role)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Organisation.id)
+    )
+    return [(org, Role(role)) for org, role in rows]
+
+
+def add_account(
+    session: Session,
+    email: str,
+    *,
+    name: str,
+    password: str | None,
+    org_slug: str,
+    role: Role,
+    org_name: str | None = None,
+) -> tuple[User, Organisation]:
+    """A user who can log in, made a member of ``org_slug`` (created if new) with ``role``.
+
+    An existing user (by email) is added to the organisation; with ``password`` their
+    password is set. Adding someone who is already a member is a user error, not a role change.
+    """
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        if password is None:
+            raise VendorwatchError(f"a new user {email!r} needs a password")
+        user = create_user(session, email, name, password)
+    elif password is not None:
+        user.password_hash = hash_password(password)
+    org = session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        org = create_organisation(session, org_slug, org_name or org_slug)
+    existing = role_in(session, user, org)
+    if existing is not None:
+        raise VendorwatchError(f"{user.email} is already a {existing} of {org.slug!r}")
+    add_member(session, org, user, role)
+    return user, org

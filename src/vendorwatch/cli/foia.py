@@ -628,3 +628,65 @@ def appeal_command(
     with _tracker(app_db, org) as tracker:
         record = tracker.record(tracker.get(_request_id(request_id)), day)
     _emit(compose_appeal(record, grounds, reasons, on=day), output)
+
+
+# --- accounts for the web site ---------------------------------------------------------------
+
+user_app = typer.Typer(
+    name="user", help="Accounts that log in to the FOIA tracker on the site.", no_args_is_help=True
+)
+foia_app.add_typer(user_app)
+
+
+@user_app.command("add")
+def user_add_command(
+    email: Annotated[str, typer.Argument(help="The user's email (their login).")],
+    org: Annotated[
+        str, typer.Option("--org", help="The organisation's id (created if it does not exist).")
+    ],
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")] = "editor",
+    name: Annotated[str | None, typer.Option("--name", help="The user's name.")] = None,
+    org_name: Annotated[
+        str | None, typer.Option("--org-name", help="A new organisation's display name.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    app_db: AppDbOption = None,
+) -> None:
+    """Create a login (or add an existing one to an organisation) with a role.
+
+    The password is asked for twice without echo, or read from standard input; an existing
+    user added to another organisation keeps their password unless one is given on stdin.
+    """
+    import sys
+
+    from vendorwatch.appdb import open_app_database, transaction
+    from vendorwatch.appdb.accounts import Role, add_account
+
+    try:
+        wanted = Role(role)
+    except ValueError:
+        raise VendorwatchError(f"--role {role!r}: use viewer, editor or admin") from None
+    password: str | None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    engine = open_app_database(app_db or get_settings().app_database_url)
+    try:
+        with transaction(engine) as session:
+            user, organisation = add_account(
+                session,
+                email,
+                name=name or email.split("@")[0],
+                password=password or None,
+                org_slug=org,
+                role=wanted,
+                org_name=org_name,
+            )
+            article = "an" if wanted is Role.ADMIN else "a"
+            done = f"{user.email} is now {article} {wanted} of {organisation.slug!r}"
+    finally:
+        engine.dispose()
+    console.print(done, highlight=False)

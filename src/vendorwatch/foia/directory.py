@@ -130,3 +130,12 @@ def find_office(key: str, registry: Registry | None = None) -> Office:
         ids = ", ".join(o.id for o in by_agency)
         raise VendorwatchError(f"agency {key!r} has several FOIA offices; give one of: {ids}")
     raise VendorwatchError(f"unknown agency or FOIA office {key!r}; known: {known}")
+
+
+def office_for_agency_name(name: str | None, registry: Registry | None = None) -> Office | None:
+    """The single office of the agency called ``name`` (as USAspending spells a sub-agency)."""
+    if not name:
+        return None
+    wanted = " ".join(name.split()).casefold()
+    found = [o for o in offices(registry) if o.agency_name.casefold() == wanted]
+    return found[0] if len(found) == 1 else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -379,6 +380,10 @@ def letter_html(letter: Letter) -> str:
 
 
 def write_docx(letter: Letter, path: Path) -> None:
+    _docx(letter).save(str(path))
+
+
+def _docx(letter: Letter) -> Any:
     document = docx.Document()
     for kind, lines in letter.blocks():
         if kind == "ul":
@@ -391,7 +396,7 @@ def write_docx(letter: Letter, path: Path) -> None:
                 if i < len(lines) - 1:
                     run.add_break()
     document.core_properties.title = letter.subject
-    document.save(str(path))
+    return document
 
 
 def write_pdf(letter: Letter, path: Path) -> None:
@@ -399,6 +404,29 @@ def write_pdf(letter: Letter, path: Path) -> None:
     weasyprint = importlib.import_module("weasyprint")
 
     weasyprint.HTML(string=letter_html(letter)).write_pdf(str(path))
+
+
+MEDIA_TYPES = {
+    ".txt": "text/plain; charset=utf-8",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
+
+
+def letter_bytes(letter: Letter, suffix: str) -> bytes:
+    """``letter`` as the bytes of a .txt, .docx or .pdf file (for downloads)."""
+    suffix = suffix.lower()
+    if suffix == ".txt":
+        return letter.text.encode("utf-8")
+    if suffix == ".docx":
+        out = io.BytesIO()
+        _docx(letter).save(out)
+        return out.getvalue()
+    if suffix == ".pdf":
+        weasyprint = importlib.import_module("weasyprint")
+        pdf: bytes = weasyprint.HTML(string=letter_html(letter)).write_pdf()
+        return pdf
+    raise VendorwatchError(f"a letter is made as {', '.join(FORMATS)}, not {suffix or 'nothing'!r}")
 
 
 def write_letter(letter: Letter, path: Path) -> None:

@@ -21,9 +21,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from vendorwatch.appdb.accounts import Organisation, Role, User, require_role
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.foia.clock import Event, EventKind, Schedule, schedule
+from vendorwatch.foia.clock import Deadline, Event, EventKind, Schedule, schedule
 from vendorwatch.foia.directory import find_office
-from vendorwatch.foia.letters import AwardRef, FeeCategory, Requester, RequestRecord
+from vendorwatch.foia.letters import (
+    AwardRef,
+    FeeCategory,
+    Letter,
+    Requester,
+    RequestRecord,
+)
 from vendorwatch.foia.models import (
     FoiaRequest,
     Reminder,
@@ -413,3 +419,19 @@ def request_summary(tracker: Tracker, request: FoiaRequest, today: date) -> dict
         ],
         "schedule": sched.as_dict() if sched else None,
     }
+
+
+def next_deadline(sched: Schedule | None) -> Deadline | None:
+    """The first deadline still open (not met), or None."""
+    open_ = [d for d in (sched.deadlines if sched else []) if d.done_on is None]
+    return open_[0] if open_ else None
+
+
+def stored_letter(request: FoiaRequest) -> Letter:
+    """The request letter saved with ``request``, ready to download as text, DOCX or PDF."""
+    if not request.letter_text:
+        raise VendorwatchError(f"request #{request.id} has no saved letter")
+    subject = "Freedom of Information Act Request" + (
+        " - Expedited Processing Requested" if request.expedite else ""
+    )
+    return Letter("request", subject, request.letter_text)

@@ -12,19 +12,32 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.web import api, feeds, pages
+from vendorwatch.settings import get_settings
+from vendorwatch.web import api, feeds, foia, pages
 from vendorwatch.web.security import PrivacyMiddleware
+from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
 
-def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
+def create_app(
+    warehouse: Path,
+    *,
+    log_ips: bool = False,
+    app_database_url: str | None = None,
+    secure_cookies: bool | None = None,
+) -> FastAPI:
+    """The site over ``warehouse``; the FOIA tracker's accounts and requests live in the app
+    database (opened on the first tracker page; default from settings). ``secure_cookies``:
+    None marks the session cookie Secure when the request came over HTTPS."""
     site = SiteState(Path(warehouse))
+    accounts = Accounts(app_database_url or get_settings().app_database_url, secure_cookies)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         site.close()
+        accounts.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -37,11 +50,13 @@ def create_app(warehouse: Path, *, log_ips: bool = False) -> FastAPI:
         swagger_ui_parameters=None,
     )
     app.state.site = site
+    app.state.accounts = accounts
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(foia.router)
     app.include_router(feeds.router)
 
     @app.exception_handler(VendorwatchError)

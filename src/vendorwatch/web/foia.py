@@ -1,0 +1,501 @@
+"""The FOIA tracker on the site: login, requests, events, reminders, letters and calendar.
+
+Private to an organisation's members: every page goes through `vendorwatch.foia.tracker.Tracker`
+(organisation scoping and roles live there), with the session and CSRF checks of
+`vendorwatch.web.sessions`. Handlers only read the form, call the library and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from vendorwatch.analysis import award_history
+from vendorwatch.appdb import transaction
+from vendorwatch.appdb.accounts import (
+    AccessDenied,
+    Organisation,
+    Role,
+    User,
+    authenticate,
+    memberships_of,
+    organisation,
+    role_in,
+    user_by_id,
+)
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.foia.directory import find_office, office_for_agency_name, offices
+from vendorwatch.foia.ical import calendar_ics
+from vendorwatch.foia.letters import (
+    MEDIA_TYPES,
+    FeeCategory,
+    RecordType,
+    Requester,
+    RequestSpec,
+    awards_by_id,
+    compose_request,
+    letter_bytes,
+)
+from vendorwatch.foia.tracker import (
+    EVENT_KINDS,
+    Tracker,
+    next_deadline,
+    stored_letter,
+)
+from vendorwatch.web.pages import parse_date, site
+from vendorwatch.web.sessions import (
+    Accounts,
+    Login,
+    new_login,
+    password_fingerprint,
+    same_token,
+)
+from vendorwatch.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+RECORD_TYPE_LABELS = {
+    RecordType.CONTRACT: "The contract and every modification",
+    RecordType.SOW: "Statements of work / performance work statements",
+    RecordType.JA: "Justification for other than full and open competition (J&A)",
+    RecordType.DELIVERABLES: "Deliverables, reports and invoices",
+    RecordType.USAGE_LOGS: "Usage reports, query and audit logs",
+    RecordType.COMMUNICATIONS: "Communications with the vendor",
+}
+
+
+def accounts(request: Request) -> Accounts:
+    found: Accounts = request.app.state.accounts
+    return found
+
+
+@dataclass
+class Member:
+    """The logged-in user inside one transaction: their tracker, role and session."""
+
+    tracker: Tracker
+    login: Login
+    role: Role
+    organisations: list[tuple[Organisation, Role]]
+
+    @property
+    def session(self) -> Session:
+        return self.tracker.session
+
+    @property
+    def user(self) -> User:
+        return self.tracker.user
+
+    @property
+    def can_write(self) -> bool:
+        return self.role.allows(Role.EDITOR)
+
+    def context(self, **more: Any) -> dict[str, Any]:
+        return {
+            "member": self,
+            "user": self.user,
+            "org": self.tracker.org,
+            "csrf_token": self.login.csrf,
+            **more,
+        }
+
+
+@contextmanager
+def member(request: Request) -> Iterator[Member | None]:
+    """The session's member, in one transaction, or None when nobody (valid) is logged in."""
+    site_accounts = accounts(request)
+    login = site_accounts.login(request)
+    if login is None:
+        yield None
+        return
+    with transaction(site_accounts.engine()) as session:
+        user = user_by_id(session, login.user_id)
+        if user is None or password_fingerprint(user.password_hash) != login.password:
+            yield None
+            return
+        orgs = memberships_of(session, user)
+        current = next((o for o in orgs if o[0].slug == login.org), None)
+        if current is None:
+            yield None
+            return
+        yield Member(Tracker(session, user, current[0]), login, current[1], orgs)
+
+
+def to_login(request: Request) -> Response:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
+
+
+def refuse(request: Request, message: str, status: int = 403) -> Response:
+    return templates.TemplateResponse(
+        request, "error.html", {"message": message, "status": status}, status_code=status
+    )
+
+
+async def checked_form(request: Request, login: Login | None) -> FormData | Response:
+    """The posted form if it carries the session's CSRF token; otherwise a 403 page."""
+    form = await request.form()
+    if login is None:
+        return refuse(request, "Your session has ended or you are not logged in; log in again.")
+    token = form.get("csrf_token")
+    if not same_token(token if isinstance(token, str) else None, login.csrf):
+        return refuse(request, "This form is out of date or did not come from this site.")
+    return form
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def whole_number(form: FormData, name: str) -> int | None:
+    value = text(form, name)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise VendorwatchError(f"{name}: {value!r} is not a whole number")
+    return int(value)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path inside the tracker; never another site."""
+    if target and target.startswith("/foia") and "\\" not in target and "\n" not in target:
+        return target
+    return "/foia"
+
+
+# --- login and logout --------------------------------------------------------------------
+
+
+def _login_page(request: Request, next_: str, message: str | None, status: int) -> Response:
+    token = accounts(request).login_form_token(request)
+    response = templates.TemplateResponse(
+        request,
+        "foia_login.html",
+        {"next": safe_next(next_), "message": message, "csrf_token": token},
+        status_code=status,
+    )
+    accounts(request).keep_login_form_token(request, response, token)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, next: str = "/foia") -> Response:
+    return _login_page(request, next, None, 200)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(request: Request) -> Response:
+    site_accounts = accounts(request)
+    form = await request.form()
+    token = form.get("csrf_token")
+    expected = site_accounts.login_form_expected(request)
+    if expected is None or not same_token(token if isinstance(token, str) else None, expected):
+        return refuse(request, "This login form is out of date; open the login page again.")
+    next_ = text(form, "next")
+    with transaction(site_accounts.engine()) as session:
+        user = authenticate(session, text(form, "email"), str(form.get("password") or ""))
+        orgs = memberships_of(session, user) if user is not None else []
+        if user is None or not orgs:
+            message = (
+                "That email and password do not match an account."
+                if user is None
+                else "Your account is not a member of any organisation yet."
+            )
+            return _login_page(request, next_, message, 400)
+        login = new_login(user.id, orgs[0][0].slug, user.password_hash)
+    response = RedirectResponse(safe_next(next_), status_code=303)
+    site_accounts.start(request, response, login)
+    return response
+
+
+@router.post("/foia/logout")
+async def logout(request: Request) -> Response:
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    response = RedirectResponse("/login", status_code=303)
+    accounts(request).end(response)
+    return response
+
+
+@router.post("/foia/organisation")
+async def switch_organisation(request: Request) -> Response:
+    login = accounts(request).login(request)
+    form = await checked_form(request, login)
+    if isinstance(form, Response):
+        return form
+    assert login is not None
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        wanted = organisation(m.session, text(form, "org"))
+        if role_in(m.session, m.user, wanted) is None:
+            return refuse(request, f"You are not a member of {wanted.slug!r}.")
+        switched = Login(login.user_id, wanted.slug, login.csrf, login.password)
+    response = RedirectResponse("/foia", status_code=303)
+    accounts(request).start(request, response, switched)
+    return response
+
+
+# --- the tracker's pages -----------------------------------------------------------------
+
+
+@router.get("/foia", response_class=HTMLResponse)
+async def request_list(request: Request) -> Response:
+    today = date.today()
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        rows = []
+        for r in m.tracker.requests():
+            sched = m.tracker.schedule(r, today)
+            rows.append({"request": r, "next": next_deadline(sched)})
+        return templates.TemplateResponse(
+            request, "foia_list.html", m.context(rows=rows, today=today)
+        )
+
+
+@router.get("/foia/calendar.ics")
+async def calendar(request: Request) -> Response:
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        ics = calendar_ics(m.tracker.upcoming(date.today()))
+        slug = m.tracker.org.slug
+    return Response(
+        ics,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="foia-{slug}.ics"'},
+    )
+
+
+def _draft_defaults(request: Request, m: Member, award_ids: list[str]) -> dict[str, Any]:
+    """The form's first values: from the award (title, agency) and from the user."""
+    awards = []
+    office = None
+    for key in award_ids:
+        history = award_history(site(request).con(), key)
+        awards.append(history)
+        office = office or office_for_agency_name(history.sub_agency)
+    title = ""
+    if awards:
+        first = awards[0]
+        title = f"Records of {first.piid}" + (f" ({first.recipient})" if first.recipient else "")
+    return {
+        "title": title,
+        "awards": "\n".join(a.award_key for a in awards),
+        "office": office.id if office else "",
+        "name": m.user.name,
+        "email": m.user.email,
+        "organisation": m.tracker.org.name,
+        "fee_category": FeeCategory.OTHER.value,
+        "fee_limit": "25",
+        "fee_waiver": True,
+        "record_types": [t.value for t in RecordType],
+        "history": awards,
+    }
+
+
+def _draft_page(
+    request: Request, m: Member, values: dict[str, Any], message: str | None, status: int
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "foia_new.html",
+        m.context(
+            values=values,
+            message=message,
+            offices=offices(),
+            fee_categories=list(FeeCategory),
+            record_types=RECORD_TYPE_LABELS,
+        ),
+        status_code=status,
+    )
+
+
+@router.get("/foia/new", response_class=HTMLResponse)
+async def draft_form(request: Request) -> Response:
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        if not m.can_write:
+            return refuse(request, f"As a {m.role} of {m.tracker.org.name} you can read requests.")
+        award_ids = [a for a in request.query_params.getlist("award") if a.strip()]
+        return _draft_page(request, m, _draft_defaults(request, m, award_ids), None, 200)
+
+
+def _spec(request: Request, form: FormData) -> tuple[str, RequestSpec]:
+    """The title and the letter's contents from the drafting form."""
+    try:
+        category = FeeCategory(text(form, "fee_category") or "other")
+    except ValueError:
+        raise VendorwatchError("choose a fee category from the list") from None
+    try:
+        limit = Decimal(text(form, "fee_limit") or "25")
+    except InvalidOperation:
+        raise VendorwatchError(f"fee limit {text(form, 'fee_limit')!r} is not an amount") from None
+    name = text(form, "name")
+    if not name:
+        raise VendorwatchError("the requester's name is needed for the letter")
+    requester = Requester(
+        name,
+        text(form, "organisation") or None,
+        text(form, "email") or None,
+        text(form, "phone") or None,
+        text(form, "address") or None,
+        category,
+        limit,
+    )
+    ids = list(dict.fromkeys(text(form, "awards").split()))
+    awards = awards_by_id(site(request).con(), ids) if ids else []
+    try:
+        types = [RecordType(str(t)) for t in form.getlist("record_type")]
+    except ValueError:
+        raise VendorwatchError("choose record types from the list") from None
+    office_id = text(form, "office")
+    if not office_id:
+        raise VendorwatchError("choose the agency component the request goes to")
+    spec = RequestSpec(
+        office=find_office(office_id),
+        requester=requester,
+        awards=list({a.award_key: a for a in awards}.values()),
+        vendors=[v.strip() for v in text(form, "vendors").splitlines() if v.strip()],
+        start=parse_date(text(form, "date_from")),
+        end=parse_date(text(form, "date_to")),
+        record_types=types,
+        fee_waiver=form.get("fee_waiver") is not None,
+        purpose=text(form, "purpose") or None,
+        dissemination=text(form, "dissemination") or None,
+        expedite=form.get("expedite") is not None,
+        expedite_reason=text(form, "expedite_reason") or None,
+    )
+    if text(form, "format"):
+        spec.format = text(form, "format")
+    return text(form, "title"), spec
+
+
+@router.post("/foia/new", response_class=HTMLResponse)
+async def draft_save(request: Request) -> Response:
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        if not m.can_write:
+            return refuse(request, f"As a {m.role} of {m.tracker.org.name} you can read requests.")
+        try:
+            title, spec = _spec(request, form)
+            letter = compose_request(spec)
+            saved = m.tracker.create(
+                title,
+                spec.office.id,
+                spec.requester,
+                awards=spec.awards,
+                letter_text=letter.text,
+                expedite=spec.expedite,
+            )
+        except VendorwatchError as exc:
+            values: dict[str, Any] = {k: text(form, k) for k in form}
+            values["record_types"] = [str(t) for t in form.getlist("record_type")]
+            values["fee_waiver"] = form.get("fee_waiver") is not None
+            values["expedite"] = form.get("expedite") is not None
+            return _draft_page(request, m, values, exc.message, 400)
+        target = f"/foia/{saved.id}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/foia/{request_id:int}", response_class=HTMLResponse)
+async def request_page(request: Request, request_id: int) -> Response:
+    today = date.today()
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        found = m.tracker.get(request_id)
+        office = find_office(found.office_id)
+        return templates.TemplateResponse(
+            request,
+            "foia_request.html",
+            m.context(
+                r=found,
+                office=office,
+                schedule=m.tracker.schedule(found, today),
+                kinds=EVENT_KINDS,
+                today=today,
+            ),
+        )
+
+
+@router.post("/foia/{request_id:int}/events")
+async def record_event(request: Request, request_id: int) -> Response:
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        on = parse_date(text(form, "on"))
+        if on is None:
+            raise VendorwatchError("an event needs its date")
+        try:
+            m.tracker.add_event(
+                request_id,
+                text(form, "kind"),
+                on,
+                summary=text(form, "summary") or None,
+                award=text(form, "award") or None,
+                tracking_number=text(form, "tracking_number") or None,
+                pages=whole_number(form, "pages"),
+                days=whole_number(form, "days"),
+                estimate=parse_date(text(form, "estimate")),
+            )
+        except AccessDenied as exc:
+            return refuse(request, exc.message)
+    return RedirectResponse(f"/foia/{request_id}#events", status_code=303)
+
+
+@router.post("/foia/{request_id:int}/reminders")
+async def add_reminder(request: Request, request_id: int) -> Response:
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        on = parse_date(text(form, "on"))
+        if on is None:
+            raise VendorwatchError("a reminder needs its date")
+        try:
+            m.tracker.remind(request_id, on, text(form, "text"))
+        except AccessDenied as exc:
+            return refuse(request, exc.message)
+    return RedirectResponse(f"/foia/{request_id}#reminders", status_code=303)
+
+
+@router.get("/foia/{request_id:int}/letter.{fmt}")
+async def letter_download(request: Request, request_id: int, fmt: str) -> Response:
+    suffix = f".{fmt.lower()}"
+    if suffix not in MEDIA_TYPES:
+        raise VendorwatchError(f"no letter format {fmt!r}; use txt, docx or pdf")
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        letter = stored_letter(m.tracker.get(request_id))
+    return Response(
+        letter_bytes(letter, suffix),
+        media_type=MEDIA_TYPES[suffix],
+        headers={
+            "Content-Disposition": f'attachment; filename="foia-request-{request_id}{suffix}"'
+        },
+    )

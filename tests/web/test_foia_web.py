@@ -1,0 +1,305 @@
+"""The FOIA tracker over HTTP: logins, CSRF, cookies kept off public pages, organisations apart.
+
+Each test gets its own app database (a SQLite file, and a PostgreSQL database where a server
+is given) with two organisations: a clinic (an editor and a viewer) and another (an editor).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.appdb.engines import ENGINES, database_url
+from vendorwatch.appdb import open_app_database, transaction
+from vendorwatch.appdb.accounts import Role, add_account
+from vendorwatch.web import create_app
+
+__all__ = ["database_url"]  # the fixture, parametrised by ENGINES
+
+pytestmark = ENGINES
+
+AWARD = "CONT_AWD_70CMSD21C00000001_7012_-NONE-_-NONE-"
+PASSWORD = "correct horse battery"
+EDITOR = "ana@clinic.example"
+VIEWER = "vic@clinic.example"
+STRANGER = "bob@other.example"
+
+
+def seed(url: str) -> None:
+    engine = open_app_database(url)
+    with transaction(engine) as session:
+        add_account(session, EDITOR, name="Ana", password=PASSWORD, org_slug="clinic",
+                    role=Role.EDITOR, org_name="Example Law Clinic")  # fmt: skip
+        add_account(session, VIEWER, name="Vic", password=PASSWORD, org_slug="clinic",
+                    role=Role.VIEWER)  # fmt: skip
+        add_account(session, STRANGER, name="Bob", password=PASSWORD, org_slug="other",
+                    role=Role.EDITOR, org_name="Other Org")  # fmt: skip
+    engine.dispose()
+
+
+@pytest.fixture
+def app_db(database_url: str) -> str:
+    seed(database_url)
+    return database_url
+
+
+def make_client(warehouse: Path, url: str, **kw: bool) -> TestClient:
+    return TestClient(create_app(warehouse, app_database_url=url, **kw))
+
+
+@pytest.fixture
+def site(sample_warehouse: Path, app_db: str) -> Iterator[TestClient]:
+    with make_client(sample_warehouse, app_db) as client:
+        yield client
+
+
+def token_of(page: Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def log_in(client: TestClient, email: str, next_: str = "/foia") -> Response:
+    form = client.get("/login", params={"next": next_})
+    assert form.status_code == 200
+    done: Response = client.post(
+        "/login",
+        data={"csrf_token": token_of(form), "email": email, "password": PASSWORD, "next": next_},
+        follow_redirects=False,
+    )
+    return done
+
+
+def draft(client: TestClient, title: str = "LexisNexis ATLAS records") -> int:
+    form = client.get("/foia/new", params={"award": AWARD})
+    assert form.status_code == 200
+    saved = client.post(
+        "/foia/new",
+        data={
+            "csrf_token": token_of(form), "title": title, "office": "ice-foia", "awards": AWARD,
+            "name": "Ana Example", "email": EDITOR, "fee_category": "educational",
+            "fee_limit": "50", "fee_waiver": "yes", "record_type": ["contract", "sow", "ja"],
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    found = re.fullmatch(r"/foia/(\d+)", saved.headers["location"])
+    assert found
+    return int(found.group(1))
+
+
+def record(client: TestClient, request_id: int, kind: str, on: date, **more: str) -> Response:
+    page = client.get(f"/foia/{request_id}")
+    done: Response = client.post(
+        f"/foia/{request_id}/events",
+        data={"csrf_token": token_of(page), "kind": kind, "on": on.isoformat(), **more},
+        follow_redirects=False,
+    )
+    return done
+
+
+def test_login_sets_one_strict_cookie_for_the_tracker_only(site: TestClient) -> None:
+    assert site.get("/foia", follow_redirects=False).headers["location"] == "/login?next=%2Ffoia"
+    done = log_in(site, EDITOR, "/foia/new?award=" + AWARD)
+    assert done.status_code == 303
+    assert done.headers["location"] == "/foia/new?award=" + AWARD
+    cookies = [c for c in done.headers.get_list("set-cookie") if c.startswith("vw_session=")]
+    assert len(cookies) == 1
+    flags = [part.strip().lower() for part in cookies[0].split(";")]
+    assert {"httponly", "path=/foia", "samesite=strict"} <= set(flags)
+    assert "secure" not in flags  # plain http in tests; see the next test
+    assert site.get("/foia").status_code == 200
+
+
+def test_secure_cookies_when_asked(sample_warehouse: Path, app_db: str) -> None:
+    with make_client(sample_warehouse, app_db, secure_cookies=True) as client:
+        form = client.get("/login")
+        assert "secure" in form.headers["set-cookie"].lower()
+
+
+def test_public_pages_stay_cookie_free_after_login(site: TestClient) -> None:
+    assert log_in(site, EDITOR).status_code == 303
+    assert site.get("/foia").status_code == 200
+    # "/" first: the award page after it once failed (a half-read DuckDB result left open).
+    for path in ("/", f"/award/{AWARD}", "/browse?family=relx-plc", "/search?q=Palantir"):
+        page = site.get(path)
+        assert page.status_code == 200
+        assert "set-cookie" not in page.headers, path
+        assert "cookie" not in page.request.headers, path  # the browser does not even send it
+
+
+def test_wrong_password_and_a_foreign_next_address(site: TestClient) -> None:
+    form = site.get("/login")
+    bad = site.post(
+        "/login",
+        data={"csrf_token": token_of(form), "email": EDITOR, "password": "not it at all"},
+    )
+    assert bad.status_code == 400
+    assert "do not match an account" in bad.text
+    assert log_in(site, EDITOR, "//evil.example/").headers["location"] == "/foia"
+
+
+def test_posts_without_the_csrf_token_are_refused(site: TestClient) -> None:
+    # The login form itself: no token, a made-up token.
+    site.get("/login")
+    assert site.post("/login", data={"email": EDITOR, "password": PASSWORD}).status_code == 403
+    assert (
+        site.post(
+            "/login", data={"csrf_token": "made-up", "email": EDITOR, "password": PASSWORD}
+        ).status_code
+        == 403
+    )
+    assert log_in(site, EDITOR).status_code == 303
+    request_id = draft(site)
+    good = token_of(site.get(f"/foia/{request_id}"))
+    for path, data in [
+        ("/foia/new", {"title": "x", "office": "ice-foia", "name": "A", "awards": AWARD}),
+        (f"/foia/{request_id}/events", {"kind": "submitted", "on": "2026-06-15"}),
+        (f"/foia/{request_id}/reminders", {"on": "2026-07-01", "text": "call"}),
+        ("/foia/logout", {}),
+    ]:
+        assert site.post(path, data=data).status_code == 403, path
+        wrong = site.post(path, data={**data, "csrf_token": good[:-2] + "xx"})
+        assert wrong.status_code == 403, path
+    page = site.get(f"/foia/{request_id}")
+    assert "Nothing recorded yet" in page.text  # nothing was written
+    assert site.get("/foia").status_code == 200  # still logged in
+
+
+def test_draft_record_and_explain_the_due_date(site: TestClient) -> None:
+    log_in(site, EDITOR)
+    form = site.get("/foia/new", params={"award": AWARD})
+    assert '<option value="ice-foia" selected>' in form.text  # the award's agency
+    assert "Records of 70CMSD21C00000001" in form.text
+    request_id = draft(site)
+    assert record(site, request_id, "submitted", date(2026, 6, 15)).status_code == 303
+    acknowledged = record(
+        site, request_id, "acknowledged", date(2026, 6, 16), tracking_number="2026-ICFO-01234"
+    )
+    assert acknowledged.status_code == 303
+    page = site.get(f"/foia/{request_id}")
+    assert '<strong id="status">acknowledged</strong>' in page.text
+    assert "2026-ICFO-01234" in page.text
+    assert "2026-07-15" in page.text  # 20 working days, Juneteenth and 3 July not counted
+    assert "Juneteenth National Independence Day" in page.text
+    assert "no receipt date recorded" in page.text
+    listing = site.get("/foia")
+    assert "LexisNexis ATLAS records" in listing.text
+    assert "2026-07-15" in listing.text
+    letter = site.get(f"/foia/{request_id}/letter.txt")
+    assert letter.headers["content-type"].startswith("text/plain")
+    assert "70CMSD21C00000001" in letter.text
+    assert "attachment" in letter.headers["content-disposition"]
+    docx = site.get(f"/foia/{request_id}/letter.docx")
+    assert docx.content.startswith(b"PK")
+    bad = record(site, request_id, "info-requested", date(2026, 6, 1))
+    assert bad.status_code == 400  # before the request was sent: refused, nothing saved
+    assert "before the request was received" in bad.text
+
+
+def test_another_organisation_sees_no_such_request(
+    sample_warehouse: Path, app_db: str, site: TestClient
+) -> None:
+    log_in(site, EDITOR)
+    request_id = draft(site, "Clinic only")
+    record(site, request_id, "submitted", date.today())
+    with make_client(sample_warehouse, app_db) as other:
+        log_in(other, STRANGER)
+        theirs = other.get(f"/foia/{request_id}")
+        missing = other.get("/foia/999999")
+        assert theirs.status_code == missing.status_code == 404
+        assert re.sub(r"#\d+", "#N", theirs.text) == re.sub(r"#\d+", "#N", missing.text)
+        assert "Clinic only" not in other.get("/foia").text
+        assert other.get(f"/foia/{request_id}/letter.txt").status_code == 404
+        assert "Clinic only" not in other.get("/foia/calendar.ics").text
+        token = token_of(other.get("/foia"))
+        tamper = other.post(
+            f"/foia/{request_id}/events",
+            data={"csrf_token": token, "kind": "withdrawn", "on": date.today().isoformat()},
+        )
+        assert tamper.status_code == 404
+    assert '<strong id="status">submitted</strong>' in site.get(f"/foia/{request_id}").text
+
+
+def test_viewers_read_but_cannot_write(sample_warehouse: Path, app_db: str) -> None:
+    with make_client(sample_warehouse, app_db) as editor:
+        log_in(editor, EDITOR)
+        request_id = draft(editor)
+    with make_client(sample_warehouse, app_db) as viewer:
+        log_in(viewer, VIEWER)
+        page = viewer.get(f"/foia/{request_id}")
+        assert page.status_code == 200
+        assert "Record an event" not in page.text
+        assert viewer.get("/foia/new").status_code == 403
+        refused = viewer.post(
+            f"/foia/{request_id}/events",
+            data={"csrf_token": token_of(page), "kind": "submitted", "on": "2026-06-15"},
+        )
+        assert refused.status_code == 403
+        assert "Nothing recorded yet" in viewer.get(f"/foia/{request_id}").text
+
+
+def test_calendar_of_upcoming_deadlines_and_reminders(site: TestClient) -> None:
+    log_in(site, EDITOR)
+    request_id = draft(site, "Calendar case")
+    record(site, request_id, "submitted", date.today())
+    page = site.get(f"/foia/{request_id}")
+    later = date.today() + timedelta(days=30)
+    set_ = site.post(
+        f"/foia/{request_id}/reminders",
+        data={"csrf_token": token_of(page), "on": later.isoformat(), "text": "call the liaison"},
+        follow_redirects=False,
+    )
+    assert set_.status_code == 303
+    ics = site.get("/foia/calendar.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    body = ics.text.replace("\r\n ", "")
+    assert body.startswith("BEGIN:VCALENDAR")
+    assert "call the liaison" in body
+    assert f"FOIA #{request_id}: Agency's determination - Calendar case" in body
+
+
+def test_logout_ends_the_session(site: TestClient, app_db: str) -> None:
+    log_in(site, EDITOR)
+    page = site.get("/foia")
+    out = site.post("/foia/logout", data={"csrf_token": token_of(page)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert out.headers["location"] == "/login"
+    assert 'vw_session=""' in out.headers["set-cookie"]
+    assert site.get("/foia", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_ends_old_sessions(site: TestClient, app_db: str) -> None:
+    log_in(site, EDITOR)
+    assert site.get("/foia", follow_redirects=False).status_code == 200
+    engine = open_app_database(app_db)
+    with transaction(engine) as session:
+        add_account(session, EDITOR, name="Ana", password="a brand new one", org_slug="new-org",
+                    role=Role.VIEWER)  # fmt: skip
+    engine.dispose()
+    assert site.get("/foia", follow_redirects=False).status_code == 303
+
+
+def test_the_first_admin_is_made_on_the_command_line(
+    sample_warehouse: Path, database_url: str
+) -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "foia", "user", "add", "root@clinic.example",
+         "--org", "clinic", "--role", "admin", "--org-name", "Example Law Clinic",
+         "--password-stdin", "--app-db", database_url],
+        input=PASSWORD + "\n", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "root@clinic.example is now an admin of 'clinic'" in made.stdout
+    with make_client(sample_warehouse, database_url) as client:
+        assert log_in(client, "root@clinic.example").status_code == 303
+        page = client.get("/foia")
+        assert "admin of Example Law Clinic" in page.text
