@@ -113,24 +113,29 @@ def _claims(
     """Each reported figure beside what the data supports: on the day it was stated, and the
     date on which the data's running total came closest to it."""
     checked = []
+    curves: dict[str, list[tuple[date, Decimal]]] = {}  # one query per subject, not per claim
     for entry in registry.claims.values():
         claim = entry.value
         if claim.subject != family_id and claim.subject not in members:
             continue
-        column = t.family if claim.subject == family_id else t.organisation
-        daily = (
-            t.filter(column == claim.subject)
-            .group_by("action_date")
-            .aggregate(amount=t.federal_action_obligation.sum())
-            .order_by("action_date")
-            .to_pyarrow()
-            .to_pylist()
-        )
-        running = Decimal(0)
-        curve: list[tuple[date, Decimal]] = []
-        for day in daily:
-            running += day["amount"] or Decimal(0)
-            curve.append((day["action_date"], running))
+        if claim.subject not in curves:
+            column = t.family if claim.subject == family_id else t.organisation
+            daily = (
+                t.filter(column == claim.subject)
+                .group_by("action_date")
+                .aggregate(amount=t.federal_action_obligation.sum())
+                .order_by("action_date")
+                .to_pyarrow()
+                .to_pylist()
+            )
+            total = Decimal(0)
+            points: list[tuple[date, Decimal]] = []
+            for day in daily:
+                total += day["amount"] or Decimal(0)
+                points.append((day["action_date"], total))
+            curves[claim.subject] = points
+        curve = curves[claim.subject]
+        running = curve[-1][1] if curve else Decimal(0)
         on_day = next((c for d, c in reversed(curve) if d <= claim.stated_on), Decimal(0))
         claimed = claim.amount
         closest = (

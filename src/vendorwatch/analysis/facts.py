@@ -60,7 +60,13 @@ def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
     inputs = _inputs(raw, has_resolutions(con))
     raw.execute("BEGIN TRANSACTION")
     try:
-        raw.execute(f"CREATE OR REPLACE TABLE {FACTS} AS {sql}")
+        # Stored in family order: DuckDB's per-row-group min/max then skips every row group
+        # but the family's own when a dossier, a facet or a rollup filters on one family
+        # (at 10M rows a family filter reads ~20k rows, not 10M; see docs/performance.md).
+        raw.execute(
+            f"CREATE OR REPLACE TABLE {FACTS} AS SELECT * FROM ({sql}) "
+            "ORDER BY family NULLS LAST, action_date"
+        )
         raw.execute(
             f"CREATE OR REPLACE TABLE {STATE} "
             "(files BIGINT, last_load TIMESTAMP, resolved_at TIMESTAMP)"
