@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption
+from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -30,15 +30,6 @@ foia_app = typer.Typer(
 
 TodayOption = Annotated[
     str | None, typer.Option("--today", help="Judge overdue as of this date (YYYY-MM-DD).")
-]
-AppDbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app-db",
-        envvar="VENDORWATCH_APP_DATABASE_URL",
-        help="The app database URL (sqlite:///… or postgresql+psycopg://…).",
-        show_default="a SQLite file beside the warehouse",
-    ),
 ]
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation whose requests these are.")]
 

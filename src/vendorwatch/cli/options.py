@@ -20,6 +20,16 @@ WarehouseOption = Annotated[
     ),
 ]
 
+AppDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app-db",
+        envvar="VENDORWATCH_APP_DATABASE_URL",
+        help="The app database URL (sqlite:///… or postgresql+psycopg://…).",
+        show_default="a SQLite file beside the warehouse",
+    ),
+]
+
 
 def warehouse_path(path: Path | None) -> Path:
     """The ``--warehouse`` given, else the setting's default."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption, warehouse_path
+from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, warehouse_path
 from vendorwatch.cli.output import console, errors, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -24,15 +24,6 @@ watch_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AppDbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app-db",
-        envvar="VENDORWATCH_APP_DATABASE_URL",
-        help="The app database URL (sqlite:///… or postgresql+psycopg://…).",
-        show_default="a SQLite file beside the warehouse",
-    ),
-]
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation the watchlists are for.")]
 
 
