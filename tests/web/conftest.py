@@ -6,10 +6,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from vendorwatch.web import create_app
@@ -21,20 +23,17 @@ def client(sample_warehouse: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(sample_warehouse: Path) -> Iterator[str]:
-    """A real uvicorn server on 127.0.0.1, so a real browser can use it."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(sample_warehouse), host="127.0.0.1", port=port, access_log=False,
-        log_level="warning",
-    )  # fmt: skip
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """A real uvicorn server for ``app`` on a free loopback port, so a real browser can use it."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -43,6 +42,14 @@ def server(sample_warehouse: Path) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def server(sample_warehouse: Path) -> Iterator[str]:
+    with running(create_app(sample_warehouse)) as url:
+        yield url

@@ -11,20 +11,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.appdb.accounts import Role, add_account
 from vendorwatch.web import create_app
+
+from .conftest import running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -35,12 +33,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError("CI must have Debian's chromium; .ci/run installs it")
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -54,22 +46,8 @@ def foia_server(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
         add_account(session, "bob@other.example", name="Bob", password=PASSWORD,
                     org_slug="other", role=Role.ADMIN, org_name="Other Org")  # fmt: skip
     engine.dispose()
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(sample_warehouse, app_database_url=url), host="127.0.0.1", port=port,
-        access_log=False, log_level="warning",
-    )  # fmt: skip
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
+    with running(create_app(sample_warehouse, app_database_url=url)) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
