@@ -16,8 +16,8 @@ import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.classification import rules
-from vendorwatch.analysis.facts import fact_table
-from vendorwatch.analysis.rollups import rollup_of
+from vendorwatch.analysis.prepared import Builder, Prepared
+from vendorwatch.analysis.rollups import rollup_expr
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 
@@ -26,12 +26,7 @@ API_EXPORT = "usaspending_api_transaction_search"
 
 def family_members(registry: Registry, family_id: str) -> list[str]:
     """Organisations that belong (or once belonged) to the family, the family itself first."""
-    members = [
-        org_id
-        for org_id in registry.organisations
-        if any(fam == family_id for fam, _, _ in registry.family_periods(org_id))
-    ]
-    return sorted(members, key=lambda o: (o != family_id, o))
+    return sorted(registry.members(family_id), key=lambda o: (o != family_id, o))
 
 
 def _sources(registry: Registry, ids: list[str]) -> list[dict[str, Any]]:
@@ -86,29 +81,70 @@ def _tree(family_id: str, edges: list[dict[str, Any]], names: dict[str, str]) ->
     return node(family_id, None, frozenset())
 
 
-def _top_awards(t: ir.Table, limit: int) -> list[dict[str, Any]]:
-    grouped = t.group_by(
-        award_key=t.contract_award_unique_key,
-    ).aggregate(
-        piid=t.award_id_piid.arbitrary(),
-        recipient=t.recipient_name.arbitrary(),
-        organisation=t.organisation.arbitrary(),
-        sub_agency=t.awarding_sub_agency_name.arbitrary(),
-        obligations=t.federal_action_obligation.sum(),
-        transactions=t.count(),
-        first_action=t.action_date.min(),
-        last_action=t.action_date.max(),
-        description=t.transaction_description.arbitrary(),
-        classification=t.classification.arbitrary(),
-        rule=t.classification_rule.arbitrary(),
-        evidence=t.classification_evidence.arbitrary(),
-    )
-    rows = grouped.order_by(ibis.desc("obligations")).limit(limit).to_pyarrow().to_pylist()
-    return [{k: plain(v) for k, v in row.items()} for row in rows]
+def _family(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+    return facts.filter(facts.family == family)
+
+
+def _rollup(by: tuple[str, ...]) -> Builder:
+    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+        return rollup_expr(_family(facts, family), by)
+
+    return build
+
+
+def _top_awards(limit: int) -> Builder:
+    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+        t = _family(facts, family)
+        grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
+            piid=t.award_id_piid.arbitrary(),
+            recipient=t.recipient_name.arbitrary(),
+            organisation=t.organisation.arbitrary(),
+            sub_agency=t.awarding_sub_agency_name.arbitrary(),
+            obligations=t.federal_action_obligation.sum(),
+            transactions=t.count(),
+            first_action=t.action_date.min(),
+            last_action=t.action_date.max(),
+            description=t.transaction_description.arbitrary(),
+            classification=t.classification.arbitrary(),
+            rule=t.classification_rule.arbitrary(),
+            evidence=t.classification_evidence.arbitrary(),
+        )
+        return grouped.order_by(ibis.desc("obligations")).limit(limit)
+
+    return build
+
+
+def _curve(column: str) -> Builder:
+    """Obligations per action date of one family member (or the family) inside the family."""
+
+    def build(facts: ir.Table, family: ir.Scalar, subject: ir.Scalar) -> ir.Table:
+        t = _family(facts, family)
+        return (
+            t.filter(t[column] == subject)
+            .group_by("action_date")
+            .aggregate(amount=t.federal_action_obligation.sum())
+            .order_by("action_date")
+        )
+
+    return build
+
+
+def _data_sources(con: Any) -> Builder:
+    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+        t = _family(facts, family)
+        files = con.table("source_files")
+        counts = t.group_by(sha256=t.source_sha256).aggregate(rows=t.count())
+        return (
+            counts.join(files, "sha256")
+            .select("file_name", "layout", "loaded_at", "rows", rows_in_file=files.rows)
+            .order_by("file_name")
+        )
+
+    return build
 
 
 def _claims(
-    t: ir.Table, registry: Registry, family_id: str, members: list[str]
+    questions: Prepared, registry: Registry, family_id: str, members: list[str]
 ) -> list[dict[str, Any]]:
     """Each reported figure beside what the data supports: on the day it was stated, and the
     date on which the data's running total came closest to it."""
@@ -119,20 +155,15 @@ def _claims(
         if claim.subject != family_id and claim.subject not in members:
             continue
         if claim.subject not in curves:
-            column = t.family if claim.subject == family_id else t.organisation
-            daily = (
-                t.filter(column == claim.subject)
-                .group_by("action_date")
-                .aggregate(amount=t.federal_action_obligation.sum())
-                .order_by("action_date")
-                .to_pyarrow()
-                .to_pylist()
+            column = "family" if claim.subject == family_id else "organisation"
+            daily = questions.rows(
+                f"dossier:curve:{column}", _curve(column), family=family_id, subject=claim.subject
             )
             total = Decimal(0)
             points: list[tuple[date, Decimal]] = []
             for day in daily:
-                total += day["amount"] or Decimal(0)
-                points.append((day["action_date"], total))
+                total += Decimal(day["amount"] or 0)
+                points.append((date.fromisoformat(day["action_date"]), total))
             curves[claim.subject] = points
         curve = curves[claim.subject]
         running = curve[-1][1] if curve else Decimal(0)
@@ -161,18 +192,6 @@ def _claims(
     return checked
 
 
-def _data_sources(con: Any, t: ir.Table) -> list[dict[str, Any]]:
-    files = con.table("source_files")
-    counts = t.group_by(sha256=t.source_sha256).aggregate(rows=t.count())
-    joined = counts.join(files, "sha256").select(
-        "file_name", "layout", "loaded_at", "rows", rows_in_file=files.rows
-    )
-    return [
-        {k: plain(v) for k, v in row.items()}
-        for row in joined.order_by("file_name").to_pyarrow().to_pylist()
-    ]
-
-
 def family_dossier(
     con: Any, registry: Registry, family_id: str, *, top: int = 10
 ) -> dict[str, Any]:
@@ -186,14 +205,17 @@ def family_dossier(
     members = family_members(registry, family_id)
     names = {org: registry.organisation(org).name for org in members}
     edges = _ownership(registry, members)
-    facts = fact_table(con)
-    mine = facts.filter(facts.family == family_id)
-    by_year = rollup_of(mine, ["fiscal_year", "sub_agency"])
-    competition = rollup_of(mine, ["fiscal_year", "competition"])
+    questions = Prepared(con)
+
+    def rollup(*by: str) -> list[dict[str, Any]]:
+        return questions.rows(f"dossier:rollup:{','.join(by)}", _rollup(by), family=family_id)
+
+    by_year = rollup("fiscal_year", "sub_agency")
+    competition = rollup("fiscal_year", "competition")
     unknown = sum(Decimal(r["obligations"]) for r in competition if r["competition"] == "unknown")
-    total_rows = rollup_of(mine, [])
+    total_rows = rollup()
     total = Decimal(total_rows[0]["obligations"] or 0) if total_rows else Decimal(0)
-    sources = _data_sources(con, mine)
+    sources = questions.rows("dossier:sources", _data_sources(con), family=family_id)
     limits = [
         "Figures are sums of the transactions in the loaded files; a file that holds only part "
         "of an agency's awards (the API export keeps the largest transactions first and is "
@@ -242,15 +264,15 @@ def family_dossier(
             for s in registry.organisation(org).sells
         ],
         "totals": total_rows[0] if total_rows else None,
-        "by_organisation": rollup_of(mine, ["organisation"]),
+        "by_organisation": rollup("organisation"),
         "by_year_and_agency": by_year,
         "competition": competition,
         "classification": [
             {**row, "label": rules().categories.get(str(row["classification"]), "other")}
-            for row in rollup_of(mine, ["classification"])
+            for row in rollup("classification")
         ],
-        "top_awards": _top_awards(mine, top),
-        "claims": _claims(mine, registry, family_id, members),
+        "top_awards": questions.rows(f"dossier:top:{top}", _top_awards(top), family=family_id),
+        "claims": _claims(questions, registry, family_id, members),
         "data_sources": sources,
         "limits": limits,
     }

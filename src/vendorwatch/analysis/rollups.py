@@ -59,7 +59,19 @@ def rollup_of(
     where: Mapping[str, str] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """`rollup` over a given facts table (a dossier filters it once and asks many questions)."""
+    """`rollup` over a given facts table."""
+    result = rollup_expr(facts, by, where=where, limit=limit)
+    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]
+
+
+def rollup_expr(
+    facts: ir.Table,
+    by: Sequence[str],
+    *,
+    where: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> ir.Table:
+    """The rollup as an Ibis expression (a dossier compiles it once and binds its family)."""
     by = list(dict.fromkeys(by))  # a dimension asked for twice is grouped once
     unknown = [name for name in [*by, *(where or {})] if name not in DIMENSIONS]
     if unknown:
@@ -75,6 +87,4 @@ def rollup_of(
         transactions=t.count(),
         awards=t.contract_award_unique_key.nunique(),
     ).order_by(ibis.desc("obligations"))
-    if limit:
-        result = result.limit(limit)
-    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]
+    return result.limit(limit) if limit else result
