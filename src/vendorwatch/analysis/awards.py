@@ -11,8 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from vendorwatch.analysis.base import plain, transactions, with_family
+import ibis.expr.types as ir
+
+from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.competition import CompetitionFlag, flag
+from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
 
 API_EXPORT = "usaspending_api_transaction_search"
@@ -97,24 +100,47 @@ _SUMMARY_FIELDS = (
 )
 
 
-def _award_keys(con: Any, award_id: str) -> list[str]:
-    keys: set[str] = set()
-    for name in ("transactions", "awards"):
-        t = con.table(name)
-        found = (
-            t.filter((t.award_id_piid == award_id) | (t.contract_award_unique_key == award_id))
-            .select("contract_award_unique_key")
-            .distinct()
-            .to_pyarrow()
+def _keys_in(con: Any, table: str) -> Builder:
+    def build(_facts: ir.Table, award_id: ir.Scalar) -> ir.Table:
+        t = con.table(table)
+        match = (t.award_id_piid == award_id) | (t.contract_award_unique_key == award_id)
+        return t.filter(match).select(key=t.contract_award_unique_key).distinct()
+
+    return build
+
+
+def _rows_of(con: Any) -> Builder:
+    """The award's transactions (repeats dropped, family as of each date) with their files."""
+
+    def build(facts: ir.Table, key: ir.Scalar) -> ir.Table:
+        t = facts.filter(facts.contract_award_unique_key == key)
+        files = con.table("source_files").select("sha256", "file_name", "layout")
+        return t.join(files, t.source_sha256 == files.sha256).order_by(
+            ["action_date", "modification_number", "source_row"]
         )
-        keys.update(k for k in found.column(0).to_pylist() if k)
-    return sorted(keys)
+
+    return build
+
+
+def _summaries_of(con: Any) -> Builder:
+    def build(_facts: ir.Table, key: ir.Scalar) -> ir.Table:
+        a = con.table("awards")
+        return a.filter(a.contract_award_unique_key == key).order_by(a.last_modified_date.desc())
+
+    return build
 
 
 def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHistory:
     """The award named by PIID or generated award id; raises if none or several match."""
     as_of = as_of or date.today()
-    keys = _award_keys(con, award_id.strip())
+    questions = Prepared(con)
+    award_id = award_id.strip()
+    found = [
+        row["key"]
+        for table in ("transactions", "awards")
+        for row in questions.rows(f"award:keys:{table}", _keys_in(con, table), award_id=award_id)
+    ]
+    keys = sorted({k for k in found if k})
     if not keys:
         raise VendorwatchError(f"no award with PIID or award id {award_id!r} in the warehouse")
     if len(keys) > 1:
@@ -122,21 +148,8 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
             f"PIID {award_id!r} names {len(keys)} awards; give one of: {', '.join(keys)}"
         )
     key = keys[0]
-    t = with_family(con, transactions(con, lambda t: t.contract_award_unique_key == key))
-    files = con.table("source_files").select("sha256", "file_name", "layout")
-    rows = (
-        t.join(files, t.source_sha256 == files.sha256)
-        .order_by(["action_date", "modification_number", "source_row"])
-        .to_pyarrow()
-        .to_pylist()
-    )
-    summary_rows = (
-        con.table("awards")
-        .filter(lambda a: a.contract_award_unique_key == key)
-        .order_by([lambda a: a.last_modified_date.desc()])
-        .to_pyarrow()
-        .to_pylist()
-    )
+    rows = questions.records("award:rows", _rows_of(con), key=key)
+    summary_rows = questions.records("award:summaries", _summaries_of(con), key=key)
     summary = summary_rows[0] if summary_rows else None
     notes: list[str] = []
 

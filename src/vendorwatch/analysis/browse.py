@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import plain
-from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.errors import VendorwatchError
 
@@ -152,17 +152,8 @@ def award_list(
     if sort not in AWARD_SORTS:
         raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
     t = _apply(fact_table(con), filters)
-    grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
-        piid=t.award_id_piid.arbitrary(),
-        recipient=t.recipient_name.arbitrary(),
-        family=t.family.arbitrary(),
-        sub_agency=t.awarding_sub_agency_name.arbitrary(),
-        classification=t.classification.arbitrary(),
-        competition=t.competition.arbitrary(),
-        obligations=t.federal_action_obligation.sum(),
-        transactions=t.count(),
-        first_action=t.action_date.min(),
-        last_action=t.action_date.max(),
+    grouped = per_award(
+        t, "piid", "recipient", "family", "sub_agency", "classification", "competition"
     )
     key = grouped[sort]
     return t, grouped.order_by([key.desc() if descending else key.asc(), "award_key"])

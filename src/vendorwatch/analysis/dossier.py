@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.classification import rules
+from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import rollup_expr
 from vendorwatch.errors import VendorwatchError
@@ -95,20 +96,8 @@ def _rollup(by: tuple[str, ...]) -> Builder:
 def _top_awards(limit: int) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
         t = _family(facts, family)
-        grouped = t.group_by(award_key=t.contract_award_unique_key).aggregate(
-            piid=t.award_id_piid.arbitrary(),
-            recipient=t.recipient_name.arbitrary(),
-            organisation=t.organisation.arbitrary(),
-            sub_agency=t.awarding_sub_agency_name.arbitrary(),
-            obligations=t.federal_action_obligation.sum(),
-            transactions=t.count(),
-            first_action=t.action_date.min(),
-            last_action=t.action_date.max(),
-            description=t.transaction_description.arbitrary(),
-            classification=t.classification.arbitrary(),
-            rule=t.classification_rule.arbitrary(),
-            evidence=t.classification_evidence.arbitrary(),
-        )
+        fields = ("piid", "recipient", "organisation", "sub_agency", "description")
+        grouped = per_award(t, *fields, "classification", "rule", "evidence")
         return grouped.order_by(ibis.desc("obligations")).limit(limit)
 
     return build

@@ -92,3 +92,30 @@ def facts_are_current(con: Any) -> bool:
 def fact_table(con: Any) -> ir.Table:
     """The facts to group: the materialised table when current, else the live expression."""
     return con.table(FACTS) if facts_are_current(con) else enriched(con)
+
+
+# What one award's rows share, by the name a per-award row gives it.
+AWARD_FIELDS = {
+    "piid": "award_id_piid",
+    "recipient": "recipient_name",
+    "organisation": "organisation",
+    "family": "family",
+    "sub_agency": "awarding_sub_agency_name",
+    "description": "transaction_description",
+    "classification": "classification",
+    "rule": "classification_rule",
+    "evidence": "classification_evidence",
+    "competition": "competition",
+}
+
+
+def per_award(t: ir.Table, *fields: str) -> ir.Table:
+    """One row per award of these facts: the named ``AWARD_FIELDS``, then obligations,
+    transaction count and first and last action dates."""
+    return t.group_by(award_key=t.contract_award_unique_key).aggregate(
+        **{name: t[AWARD_FIELDS[name]].arbitrary() for name in fields},
+        obligations=t.federal_action_obligation.sum(),
+        transactions=t.count(),
+        first_action=t.action_date.min(),
+        last_action=t.action_date.max(),
+    )

@@ -59,15 +59,19 @@ class Prepared:
         self.con = con
         self.current = facts_are_current(con)
 
-    def rows(self, key: str, build: Builder, **values: str) -> list[dict[str, Any]]:
-        """Rows of the question ``key`` (built by ``build``) for these values, JSON-ready.
+    def rows(self, question: str, build: Builder, /, **values: str) -> list[dict[str, Any]]:
+        """`records`, JSON-ready (exact decimals as strings, dates ISO)."""
+        return [{c: plain(v) for c, v in r.items()} for r in self.records(question, build, **values)]
 
-        ``key`` names the question's shape: two builders must not share one. The SQL is kept
+    def records(self, question: str, build: Builder, /, **values: str) -> list[dict[str, Any]]:
+        """Rows of ``question`` (built by ``build``) for these values, as Python values.
+
+        ``question`` names the shape: two builders must not share a name. The SQL is kept
         per key, parameter names and whether ``facts`` is current (the live expression reads
         other tables).
         """
         names = tuple(sorted(values))
-        cache_key = (key, self.current, names)
+        cache_key = (question, self.current, names)
         sql = _SQL.get(cache_key)
         if sql is None:
             facts = self.con.table(FACTS) if self.current else enriched(self.con)
@@ -75,5 +79,4 @@ class Prepared:
         result = self.con.con.execute(sql, values)
         columns = [d[0] for d in result.description]
         # fetchall, not fetchone: DuckDB 2.0 refuses new work on a connection with unread rows
-        rows = result.fetchall()
-        return [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
