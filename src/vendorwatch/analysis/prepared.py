@@ -61,7 +61,8 @@ class Prepared:
 
     def rows(self, question: str, build: Builder, /, **values: str) -> list[dict[str, Any]]:
         """`records`, JSON-ready (exact decimals as strings, dates ISO)."""
-        return [{c: plain(v) for c, v in r.items()} for r in self.records(question, build, **values)]
+        records = self.records(question, build, **values)
+        return [{c: plain(v) for c, v in r.items()} for r in records]
 
     def records(self, question: str, build: Builder, /, **values: str) -> list[dict[str, Any]]:
         """Rows of ``question`` (built by ``build``) for these values, as Python values.

@@ -202,6 +202,10 @@ def serve(
     log_ips: Annotated[
         bool, typer.Option("--log-ips", help="Write client addresses to the access log.")
     ] = False,
+    warm: Annotated[
+        bool,
+        typer.Option(help="Work out the home page and watched dossiers before serving."),
+    ] = True,
 ) -> None:
     """Build the warehouse from the bundled real data if needed, then serve the site."""
     import logging
@@ -232,7 +236,8 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
     # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
-    uvicorn.run(create_app(path, log_ips=log_ips), host=host, port=port, access_log=False)
+    site = create_app(path, log_ips=log_ips, warm=warm)
+    uvicorn.run(site, host=host, port=port, access_log=False)
 
 
 app.command()(analysis_commands.award)

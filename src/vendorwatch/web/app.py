@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -19,6 +21,8 @@ from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
+log = logging.getLogger("vendorwatch.web")
+
 
 def create_app(
     warehouse: Path,
@@ -26,15 +30,25 @@ def create_app(
     log_ips: bool = False,
     app_database_url: str | None = None,
     secure_cookies: bool | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """The site over ``warehouse``; the FOIA tracker's accounts and requests live in the app
     database (opened on the first tracker page; default from settings). ``secure_cookies``:
-    None marks the session cookie Secure when the request came over HTTPS."""
+    None marks the session cookie Secure when the request came over HTTPS. ``warm`` works out
+    the home page and the watched families' dossiers before the server takes requests."""
     site = SiteState(Path(warehouse))
     accounts = Accounts(app_database_url or get_settings().app_database_url, secure_cookies)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            started = time.perf_counter()
+            families = pages.warm(site)
+            log.info(
+                "warmed the home page and %d dossiers in %.1f s",
+                len(families),
+                time.perf_counter() - started,
+            )
         yield
         site.close()
         accounts.close()

@@ -97,6 +97,19 @@ def _home(state: SiteState) -> dict[str, Any]:
     }
 
 
+def warm(state: SiteState) -> list[str]:
+    """Work out the home page and every watched family's dossier before the first visitor.
+
+    At 10M rows the home page's rollup takes seconds and each dossier's first query compiles;
+    the site is fixed while it serves, so this is done once, at start. Returns the families.
+    """
+    home_page = state.memo("home", lambda: _home(state))
+    families = [str(row["family"]) for row in home_page["watched"]]
+    for family in families:
+        state.dossier(family)
+    return families
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     state = site(request)

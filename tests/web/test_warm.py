@@ -1,0 +1,38 @@
+"""A site started warm has its home page and the watched families' dossiers ready."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from vendorwatch.analysis import connect
+from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.web import create_app
+
+
+def test_a_warm_site_is_ready_before_its_first_request(
+    sample_warehouse: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(sample_warehouse, warm=True)
+    caplog.set_level("INFO", logger="vendorwatch.web")
+    with TestClient(app) as client:
+        state = app.state.site
+        watched = [str(r["family"]) for r in state._memo["home"]["watched"]]
+        assert {"relx-plc", "thomson-reuters-corp", "palantir"} <= set(watched)
+        assert set(state._dossiers) == set(watched)
+        assert client.get("/family/relx-plc").status_code == 200
+        warm_data, _charts = state.dossier("relx-plc")
+    assert f"warmed the home page and {len(watched)} dossiers" in caplog.text
+    con = connect(sample_warehouse)
+    try:
+        assert warm_data == family_dossier(con, state.registry, "relx-plc")
+    finally:
+        con.disconnect()
+
+
+def test_a_site_is_cold_unless_asked(sample_warehouse: Path) -> None:
+    app = create_app(sample_warehouse)
+    with TestClient(app):
+        assert app.state.site._dossiers == {}
