@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -90,7 +92,7 @@ def test_rules_match_on_word_boundaries(text: str, category: str) -> None:
 
 def test_every_rule_has_a_source_and_a_known_category() -> None:
     spec = rules()
-    assert all(rule.source.strip() for rule in spec.rules)
+    assert all(rule.written_from.strip() for rule in spec.rules)
     assert "other" in spec.categories
     assert len({rule.id for rule in spec.rules}) == len(spec.rules)
 
@@ -99,3 +101,25 @@ def test_classes_partition_the_obligations(con: Any) -> None:
     total = Decimal(rollup(con, [])[0]["obligations"])
     parts = sum(Decimal(r["obligations"]) for r in rollup(con, ["classification"]))
     assert parts == total
+
+
+def test_product_codes_decide_where_the_words_do_not(con: Any, raw_data: Path) -> None:
+    """An award summary's PSC code is matched by prefix: 7050 is IT equipment, 7030 software."""
+    classes = {r["award_key"]: r for r in award_classes(con).to_pyarrow().to_pylist()}
+    summaries = sorted((raw_data / "mn-ice-contracts").glob("*PrimeAwardSummaries*.csv.gz"))
+    assert summaries
+    by_code: dict[str, list[str]] = {}
+    for path in summaries:
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code = row["product_or_service_code"]
+                by_code.setdefault(code[:4], []).append(row["contract_award_unique_key"])
+    hardware = [k for k in by_code["7050"] if k in classes]
+    assert hardware
+    for key in hardware:
+        if classes[key]["rule"] == "hardware" and classes[key]["evidence"] == "PSC=7050":
+            break
+    else:
+        pytest.fail("no 7050 award was classed by its code")
+    software = [classes[k] for k in by_code.get("7030", []) if k in classes]
+    assert all(c["evidence"] != "PSC=7030" for c in software)

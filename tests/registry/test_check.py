@@ -256,3 +256,46 @@ def test_cli_check_fails_with_file_and_line(tmp_path: Path) -> None:
     line = line_of(relx, "child: relx-incc")
     assert f"relx.yaml:{line}: child 'relx-incc' is no organisation" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_classification_rules_are_checked(tmp_path: Path) -> None:
+    """What an award buys is registry data: its rules get the same check, line by line."""
+    root = copy_registry(tmp_path)
+    rules = root / "classification.yaml"
+    replace(rules, "    category: facial_recognition\n", "    category: facial_recognitio\n")
+    # A lookahead compiles in Python's re but not in RE2, the engine the rules run in.
+    replace(
+        rules,
+        "pattern: '\\bLICEN[SC]E PLATE\\b|\\bA?LPR\\b'",
+        "pattern: '\\bLICEN[SC]E (?=PLATE)\\b'",
+    )
+    replace(
+        rules,
+        "  - id: location-data\n    category: location_data\n    pattern:",
+        "  - id: location-data\n    category: location_data\n    patern:",
+    )
+    problems = _problems(root)
+    category = line_of(rules, "category: facial_recognitio")
+    assert any("'facial_recognitio' is no classification category" in m
+               for m in _at(problems, rules, category))  # fmt: skip
+    lookahead = line_of(rules, "(?=PLATE)")
+    assert any("not a valid RE2 expression" in m for m in _at(problems, rules, lookahead))
+    misspelt = line_of(rules, "patern:")
+    assert any("patern" in m for m in _at(problems, rules, misspelt))
+
+
+def test_a_rule_that_matches_nothing_or_cites_nothing_is_refused(tmp_path: Path) -> None:
+    root = copy_registry(tmp_path)
+    rules = root / "classification.yaml"
+    text = rules.read_text("utf-8")
+    text += (
+        "  - id: empty-rule\n    category: other\n    written_from: nothing\n"
+        "    sources: [usaspending-cbp-ice-transactions]\n"
+        "  - id: unsourced-rule\n    category: other\n    pattern: 'X'\n"
+        "    written_from: nothing\n"
+    )
+    rules.write_text(text, "utf-8")
+    problems = _problems(root)
+    assert any("needs a pattern, PSC prefixes or NAICS prefixes" in m
+               for m in _at(problems, rules, line_of(rules, "id: empty-rule")))  # fmt: skip
+    assert any("'unsourced-rule' has no source" in p.message for p in problems)

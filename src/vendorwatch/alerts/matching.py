@@ -1,7 +1,7 @@
 """Which warehouse changes (``sync_changes``) a watchlist wants, and why.
 
 A watchlist names one thing — a company family, a company (a registry organisation, with
-everything it owns), a product class (the categories of ``classification_rules.yaml``) or a
+everything it owns), a product class (the categories of ``registry/data/classification.yaml``) or a
 keyword — and narrows it by agencies, a minimum amount and the kinds of change:
 
 - ``new_award``, ``new_modification``, ``end_date_changed``: the change's own kind;

@@ -1,49 +1,72 @@
-"""What an award buys: the first rule in ``classification_rules.yaml`` that matches its texts.
+"""What an award buys: the first classification rule in the registry that matches the award.
 
-The award's texts are all its transaction descriptions, its award description and its PSC
-description, so that a modification called "EXERCISE OP2" is classed with the award it
-belongs to. Matching runs in the warehouse engine (RE2 through Ibis) over all awards at once;
-the rule and the words that matched are kept as the evidence.
+The rules are curated data (``registry/data/classification.yaml``, checked by ``vendorwatch
+registry check``). An award's texts are all its transaction descriptions, its award description
+and its PSC description, so that a modification called "EXERCISE OP2" is classed with the award
+it belongs to; its PSC and NAICS codes ride along as ``PSC=7050`` / ``NAICS=334220`` words, so a
+rule's code prefixes are matched by the same RE2 pass. Matching runs in the warehouse engine
+(RE2 through Ibis) over all awards at once; the rule and the words that matched (or the code)
+are kept as the evidence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import yaml
-from pydantic import BaseModel, model_validator
 
 from vendorwatch.analysis.base import transactions
+from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry.models import ClassificationRule
 
 
-class Rule(BaseModel):
+@dataclass(frozen=True)
+class Rule:
     id: str
     category: str
-    pattern: str
-    source: str
+    pattern: str  # what runs over the award's text: the rule's words, PSC and NAICS prefixes
+    written_from: str
 
 
-class ClassificationRules(BaseModel):
-    categories: dict[str, str]
+@dataclass(frozen=True)
+class ClassificationRules:
+    categories: dict[str, str]  # id -> label, "other" included
     rules: list[Rule]
 
-    @model_validator(mode="after")
-    def _known_categories(self) -> ClassificationRules:
-        unknown = {r.category for r in self.rules} - set(self.categories)
-        if unknown:
-            raise ValueError(f"rules name unknown categories: {sorted(unknown)}")
-        return self
+
+def _pattern(rule: ClassificationRule) -> str:
+    parts = [f"(?:{rule.pattern})"] if rule.pattern else []
+    for scheme, prefixes in (("PSC", rule.psc), ("NAICS", rule.naics)):
+        if prefixes:
+            parts.append(rf"\b{scheme}=(?:{'|'.join(prefixes)})\w*")
+    return "|".join(parts)
+
+
+def rules_of(registry: Registry) -> ClassificationRules:
+    return ClassificationRules(
+        categories={c.value.id: c.value.label for c in registry.categories.values()},
+        rules=[
+            Rule(r.value.id, r.value.category, _pattern(r.value), r.value.written_from)
+            for r in registry.classification_rules.values()
+        ],
+    )
 
 
 @cache
 def rules() -> ClassificationRules:
-    text = resources.files(__package__).joinpath("classification_rules.yaml").read_text("utf-8")
-    return ClassificationRules.model_validate(yaml.safe_load(text))
+    """The shipped registry's rules (read once per process)."""
+    return rules_of(load_registry())
+
+
+def _codes(psc: ir.StringValue, naics: ir.StringValue) -> list[ir.StringValue]:
+    """The award's codes as words a rule's prefixes match (nothing where a code is missing)."""
+    return [
+        (ibis.literal("PSC=") + psc).fill_null(""),
+        (ibis.literal("NAICS=") + naics).fill_null(""),
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,7 @@ def award_texts(con: Any) -> ir.Table:
                 t.transaction_description.fill_null(""),
                 t.prime_award_base_transaction_description.fill_null(""),
                 t.product_or_service_code_description.fill_null(""),
+                *_codes(t.product_or_service_code, t.naics_code),
             ]
         ),
     )
@@ -74,6 +98,7 @@ def award_texts(con: Any) -> ir.Table:
             [
                 a.prime_award_base_transaction_description.fill_null(""),
                 a.product_or_service_code_description.fill_null(""),
+                *_codes(a.product_or_service_code, a.naics_code),
             ]
         ),
     )

@@ -26,7 +26,7 @@ from vendorwatch.registry import Registry, load_registry
 SAMPLE = 10
 TOP_AWARDS = 8
 
-# Classification categories (analysis/classification_rules.yaml) in three plain groups, so a
+# Classification categories (registry/data/classification.yaml) in three plain groups, so a
 # detainee law library or a research subscription is never called surveillance.
 ENFORCEMENT_DATA = frozenset(
     {

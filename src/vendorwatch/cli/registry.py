@@ -54,6 +54,7 @@ def check_command(registry: RegistryOption = None, as_json: JsonOption = False) 
         "jurisdiction_lists": len(reg.jurisdiction_lists),
         "claims": len(reg.claims),
         "overrides": len(reg.overrides),
+        "classification_rules": len(reg.classification_rules),
     }
     if as_json:
         print_json(

@@ -25,6 +25,8 @@ from vendorwatch.registry.models import (
     Alias,
     Alternative,
     Claim,
+    ClassificationCategory,
+    ClassificationRule,
     Fact,
     FoiaOffice,
     JurisdictionList,
@@ -104,6 +106,9 @@ class Registry:
     jurisdiction_lists: dict[str, Entry[JurisdictionList]] = field(default_factory=dict)
     claims: dict[str, Entry[Claim]] = field(default_factory=dict)
     overrides: list[Entry[Override]] = field(default_factory=list)
+    categories: dict[str, Entry[ClassificationCategory]] = field(default_factory=dict)
+    # In file order: the first rule that matches an award decides its class.
+    classification_rules: dict[str, Entry[ClassificationRule]] = field(default_factory=dict)
     _parents: dict[str, list[Ownership]] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
 
@@ -213,6 +218,17 @@ def _error_message(error: Any) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
+def re2_error(pattern: str) -> str | None:
+    """Why the warehouse engine (DuckDB, whose regular expressions are RE2) refuses a pattern."""
+    import duckdb  # noqa: PLC0415 - only the check needs it
+
+    try:
+        duckdb.connect().execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error as error:
+        return str(error).splitlines()[0]
+    return None
+
+
 def _walk_facts(model: BaseModel, path: PathKey) -> Iterator[tuple[Fact, PathKey]]:
     """Every fact inside ``model`` (itself included), with its path in the file."""
     if isinstance(model, Fact):
@@ -302,6 +318,8 @@ class _Checker:
             FoiaOffice: reg.foia_offices,
             JurisdictionList: reg.jurisdiction_lists,
             Claim: reg.claims,
+            ClassificationCategory: reg.categories,
+            ClassificationRule: reg.classification_rules,
         }
         if isinstance(value, Ownership):
             reg.ownership.append(Entry(value, where))
@@ -376,6 +394,8 @@ class _Checker:
                 refs = [("subject", item.subject)]
             elif isinstance(item, Override):
                 refs = [("organisation", item.organisation)]
+            elif isinstance(item, ClassificationRule):
+                self.check_rule(state, path, item)
             elif isinstance(item, Alternative):
                 refs = [("organisation", item.organisation)]
                 for i, product in enumerate(item.replaces):
@@ -386,6 +406,17 @@ class _Checker:
                 if ref is not None and ref not in orgs:
                     line = state.located.line((*path, key))
                     self.problem(state, line, f"{key} {ref!r} is no organisation in the registry")
+
+    def check_rule(self, state: _FileState, path: PathKey, rule: ClassificationRule) -> None:
+        if rule.category not in self.registry.categories:
+            line = state.located.line((*path, "category"))
+            self.problem(state, line, f"category {rule.category!r} is no classification category")
+        if "other" not in self.registry.categories:
+            line = state.located.line(path)
+            self.problem(state, line, "no classification category 'other' for unmatched awards")
+        if rule.pattern is not None and (error := re2_error(rule.pattern)):
+            line = state.located.line((*path, "pattern"))
+            self.problem(state, line, f"pattern is not a valid RE2 expression: {error}")
 
     def check_ownership(self) -> None:
         by_child: dict[str, list[Entry[Ownership]]] = defaultdict(list)

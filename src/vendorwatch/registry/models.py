@@ -263,6 +263,39 @@ class RecipientList(Fact):
     names: list[Text | list[Text]]
 
 
+CategoryId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=40)]
+CodePrefix = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,6}$")]
+
+
+class ClassificationCategory(_Strict):
+    """A class of what an award buys (its id is what the warehouse and the site store)."""
+
+    id: CategoryId
+    label: Text
+
+
+class ClassificationRule(Fact):
+    """One rule for what an award buys; the first rule (in file order) that matches decides.
+
+    It matches when its RE2 ``pattern`` finds whole words in any of the award's texts, or the
+    award's product or service code (PSC) or NAICS code starts with a listed prefix.
+    ``written_from`` names the real records the rule was written from.
+    """
+
+    id: Id
+    category: CategoryId
+    pattern: Text | None = None
+    psc: list[CodePrefix] = Field(default_factory=list)
+    naics: list[CodePrefix] = Field(default_factory=list)
+    written_from: Text
+
+    @model_validator(mode="after")
+    def _matches_something(self) -> ClassificationRule:
+        if self.pattern is None and not self.psc and not self.naics:
+            raise ValueError("a rule needs a pattern, PSC prefixes or NAICS prefixes")
+        return self
+
+
 SECTIONS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "organisations": Organisation,
@@ -274,4 +307,6 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "claims": Claim,
     "overrides": Override,
     "recipient_lists": RecipientList,
+    "classification_categories": ClassificationCategory,
+    "classification_rules": ClassificationRule,
 }
