@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
 import re
 import subprocess
@@ -20,38 +18,16 @@ from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.registry import load_registry
 from vendorwatch.reports.render import dossier_html, write_dossier
 
-# Recipient names as they stand in the raw files, matched independently of the registry.
-FAMILIES = {
-    "relx-plc": re.compile(r"LEXISNEXIS|RELX|REED ELSEVIER|ELSEVIER"),
-    "thomson-reuters-corp": re.compile(r"THOMSON REUTERS|WEST PUBLISHING"),
-    "palantir": re.compile(r"^PALANTIR"),
-}
+from ..raw_families import FAMILIES, family_transactions
 
 
 @pytest.fixture(scope="module")
 def raw_totals(raw_data: Path) -> dict[str, tuple[Decimal, int]]:
     """Each family's obligations and transactions, summed with the csv module."""
-    totals = {family: (Decimal(0), 0) for family in FAMILIES}
-    seen: set[tuple[str, ...]] = set()
-    for path in sorted(raw_data.glob("cbp-ice-dashboard/*.csv.gz")):
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                identity = tuple(
-                    row[c]
-                    for c in ("Generated Award ID", "Modification", "Action Date",
-                              "Federal Action Obligation", "Transaction Description")
-                )  # fmt: skip
-                if identity in seen:  # the scraper's page overlaps, counted once
-                    continue
-                seen.add(identity)
-                for family, pattern in FAMILIES.items():
-                    if pattern.search(row["Recipient Name"]):
-                        amount, count = totals[family]
-                        totals[family] = (
-                            amount + Decimal(row["Federal Action Obligation"]),
-                            count + 1,
-                        )
-    return totals
+    return {
+        family: (sum((amount for _, amount in rows), Decimal(0)), len(rows))
+        for family, rows in family_transactions(raw_data).items()
+    }
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ PAGES = [
     "/browse",
     "/browse?family=relx-plc&fiscal_year=2024",
     "/family/relx-plc",
+    "/family/relx-plc?as_of=2023-06-30",
     f"/award/{AWARD}",
     f"/award/{AWARD}?as_of=2022-12-31",
     "/sources",
@@ -71,6 +72,19 @@ def test_family_page_matches_the_dossier(client: TestClient) -> None:
     assert html.count("<svg") == 2
 
 
+def test_family_page_as_of(client: TestClient) -> None:
+    """The page shows what the API gives, and the API what the function gives."""
+    api = client.get("/api/families/palantir/as-of", params={"date": "2022-09-30"}).json()
+    assert api["as_of"] == "2022-09-30"
+    assert Decimal(api["obligated"]) + Decimal(api["after"]["obligations"]) == Decimal(
+        "318692423.00"
+    )
+    html = client.get("/family/palantir", params={"as_of": "2022-09-30"}).text
+    assert f'<strong id="family-obligated">${Decimal(api["obligated"]):,.2f}</strong>' in html
+    first = api["latest"][0]["source"]
+    assert f'/source/{first["sha256"]}/{first["row"]}"' in html
+
+
 def test_award_page_as_of(client: TestClient) -> None:
     api = client.get(f"/api/awards/{AWARD}", params={"as_of": "2022-12-31"}).json()
     assert api["obligated"] == "8276020.00"
@@ -103,6 +117,8 @@ def test_downloads(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [("/family/no-such-family", 404), (f"/award/{AWARD}?as_of=31/12/2022", 400),
+     ("/family/palantir?as_of=2022-02-30", 400), ("/api/families/palantir/as-of?date=x", 422),
+     ("/api/families/nope/as-of?date=2022-01-01", 404),
      ("/award/NOPE", 404), ("/browse?sort=colour", 400), ("/api/awards?cursor=bad", 422)],
 )  # fmt: skip
 def test_bad_requests_get_clear_errors(client: TestClient, path: str, status: int) -> None:

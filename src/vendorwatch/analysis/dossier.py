@@ -25,6 +25,16 @@ from vendorwatch.registry import Registry
 API_EXPORT = "usaspending_api_transaction_search"
 
 
+def require_family(con: Any, registry: Registry, family_id: str) -> None:
+    """Refuse, in words a user can act on, a family the registry or the warehouse cannot answer."""
+    if family_id not in registry.organisations:
+        raise VendorwatchError(
+            f"no organisation {family_id!r} in the registry; `vendorwatch resolve NAME` finds ids"
+        )
+    if not has_resolutions(con):
+        raise VendorwatchError("the warehouse is not resolved yet; run `vendorwatch resolve --all`")
+
+
 def family_members(registry: Registry, family_id: str) -> list[str]:
     """Organisations that belong (or once belonged) to the family, the family itself first."""
     return sorted(registry.members(family_id), key=lambda o: (o != family_id, o))
@@ -185,12 +195,7 @@ def family_dossier(
     con: Any, registry: Registry, family_id: str, *, top: int = 10
 ) -> dict[str, Any]:
     """The dossier of one family (an organisation id at the top of an ownership chain)."""
-    if family_id not in registry.organisations:
-        raise VendorwatchError(
-            f"no organisation {family_id!r} in the registry; `vendorwatch resolve NAME` finds ids"
-        )
-    if not has_resolutions(con):
-        raise VendorwatchError("the warehouse is not resolved yet; run `vendorwatch resolve --all`")
+    require_family(con, registry, family_id)
     members = family_members(registry, family_id)
     names = {org: registry.organisation(org).name for org in members}
     edges = _ownership(registry, members)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from vendorwatch.cli.options import JsonOption, WarehouseOption
-from vendorwatch.cli.output import console, money, print_json
+from vendorwatch.cli.output import console, money, print_json, titled_table
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 
@@ -133,6 +133,10 @@ def rollup_command(
 def family(
     family_id: Annotated[str, typer.Argument(help="Family id, e.g. relx-plc, palantir.")],
     warehouse: WarehouseOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only the obligations dated on or before this (YYYY-MM-DD)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """A family's rollup: companies, obligations by agency and fiscal year, awards, flags."""
@@ -140,9 +144,11 @@ def family(
     from vendorwatch.analysis.dossier import family_dossier
     from vendorwatch.registry import load_registry
 
-    dossier = family_dossier(
-        connect(warehouse or get_settings().warehouse), load_registry(), family_id
-    )
+    con = connect(warehouse or get_settings().warehouse)
+    if as_of is not None:
+        _family_as_of(con, family_id, _date(as_of), as_json=as_json)
+        return
+    dossier = family_dossier(con, load_registry(), family_id)
     if as_json:
         print_json(dossier)
         return
@@ -163,17 +169,15 @@ def family(
         ("What the awards buy", dossier["classification"], ["label"]),
     ]
     for title, rows, keys in sections:
-        table = Table(title=title, title_justify="left")
-        for key in [*keys, "obligations", "awards"]:
-            table.add_column(key, justify="left" if key in keys else "right")
+        figures = ["obligations", "awards"]
+        table = titled_table(title, [*keys, *figures], right=set(figures))
         for row in rows:
             table.add_row(
                 *(str(row[k]) for k in keys), money(row["obligations"] or "0"), str(row["awards"])
             )
         console.print(table)
-    top = Table(title="Largest awards", title_justify="left")
-    for key in ("piid", "recipient", "class", "from", "to", "obligations"):
-        top.add_column(key, justify="right" if key == "obligations" else "left")
+    columns = ["piid", "recipient", "class", "from", "to", "obligations"]
+    top = titled_table("Largest awards", columns, right={"obligations"})
     for award in dossier["top_awards"]:
         top.add_row(
             award["piid"], award["recipient"], award["classification"] or "",
@@ -182,6 +186,42 @@ def family(
     console.print(top)
     for limit in dossier["limits"]:
         console.print(f"[yellow]limit:[/] {limit}", highlight=False)
+
+
+def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) -> None:
+    from vendorwatch.analysis.as_of import family_as_of
+    from vendorwatch.registry import load_registry
+
+    assert day is not None
+    data = family_as_of(con, load_registry(), family_id, day)
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"[bold]{data['family']['name']}[/] as of {data['as_of']}: "
+        f"[bold]{money(data['obligated'])}[/] in {data['transactions']:,} transactions on "
+        f"{data['awards']:,} awards (after that day: {money(data['after']['obligations'])}; "
+        f"in the data now: {money(data['total_in_data'])})",
+        highlight=False,
+    )
+    figures = ["obligations", "transactions", "awards"]
+    table = titled_table("Companies", ["organisation", *figures], right=set(figures))
+    for row in data["by_organisation"]:
+        table.add_row(
+            row["name"] or "—", money(row["obligations"] or "0"),
+            f"{row['transactions']:,}", f"{row['awards']:,}",
+        )  # fmt: skip
+    console.print(table)
+    columns = ["date", "piid", "recipient", "mod", "obligation", "source"]
+    latest = titled_table("Last transactions on or before the day", columns, right={"obligation"})
+    for r in data["latest"]:
+        latest.add_row(
+            r["action_date"], r["piid"] or "", r["recipient"] or "", r["modification_number"] or "",
+            money(r["obligation"] or "0"), f"{r['source']['file']}:{r['source']['row']}",
+        )  # fmt: skip
+    console.print(latest)
+    for note in data["notes"]:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 def dossier(

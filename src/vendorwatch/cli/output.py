@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 # Piped output is read in wide editors and logs; Rich's 80-column default would fold tables.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -56,3 +57,11 @@ def money(text: str) -> str:
     negative = text.startswith("-")
     whole, _, cents = text.lstrip("-").partition(".")
     return f"{'-' if negative else ''}${int(whole):,}.{(cents or '00').ljust(2, '0')}"
+
+
+def titled_table(title: str, columns: list[str], *, right: set[str]) -> Table:
+    """A table under a left-aligned title; the ``right`` columns (figures) align right."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left")
+    return table

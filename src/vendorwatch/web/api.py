@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from vendorwatch.analysis import award_history, rollup
+from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import awards, facets
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.search import search
@@ -152,6 +153,18 @@ async def api_family(request: Request, family_id: str) -> dict[str, Any]:
     """A family's dossier: ownership, products, obligations, top awards, claims, sources."""
     data, _ = _site(request).dossier(family_id)
     return data
+
+
+@router.get("/families/{family_id}/as-of")
+async def api_family_as_of(
+    request: Request,
+    family_id: str,
+    day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
+) -> dict[str, Any]:
+    """The family's obligations dated on or before ``date``, by company, with what came after
+    and the last transactions before it (each with its source file and row)."""
+    state = _site(request)
+    return family_as_of(state.con(), state.registry, family_id, day)
 
 
 @router.get("/awards", response_model=AwardPage)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from vendorwatch.analysis import award_history, rollup
+from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import FACETS, awards, facets, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.search import search
@@ -233,13 +234,17 @@ async def family_standalone(request: Request, family_id: str) -> Response:
 
 @router.get("/family/{family_id}", response_class=HTMLResponse)
 async def family(request: Request, family_id: str) -> Response:
-    data, chart_svgs = site(request).dossier(family_id)
+    state = site(request)
+    data, chart_svgs = state.dossier(family_id)
+    day = parse_date(request.query_params.get("as_of"))
+    as_of = family_as_of(state.con(), state.registry, family_id, day) if day else None
     return templates.TemplateResponse(
         request,
         "family.html",
         {
             "dossier": data,
             "charts": chart_svgs,
+            "as_of": as_of,
             "award_link": lambda key: request.url_for("award", award_key=key).path,
         },
     )

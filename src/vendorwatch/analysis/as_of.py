@@ -1,0 +1,124 @@
+"""A family's obligations as of a date: what a reporter would have seen on the day a story ran.
+
+The figure is the sum of the family's transactions dated on or before the day (each counted
+once, the family taken as of each transaction's date, so an acquisition is not read backwards).
+Beside it: the companies it came from, what was added after the day, and the last transactions
+before it, each with the file and row it came from, so the figure can be checked by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.dossier import require_family
+from vendorwatch.analysis.prepared import Builder, Prepared
+from vendorwatch.analysis.rollups import rollup_expr
+from vendorwatch.registry import Registry
+
+API_EXPORT = "usaspending_api_transaction_search"
+
+
+def _mine(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, *, after: bool) -> ir.Table:
+    day = as_of.cast("date")
+    mine = facts.filter(facts.family == family)
+    return mine.filter(mine.action_date > day if after else mine.action_date <= day)
+
+
+def _rollup(by: tuple[str, ...], *, after: bool) -> Builder:
+    def build(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar) -> ir.Table:
+        return rollup_expr(_mine(facts, family, as_of, after=after), by)
+
+    return build
+
+
+def _latest(con: Any, count: int) -> Builder:
+    def build(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar) -> ir.Table:
+        t = _mine(facts, family, as_of, after=False)
+        files = con.table("source_files").select("sha256", "file_name", "layout")
+        return (
+            t.join(files, t.source_sha256 == files.sha256)
+            .select(
+                "action_date",
+                award_key=t.contract_award_unique_key,
+                piid=t.award_id_piid,
+                recipient=t.recipient_name,
+                organisation=t.organisation,
+                modification_number=t.modification_number,
+                obligation=t.federal_action_obligation,
+                description=t.transaction_description,
+                file=files.file_name,
+                layout=files.layout,
+                row=t.source_row,
+                sha256=t.source_sha256,
+            )
+            .order_by([ibis.desc("action_date"), ibis.desc("row")])
+            .limit(count)
+        )
+
+    return build
+
+
+def _name(registry: Registry, org_id: str | None) -> str | None:
+    entry = registry.organisations.get(org_id or "")
+    return entry.value.name if entry else org_id
+
+
+def family_as_of(
+    con: Any, registry: Registry, family_id: str, as_of: date, *, latest: int = 10
+) -> dict[str, Any]:
+    """The family's cumulative obligations on ``as_of``, by company, with what came after."""
+    require_family(con, registry, family_id)
+    questions = Prepared(con)
+    values = {"family": family_id, "as_of": as_of.isoformat()}
+
+    def ask(name: str, build: Builder) -> list[dict[str, Any]]:
+        return questions.rows(f"as-of:{name}", build, **values)
+
+    before = ask("total", _rollup((), after=False))
+    after = ask("after", _rollup((), after=True))
+    empty = {"obligations": "0.00", "transactions": 0, "awards": 0}
+    total = before[0] if before and before[0]["transactions"] else empty
+    later = after[0] if after and after[0]["transactions"] else empty
+    by_organisation = [
+        {**row, "name": _name(registry, row["organisation"])}
+        for row in ask("by-organisation", _rollup(("organisation",), after=False))
+    ]
+    recent = ask(f"latest:{latest}", _latest(con, latest))
+    notes = []
+    if not total["transactions"]:
+        notes.append(f"no transaction of this family is dated on or before {as_of.isoformat()}")
+    if any(r["layout"] == API_EXPORT for r in recent):
+        notes.append(
+            "some transactions come from an API export that keeps the largest transactions "
+            "first and may be incomplete: the figure is a lower bound"
+        )
+    return {
+        "family": {"id": family_id, "name": registry.organisation(family_id).name},
+        "as_of": as_of.isoformat(),
+        "obligated": total["obligations"],
+        "transactions": total["transactions"],
+        "awards": total["awards"],
+        "by_organisation": by_organisation,
+        "after": {
+            "obligations": later["obligations"],
+            "transactions": later["transactions"],
+            "awards": later["awards"],
+        },
+        "total_in_data": plain(
+            Decimal(str(total["obligations"] or 0)) + Decimal(str(later["obligations"] or 0))
+        ),
+        "latest": [
+            {
+                **{k: v for k, v in r.items() if k not in ("file", "row", "sha256", "layout")},
+                "source": {"file": r["file"], "row": r["row"], "sha256": r["sha256"]},
+            }
+            for r in recent
+        ],
+        "notes": notes,
+    }
