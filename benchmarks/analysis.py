@@ -65,7 +65,10 @@ QUERIES = (
     "award as of a date",
     "facets: family=relx-plc, FY2024",
     "facets: no filter",
+    "family as of a date (relx-plc)",
 )
+# A different day each call: month ends across the sample's fiscal years.
+FAMILY_DAYS = [date(year, month, 28) for year in range(2021, 2026) for month in (3, 6, 9, 12)]
 ENGINES = ("vendorwatch: DuckDB via Ibis", "SQLite, indexed")
 
 # --------------------------------------------------------------------------- the warehouses
@@ -384,6 +387,30 @@ def sqlite_facets(db: sqlite3.Connection, filters: dict[str, list[str]]) -> Any:
     return out
 
 
+def sqlite_family_as_of(db: sqlite3.Connection, family: str, day: date) -> Any:
+    """`family_as_of`: totals before and after the day, by company, the last transactions."""
+    where = "FROM facts WHERE family = ? AND action_date"
+    params = [family, day.isoformat()]
+    return {
+        "before": db.execute(f"SELECT {_GROUP} {where} <= ?", params).fetchall(),
+        "after": db.execute(f"SELECT {_GROUP} {where} > ?", params).fetchall(),
+        "by_organisation": db.execute(
+            f"SELECT organisation, {_GROUP} {where} <= ? GROUP BY organisation ORDER BY 2 DESC",
+            params,
+        ).fetchall(),
+        "latest": db.execute(
+            """SELECT f.action_date, f.contract_award_unique_key, f.award_id_piid,
+                       f.recipient_name, f.organisation, f.modification_number, f.cents,
+                       f.transaction_description, s.file_name, s.layout, f.source_row,
+                       f.source_sha256
+                FROM facts f JOIN source_files s ON s.sha256 = f.source_sha256
+                WHERE f.family = ? AND f.action_date <= ?
+                ORDER BY f.action_date DESC, f.source_row DESC LIMIT 10""",
+            params,
+        ).fetchall(),
+    }
+
+
 def sqlite_rollup_family(db: sqlite3.Connection) -> Any:
     return db.execute(
         f"SELECT family, {_GROUP} FROM facts GROUP BY family ORDER BY 2 DESC"
@@ -408,6 +435,7 @@ def _calls(spec: dict[str, Any]) -> Callable[[int], Any]:
     query, keys = spec["query"], spec["keys"]
     if spec["engine"] == ENGINES[0]:
         from vendorwatch.analysis import award_history, connect, rollup  # noqa: PLC0415
+        from vendorwatch.analysis.as_of import family_as_of  # noqa: PLC0415
         from vendorwatch.analysis.browse import facets  # noqa: PLC0415
         from vendorwatch.analysis.dossier import family_dossier  # noqa: PLC0415
         from vendorwatch.registry import load_registry  # noqa: PLC0415
@@ -420,6 +448,9 @@ def _calls(spec: dict[str, Any]) -> Callable[[int], Any]:
             QUERIES[2]: lambda i: award_history(con, keys[i % len(keys)], AS_OF),
             QUERIES[3]: lambda i: facets(con, FACET_FILTERS),
             QUERIES[4]: lambda i: facets(con, {}),
+            QUERIES[5]: lambda i: family_as_of(
+                con, registry, FAMILY, FAMILY_DAYS[i % len(FAMILY_DAYS)]
+            ),
         }
         return calls[query]
     from vendorwatch.registry import load_registry  # noqa: PLC0415
@@ -432,6 +463,7 @@ def _calls(spec: dict[str, Any]) -> Callable[[int], Any]:
         QUERIES[2]: lambda i: sqlite_award(db, keys[i % len(keys)], AS_OF),
         QUERIES[3]: lambda i: sqlite_facets(db, FACET_FILTERS),
         QUERIES[4]: lambda i: sqlite_facets(db, {}),
+        QUERIES[5]: lambda i: sqlite_family_as_of(db, FAMILY, FAMILY_DAYS[i % len(FAMILY_DAYS)]),
     }
     return calls[query]
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -224,3 +224,51 @@ def test_cli_help_names_every_dimension() -> None:
     from vendorwatch.cli.analysis import DIMENSION_NAMES
 
     assert list(DIMENSIONS) == DIMENSION_NAMES
+
+
+def test_whether_an_award_was_running_follows_its_summary(con: Any, raw_data: Path) -> None:
+    """Before its start, inside its period, after its end: judged from the raw summary's dates."""
+    import csv
+    import gzip
+
+    path = next(raw_data.glob("mn-ice-contracts/*PrimeAwardSummaries*.csv.gz"))
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["period_of_performance_start_date"] and r["period_of_performance_current_end_date"]
+        ]
+
+    def day_of(text: str) -> date:  # this file writes dates as m/d/yy
+        return datetime.strptime(text, "%m/%d/%y").date()
+
+    checked = 0
+    for row in rows[:: max(1, len(rows) // 8)]:
+        start = day_of(row["period_of_performance_start_date"])
+        end = day_of(row["period_of_performance_current_end_date"])
+        key = row["contract_award_unique_key"]
+        if not start < end:
+            continue
+        history = award_history(con, key, end)
+        if history.transactions:  # dated transactions would take precedence; keep it plain
+            continue
+        for day, status in [
+            (date.fromordinal(start.toordinal() - 1), "not started"),
+            (start, "running"),
+            (end, "running"),
+            (date.fromordinal(end.toordinal() + 1), "ended"),
+        ]:
+            got = award_history(con, key, day).performance
+            assert got is not None
+            assert (got.status, got.start, got.current_end) == (status, start, end), key
+            assert got.basis.startswith("award summary")
+        checked += 1
+    assert checked >= 3
+
+
+def test_an_api_export_award_has_no_period(con: Any) -> None:
+    history = award_history(con, "70CMSD21C00000001", date(2024, 1, 1))
+    assert history.performance is not None
+    assert history.performance.status == "unknown"
+    assert "API export" in history.performance.basis
+    assert history.as_dict()["performance"]["status"] == "unknown"

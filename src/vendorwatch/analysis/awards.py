@@ -34,6 +34,59 @@ class Action:
     source_sha256: str
 
 
+@dataclass(frozen=True)
+class Performance:
+    """Whether the award was running on the as-of day, by its period of performance."""
+
+    status: str  # running, ended, not started, unknown
+    start: date | None
+    current_end: date | None
+    potential_end: date | None
+    basis: str  # where the dates come from
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: plain(v) for k, v in self.__dict__.items()}
+
+
+def performance(
+    summary: dict[str, Any] | None, rows: list[dict[str, Any]], as_of: date
+) -> Performance:
+    """As the award stood on the day: the latest transaction up to the day that carries the
+    dates (a modification can extend an award), else the award summary (a snapshot as of its
+    last modification); the API export carries neither."""
+    dated = [
+        r
+        for r in rows
+        if r["period_of_performance_current_end_date"] is not None and r["action_date"] <= as_of
+    ]
+    source: dict[str, Any]
+    if dated:
+        source = dated[-1]
+        basis = (
+            f"transaction of {source['action_date'].isoformat()} "
+            f"(modification {source['modification_number'] or '0'})"
+        )
+    elif summary is not None and summary["period_of_performance_current_end_date"] is not None:
+        source = summary
+        basis = f"award summary, last modified {plain(summary['last_modified_date'])}"
+    else:
+        return Performance(
+            "unknown", None, None, None,
+            "no period of performance in the loaded files (the API export has none)",
+        )  # fmt: skip
+    start = source["period_of_performance_start_date"]
+    end = source["period_of_performance_current_end_date"]
+    if start is not None and as_of < start:
+        status = "not started"
+    elif as_of > end:
+        status = "ended"
+    else:
+        status = "running"
+    return Performance(
+        status, start, end, source["period_of_performance_potential_end_date"], basis
+    )
+
+
 @dataclass
 class AwardHistory:
     piid: str
@@ -49,6 +102,7 @@ class AwardHistory:
     summary: dict[str, Any] | None  # the award-summary record, where one is loaded
     family: str | None = None
     notes: list[str] = field(default_factory=list)
+    performance: Performance | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +117,7 @@ class AwardHistory:
             "obligated": plain(self.obligated),
             "competition": {k: plain(v) for k, v in self.competition.as_dict().items()},
             "summary": {k: plain(v) for k, v in self.summary.items()} if self.summary else None,
+            "performance": self.performance.as_dict() if self.performance else None,
             "transactions": [
                 {
                     "action_date": a.action_date.isoformat(),
@@ -207,6 +262,7 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
         summary={k: summary[k] for k in _SUMMARY_FIELDS} if summary else None,
         family=families[-1] if families else None,
         notes=notes,
+        performance=performance(summary, rows, as_of),
     )
 
 

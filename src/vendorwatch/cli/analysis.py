@@ -70,11 +70,15 @@ def award(
     console.print(f"Obligated as of {history.as_of.isoformat()}: [bold]{obligated}[/]")
     c = history.competition
     console.print(f"Competition: [bold]{c.status.value}[/] ({c.rule})", highlight=False)
-    table = Table(title="Transactions", title_justify="left")
-    for column in ("date", "mod", "obligation", "cumulative", "counted", "source"):
-        table.add_column(
-            column, justify="right" if column in ("obligation", "cumulative") else "left"
+    if (p := history.performance) is not None:
+        period = f"{p.start or '?'} to {p.current_end or '?'}" if p.current_end else "no dates"
+        potential = f", may run to {p.potential_end}" if p.potential_end else ""
+        console.print(
+            f"Performance: [bold]{p.status}[/] ({period}{potential}; from the {p.basis})",
+            highlight=False,
         )
+    columns = ["date", "mod", "obligation", "cumulative", "counted", "source"]
+    table = titled_table("Transactions", columns, right={"obligation", "cumulative"})
     for a in history.transactions:
         table.add_row(
             a.action_date.isoformat(),
