@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from vendorwatch.analysis import connect
 from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, load_registry
@@ -21,13 +19,6 @@ from vendorwatch.registry import Registry, load_registry
 from ..raw_families import FAMILIES, family_transactions
 
 DAYS = [date(2010, 1, 1), date(2021, 6, 30), date(2022, 9, 30), date(2024, 3, 15), date(2030, 1, 1)]
-
-
-@pytest.fixture(scope="module")
-def con(sample_warehouse: Path) -> Iterator[Any]:
-    connection = connect(sample_warehouse)
-    yield connection
-    connection.disconnect()
 
 
 @pytest.fixture(scope="module")

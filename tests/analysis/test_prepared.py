@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pytest
 
-from vendorwatch.analysis import connect
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.prepared import Prepared, compile_prepared
 from vendorwatch.analysis.rollups import rollup_expr, rollup_of
 from vendorwatch.errors import VendorwatchError
 
 FAMILIES = ("relx-plc", "thomson-reuters-corp", "palantir", "equifax")
-
-
-@pytest.fixture(scope="module")
-def con(sample_warehouse: Path) -> Iterator[Any]:
-    connection = connect(sample_warehouse)
-    yield connection
-    connection.disconnect()
 
 
 def by_year(facts: ir.Table, family: ir.Scalar) -> ir.Table:

@@ -43,3 +43,4 @@ def test_serve_builds_then_serves(raw_data: Path, warehouse_path: Path) -> None:
     assert "Loaded 8 new file(s)" in output
     assert "Resolved" in output
     assert f"Serving on http://127.0.0.1:{port}/" in output
+    assert "warmed the home page and" in output  # before the first request, not during it

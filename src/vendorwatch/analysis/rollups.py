@@ -8,12 +8,15 @@ come from the ``awards`` table, which only bulk award-summary files fill.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import fiscal_year, plain, with_family
+from vendorwatch.analysis.classification import award_classes
+from vendorwatch.analysis.competition import status_expr
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.errors import VendorwatchError
 
@@ -72,19 +75,81 @@ def rollup_expr(
     limit: int | None = None,
 ) -> ir.Table:
     """The rollup as an Ibis expression (a dossier compiles it once and binds its family)."""
-    by = list(dict.fromkeys(by))  # a dimension asked for twice is grouped once
-    unknown = [name for name in [*by, *(where or {})] if name not in DIMENSIONS]
-    if unknown:
-        raise VendorwatchError(
-            f"unknown dimension {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
-        )
-    t = facts.mutate(**{f"_{n}": DIMENSIONS[n](facts) for n in {*by, *(where or {})}})
-    for name, value in (where or {}).items():
-        t = t.filter(t[f"_{name}"].cast("string") == value)
-    grouped = t.group_by([t[f"_{n}"].name(n) for n in by]) if by else t
+    t, keys = _grouping(facts, by, where)
+    grouped = t.group_by(keys) if keys else t
     result = grouped.aggregate(
         obligations=t.federal_action_obligation.sum(),
         transactions=t.count(),
         awards=t.contract_award_unique_key.nunique(),
     ).order_by(ibis.desc("obligations"))
     return result.limit(limit) if limit else result
+
+
+def _grouping(
+    t: ir.Table, by: Sequence[str], where: Mapping[str, str] | None
+) -> tuple[ir.Table, list[ir.Value]]:
+    """``t`` with the dimensions added and the filters applied, and the keys to group by."""
+    by = list(dict.fromkeys(by))  # a dimension asked for twice is grouped once
+    unknown = [name for name in [*by, *(where or {})] if name not in DIMENSIONS]
+    if unknown:
+        raise VendorwatchError(
+            f"unknown dimension {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
+        )
+    t = t.mutate(**{f"_{n}": DIMENSIONS[n](t) for n in {*by, *(where or {})}})
+    for name, value in (where or {}).items():
+        t = t.filter(t[f"_{name}"].cast("string") == value)
+    return t, [t[f"_{n}"].name(n) for n in by]
+
+
+def award_summaries(con: Any) -> ir.Table:
+    """The latest summary of each award (only award-summary files fill ``awards``), with the
+    dimensions the transactions have: family and organisation as of the award's latest action,
+    fiscal year of its base action, competition and class."""
+    a = con.table("awards")
+    latest = ibis.window(
+        group_by=a.contract_award_unique_key,
+        order_by=[a.last_modified_date.desc(), a.source_sha256, a.source_row],
+    )
+    a = a.mutate(_n=ibis.row_number().over(latest)).filter(lambda r: r._n == 0).drop("_n")
+    a = a.mutate(_on=ibis.coalesce(a.award_latest_action_date, a.award_base_action_date))
+    a = with_family(con, a, "_on").drop("_on")
+    classes = award_classes(con).select(_key="award_key", classification="category")
+    a = a.left_join(classes, a.contract_award_unique_key == classes._key).drop("_key")
+    return a.mutate(
+        fiscal_year=fiscal_year(a.award_base_action_date),
+        competition=status_expr(a.extent_competed_code),
+    )
+
+
+def award_values(
+    con: Any,
+    by: Sequence[str],
+    *,
+    as_of: date | None = None,
+    where: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Award-summary figures grouped like `rollup`: how many awards, what the summaries say was
+    obligated, their current and potential total value, and how many were running on ``as_of``
+    (today if not given) by their period of performance, how many had ended or not started.
+
+    Only awards with a summary count (the API export and transaction files have none), so
+    these are not the transaction sums `rollup` gives; largest potential value first.
+    """
+    day = ibis.literal(as_of or date.today())
+    t, keys = _grouping(award_summaries(con), by, where)
+    start, end = t.period_of_performance_start_date, t.period_of_performance_current_end_date
+    grouped = t.group_by(keys) if keys else t
+    result = grouped.aggregate(
+        awards=t.count(),
+        obligated=t.total_obligated_amount.sum(),
+        current_value=t.current_total_value_of_award.sum(),
+        potential_value=t.potential_total_value_of_award.sum(),
+        running=(end.notnull() & (end >= day) & (start.isnull() | (start <= day))).sum(),
+        ended=(end < day).sum(),
+        not_started=(end.notnull() & (start > day)).sum(),
+        no_period=end.isnull().sum(),
+    ).order_by(ibis.desc("potential_value"))
+    if limit:
+        result = result.limit(limit)
+    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from vendorwatch.cli.options import JsonOption, WarehouseOption
 from vendorwatch.cli.output import console, money, print_json, titled_table
@@ -103,11 +102,23 @@ def rollup_command(
         typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    summaries: Annotated[
+        bool,
+        typer.Option(
+            "--summaries",
+            help="Award-summary values instead: current and potential value, awards running.",
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="With --summaries: count awards running on this day."),
+    ] = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Obligations, transactions and awards grouped by agency, fiscal year, recipient …"""
     from vendorwatch.analysis import connect, rollup
+    from vendorwatch.analysis.rollups import award_values
 
     filters: dict[str, str] = {}
     for item in where or []:
@@ -115,21 +126,27 @@ def rollup_command(
         if not sep:
             raise VendorwatchError(f"--where {item!r} must look like DIMENSION=VALUE")
         filters[name.strip()] = value.strip()
-    rows = rollup(
-        connect(warehouse or get_settings().warehouse), by or [], where=filters, limit=limit
-    )
+    if as_of is not None and not summaries:
+        raise VendorwatchError("--as-of goes with --summaries (transactions: `family --as-of`)")
+    con = connect(warehouse or get_settings().warehouse)
+    dims = by or []
+    if summaries:
+        rows = award_values(con, dims, as_of=_date(as_of), where=filters, limit=limit)
+        money_columns = ["obligated", "current_value", "potential_value"]
+        count_columns = ["awards", "running", "ended", "not_started", "no_period"]
+    else:
+        rows = rollup(con, dims, where=filters, limit=limit)
+        money_columns, count_columns = ["obligations"], ["transactions", "awards"]
     if as_json:
         print_json(rows)
         return
-    table = Table()
-    for column in [*(by or []), "obligations", "transactions", "awards"]:
-        table.add_column(column, justify="left" if column in (by or []) else "right")
+    figures = [*money_columns, *count_columns]
+    table = titled_table("", [*dims, *figures], right=set(figures))
     for row in rows:
         table.add_row(
-            *(str(row[d]) if row[d] is not None else "—" for d in by or []),
-            money(row["obligations"] or "0"),
-            f"{row['transactions']:,}",
-            f"{row['awards']:,}",
+            *(str(row[d]) if row[d] is not None else "—" for d in dims),
+            *(money(row[c] or "0") for c in money_columns),
+            *(f"{row[c]:,}" for c in count_columns),
         )
     console.print(table)
 
