@@ -22,6 +22,7 @@ def test_a_warm_site_is_ready_before_its_first_request(
         watched = [str(r["family"]) for r in state._memo["home"]["watched"]]
         assert {"relx-plc", "thomson-reuters-corp", "palantir"} <= set(watched)
         assert set(state._dossiers) == set(watched)
+        assert "facets:{}" in state._recent  # /browse as the nav links it
         assert client.get("/family/relx-plc").status_code == 200
         warm_data, _charts = state.dossier("relx-plc")
     assert f"warmed the home page and {len(watched)} dossiers" in caplog.text
@@ -36,3 +37,19 @@ def test_a_site_is_cold_unless_asked(sample_warehouse: Path) -> None:
     app = create_app(sample_warehouse)
     with TestClient(app):
         assert app.state.site._dossiers == {}
+
+
+def test_recent_selections_are_kept_and_the_oldest_let_go(sample_warehouse: Path) -> None:
+    app = create_app(sample_warehouse)
+    state = app.state.site
+    state.recent_limit = 2
+    with TestClient(app) as client:
+        first = client.get("/browse", params={"family": "palantir"})
+        assert first.status_code == 200
+        assert client.get("/browse", params={"family": "palantir"}).text == first.text
+        client.get("/api/facets", params={"family": "relx-plc"})
+        client.get("/api/facets", params={"family": "equifax"})
+        assert list(state._recent) == [
+            'facets:{"family": ["relx-plc"]}',
+            'facets:{"family": ["equifax"]}',
+        ]  # palantir's facets and award page, the oldest, were let go

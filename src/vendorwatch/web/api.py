@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
-from vendorwatch.analysis.browse import awards, facets
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.search import search
 from vendorwatch.warehouse.status import status
@@ -178,13 +177,8 @@ async def api_awards(
 ) -> AwardPage:
     """Awards matching facet filters (repeat a facet for OR), sorted, a page at a time."""
     offset = _offset(cursor)
-    page = awards(
-        _site(request).con(),
-        filters.chosen,
-        sort=sort,
-        descending=order == "desc",
-        offset=offset,
-        limit=limit,
+    page = _site(request).listing(
+        "awards", filters.chosen, sort=sort, descending=order == "desc", offset=offset, limit=limit
     )
     return AwardPage(
         awards=[AwardRow(**r) for r in page.rows],
@@ -199,7 +193,7 @@ async def api_facets(
     request: Request, filters: Annotated[FacetFilters, Depends()]
 ) -> dict[str, list[FacetValue]]:
     """Each facet's values with obligations (dollars) and counts, under the other filters."""
-    found = facets(_site(request).con(), filters.chosen)
+    found = _site(request).facets(filters.chosen)
     return {name: [FacetValue(**v) for v in values] for name, values in found.items()}
 
 

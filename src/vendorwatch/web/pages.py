@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
-from vendorwatch.analysis.browse import FACETS, awards, facets, transaction_list
+from vendorwatch.analysis.browse import FACETS, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.search import search
 from vendorwatch.audit import Limits, audit_files, render_audit
@@ -99,12 +99,15 @@ def _home(state: SiteState) -> dict[str, Any]:
 
 
 def warm(state: SiteState) -> list[str]:
-    """Work out the home page and every watched family's dossier before the first visitor.
+    """Work out the home page, the unfiltered browse page and every watched family's dossier
+    before the first visitor.
 
     At 10M rows the home page's rollup takes seconds and each dossier's first query compiles;
     the site is fixed while it serves, so this is done once, at start. Returns the families.
     """
     home_page = state.memo("home", lambda: _home(state))
+    state.facets({})  # /browse as the nav links it: every award, largest first
+    state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
     for family in families:
         state.dossier(family)
@@ -142,15 +145,10 @@ def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         raise VendorwatchError("page must be a whole number") from None
-    lister = awards if view == "awards" else transaction_list
-    listing = lister(
-        state.con(),
-        chosen,
-        sort=sort,
-        descending=descending,
-        offset=(page - 1) * PAGE_SIZE,
+    listing = state.listing(
+        view, chosen, sort=sort, descending=descending, offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
-    )
+    )  # fmt: skip
     return chosen, listing, sort, descending, page, view
 
 
@@ -183,7 +181,7 @@ async def browse_json(request: Request) -> Response:
 async def browse(request: Request) -> Response:
     state = site(request)
     chosen, listing, sort, descending, page, view = _browse(request)
-    facet_values = facets(state.con(), chosen)
+    facet_values = state.facets(chosen)
     params = [(k, v) for k, values in chosen.items() for v in values]
     if view != "awards":
         params.append(("view", view))

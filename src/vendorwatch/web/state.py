@@ -6,7 +6,9 @@ finished dossiers and charts are cached for the life of the process.
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from vendorwatch.analysis import connect
+from vendorwatch.analysis.browse import Filters, Page, awards, facets, transaction_list
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.registry import Registry, load_registry
 from vendorwatch.reports.render import dossier_charts
+
+
+def _key(chosen: Filters) -> str:
+    return json.dumps({k: sorted(map(str, v)) for k, v in chosen.items()}, sort_keys=True)
 
 
 @dataclass
@@ -29,6 +36,8 @@ class SiteState:
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _recent: OrderedDict[str, Any] = field(default_factory=OrderedDict, repr=False)
+    recent_limit: int = 256
 
     def con(self) -> Any:
         """The read-only warehouse connection.
@@ -68,6 +77,41 @@ class SiteState:
         with self._lock:
             self._memo[key] = value
         return value
+
+    def recent(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value kept among the last ``recent_limit`` asked for (a selection's facets, a page
+        of awards): at 10M rows the unfiltered facets take seconds, and people come back."""
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = compute()
+        with self._lock:
+            self._recent[key] = value
+            while len(self._recent) > self.recent_limit:
+                self._recent.popitem(last=False)
+        return value
+
+    def facets(self, chosen: Filters) -> dict[str, list[dict[str, Any]]]:
+        key = "facets:" + _key(chosen)
+        found: dict[str, list[dict[str, Any]]] = self.recent(
+            key, lambda: facets(self.con(), chosen)
+        )
+        return found
+
+    def listing(
+        self, view: str, chosen: Filters, *, sort: str, descending: bool, offset: int, limit: int
+    ) -> Page:
+        """A page of awards (or of transactions, ``view="transactions"``) of a selection."""
+        lister = awards if view == "awards" else transaction_list
+        key = json.dumps([view, _key(chosen), sort, descending, offset, limit])
+        page: Page = self.recent(
+            key,
+            lambda: lister(
+                self.con(), chosen, sort=sort, descending=descending, offset=offset, limit=limit
+            ),
+        )
+        return page
 
     @cached_property
     def family_names(self) -> dict[str, str]:
