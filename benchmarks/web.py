@@ -72,8 +72,8 @@ _SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from vendorwatch.web import create_app
-uvicorn.run(create_app(Path(sys.argv[1])), host=sys.argv[2], port=int(sys.argv[3]),
-            access_log=False, log_level="warning")
+uvicorn.run(create_app(Path(sys.argv[1]), warm=sys.argv[4] == "warm"), host=sys.argv[2],
+            port=int(sys.argv[3]), access_log=False, log_level="warning")
 """
 
 
@@ -87,23 +87,28 @@ def free_port() -> int:
 class Server:
     """``create_app(warehouse)`` under uvicorn in a child process on a free loopback port."""
 
-    def __init__(self, warehouse: Path) -> None:
+    def __init__(self, warehouse: Path, *, warm: bool = False) -> None:
         self.port = free_port()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, str(warehouse), HOST, str(self.port)], env=env
-        )
+            [sys.executable, "-c", _SERVER, str(warehouse), HOST, str(self.port),
+             "warm" if warm else "cold"],
+            env=env,
+        )  # fmt: skip
         self.base = f"http://{HOST}:{self.port}"
-        deadline = time.monotonic() + 60
+        limit = 900 if warm else 60  # a warm start works out the home page and dossiers first
+        deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"server for {warehouse} exited ({self.proc.returncode})")
             try:
                 httpx.get(f"{self.base}/static/does-not-exist", timeout=1)
+                self.ready_s = time.perf_counter() - started
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise SystemExit("server did not start in 60 s")
+        raise SystemExit(f"server did not start in {limit} s")
 
     def peak_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -174,6 +179,7 @@ def with_httpx(url: str, seconds: float, connections: int) -> dict[str, Any]:
 
 @dataclass
 class Runs:
+    ready_s: list[float] = field(default_factory=list)
     first_ms: list[float] = field(default_factory=list)
     rps: list[float] = field(default_factory=list)
     p50_ms: list[float] = field(default_factory=list)
@@ -193,6 +199,9 @@ def main(  # noqa: PLR0917 - Typer options
     raw: Annotated[Path | None, typer.Option(help="The real data folder.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write all runs here.")] = None,
     markdown: Annotated[bool, typer.Option(help="Also print the table as Markdown.")] = False,
+    warm: Annotated[
+        bool, typer.Option(help="Start servers warm, as `vendorwatch serve` does.")
+    ] = False,
 ) -> None:
     """Requests/s and p50/p95 of home, a family page and a facet query over real HTTP."""
     if quick:
@@ -213,9 +222,10 @@ def main(  # noqa: PLR0917 - Typer options
         for label, path in warehouses:
             for page, target in PAGES.items():
                 console.log(f"[round {attempt + 1}/{rounds}] {label}: {page} ({tool})")
-                server = Server(path)
+                server = Server(path, warm=warm)
                 try:
                     entry = runs.setdefault((label, page), Runs())
+                    entry.ready_s.append(server.ready_s)
                     entry.first_ms.append(first_request(server.base + target))
                     figures = load(server.base + target, duration, connections)
                     entry.rps.append(figures["requests"] / figures["seconds"])
@@ -229,17 +239,18 @@ def main(  # noqa: PLR0917 - Typer options
 
     med = statistics.median
     table = Table(
-        title=f"Web: first request, then {connections} connections for {duration:g} s ({tool}); "
-        f"medians of {rounds} servers"
+        title=f"Web ({'warm' if warm else 'cold'} start): first request, then {connections} "
+        f"connections for {duration:g} s ({tool}); medians of {rounds} servers"
     )
-    for name in ("warehouse", "page", "first ms", "requests/s", "p50 ms", "p95 ms", "requests",
-                 "errors", "server peak RSS MB"):  # fmt: skip
+    for name in ("warehouse", "page", "ready s", "first ms", "requests/s", "p50 ms", "p95 ms",
+                 "requests", "errors", "server peak RSS MB"):  # fmt: skip
         table.add_column(name, justify="left" if name in ("warehouse", "page") else "right")
     last = None
     for (label, page), r in runs.items():
         table.add_row(
             label if label != last else "",
             f"{page} {PAGES[page]}",
+            f"{med(r.ready_s):,.1f}",
             f"{med(r.first_ms):,.0f}",
             f"{med(r.rps):,.1f}",
             f"{med(r.p50_ms):,.1f}",
