@@ -9,6 +9,7 @@ shape, so a test sees exactly which request it did not expect. Every request is 
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+
+def file_exchange(path: str, content: bytes) -> dict[str, Any]:
+    """A GET of ``path`` answered with these bytes (a download's zip)."""
+    return {**exchange("GET", path, None), "content_base64": base64.b64encode(content).decode()}
 
 
 def exchange(
@@ -64,6 +70,9 @@ class Replay:
             self.log.append({"method": method, "path": path, "request": request})
         for ex in self.exchanges:
             if ex["method"] == method and ex["path"] == path and contains(request, ex["match"]):
+                if "content_base64" in ex:  # a file (a download's zip), not a JSON answer
+                    headers = {"Content-Type": "application/zip", **ex["headers"]}
+                    return ex["status"], headers, base64.b64decode(ex["content_base64"])
                 body = json.dumps(ex["body"], separators=(",", ":")).encode()
                 return ex["status"], ex["headers"], body
         detail = json.dumps({"detail": f"no recording for {method} {path}"}).encode()
@@ -79,7 +88,7 @@ def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             status, headers, body = replay.answer(method, path, request)
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            headers = {"Content-Type": "application/json", **headers}
             self.send_header("Content-Length", str(len(body)))
             for name, value in headers.items():
                 self.send_header(name, value)

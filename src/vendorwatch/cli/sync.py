@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -46,6 +46,45 @@ def _progress(enabled: bool) -> Iterator[Progress]:
     )
     with bars:
         yield bars
+
+
+def _reporter(bars: Progress) -> Callable[[str, int, int | None], None]:
+    tasks: dict[str, TaskID] = {}
+
+    def report(step: str, done: int, total: int | None) -> None:
+        if step not in tasks:
+            tasks[step] = bars.add_task(step, total=total)
+        bars.update(tasks[step], completed=done, total=total)
+
+    return report
+
+
+def _bulk(
+    path: Path, client: Any, options: Any, bars: Progress, *, poll_every: float, as_json: bool
+) -> None:
+    from vendorwatch.sources.bulk import bulk_seed
+
+    end = options.until or date.today()
+    result = bulk_seed(
+        path, client, options.agencies, options.since, end,
+        progress=_reporter(bars), poll_every=poll_every,
+    )  # fmt: skip
+    failed = [r for r in result.loads if r.status == "error"]
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        for r in result.loads:
+            line = f"{r.path.name}: {r.status}" + (f", {r.rows:,} rows" if r.rows else "")
+            console.print(line + (f" ({r.error})" if r.error else ""), highlight=False)
+        resolved = f"; {result.identities:,} recipient identities resolved"
+        console.print(
+            f"{len(result.downloads)} download(s); "
+            f"{sum(r.status == 'loaded' for r in result.loads)} file(s) loaded"
+            + (resolved if result.identities else ""),
+            highlight=False,
+        )
+    if failed:
+        raise VendorwatchError(f"{len(failed)} file(s) in the downloads could not be loaded")
 
 
 def sync_command(
@@ -92,6 +131,16 @@ def sync_command(
         typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB file."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Seed from bulk award downloads (one per fiscal year from --since) instead.",
+        ),
+    ] = False,
+    poll_every: Annotated[
+        float, typer.Option(min=0.0, help="With --bulk: seconds between download status checks.")
+    ] = 10.0,
 ) -> None:
     """Bring the warehouse up to date from the USAspending API (incremental, resumable)."""
     import httpx
@@ -112,15 +161,14 @@ def sync_command(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         requests_per_second=rate,
     )
+    if bulk:
+        if options.since is None:
+            raise VendorwatchError("--bulk needs --since: the first day to download")
+        with client, _progress(enabled=not as_json) as bars:
+            _bulk(path, client, options, bars, poll_every=poll_every, as_json=as_json)
+        return
     with client, _progress(enabled=not as_json) as bars:
-        tasks: dict[str, TaskID] = {}
-
-        def report(step: str, done: int, total: int | None) -> None:
-            if step not in tasks:
-                tasks[step] = bars.add_task(step, total=total)
-            bars.update(tasks[step], completed=done, total=total)
-
-        result = sync(path, client, options, progress=report)
+        result = sync(path, client, options, progress=_reporter(bars))
     if as_json:
         print_json(result.as_dict())
         return
