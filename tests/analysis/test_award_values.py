@@ -90,3 +90,10 @@ def test_cli(sample_warehouse: Path) -> None:
     )
     assert misuse.returncode == 1
     assert "--as-of goes with --summaries" in misuse.stderr
+
+
+def test_grouped_by_class_adds_up(con: Any) -> None:
+    by_class = award_values(con, ["classification"], as_of=DAY)
+    (total,) = award_values(con, [], as_of=DAY)
+    assert sum(r["awards"] for r in by_class) == total["awards"]
+    assert "hardware" in {r["classification"] for r in by_class}

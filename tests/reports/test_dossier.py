@@ -114,3 +114,23 @@ def test_cli_dossier_and_errors(sample_warehouse: Path, tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "use .html, .pdf or .json" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_award_summary_values_are_in_the_dossier(
+    dossiers: dict[str, dict[str, Any]], sample_warehouse: Path
+) -> None:
+    """The compiled dossier question gives what award_values (checked against the raw summary
+    file in tests/analysis) gives for the family; the page says it."""
+    from datetime import date  # noqa: PLC0415
+
+    from vendorwatch.analysis.rollups import award_values  # noqa: PLC0415
+
+    tr = dossiers["thomson-reuters-corp"]
+    (expected,) = award_values(
+        connect(sample_warehouse), [], where={"family": "thomson-reuters-corp"}, as_of=date.today()
+    )
+    assert tr["award_summaries"] == expected
+    assert tr["award_summaries"]["awards"] > 0
+    html = dossier_html(tr)
+    assert f"Award summaries are loaded for {expected['awards']} of its" in html
+    assert dossiers["palantir"]["award_summaries"] is None  # no summary file covers Palantir

@@ -18,7 +18,7 @@ from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.classification import rules
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
-from vendorwatch.analysis.rollups import rollup_expr
+from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 
@@ -128,6 +128,17 @@ def _curve(column: str) -> Builder:
     return build
 
 
+def _award_values(con: Any) -> Builder:
+    """What the family's award summaries say: current and potential value, awards running."""
+
+    def build(_facts: ir.Table, family: ir.Scalar, day: ir.Scalar) -> ir.Table:
+        summaries = award_summaries(con, classified=False)
+        mine = summaries.filter(summaries.family == family)
+        return award_values_expr(mine, [], day.cast("date"))
+
+    return build
+
+
 def _data_sources(con: Any) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
         t = _family(facts, family)
@@ -200,6 +211,7 @@ def family_dossier(
     names = {org: registry.organisation(org).name for org in members}
     edges = _ownership(registry, members)
     questions = Prepared(con)
+    today = date.today()
 
     def rollup(*by: str) -> list[dict[str, Any]]:
         return questions.rows(f"dossier:rollup:{','.join(by)}", _rollup(by), family=family_id)
@@ -210,6 +222,9 @@ def family_dossier(
     total_rows = rollup()
     total = Decimal(total_rows[0]["obligations"] or 0) if total_rows else Decimal(0)
     sources = questions.rows("dossier:sources", _data_sources(con), family=family_id)
+    values = questions.rows(
+        "dossier:award-values", _award_values(con), family=family_id, day=today.isoformat()
+    )
     limits = [
         "Figures are sums of the transactions in the loaded files; a file that holds only part "
         "of an agency's awards (the API export keeps the largest transactions first and is "
@@ -222,7 +237,7 @@ def family_dossier(
         )
     return {
         "family": {"id": family_id, "name": names[family_id]},
-        "generated_on": date.today().isoformat(),
+        "generated_on": today.isoformat(),
         "members": [
             {
                 "id": org,
@@ -258,6 +273,7 @@ def family_dossier(
             for s in registry.organisation(org).sells
         ],
         "totals": total_rows[0] if total_rows else None,
+        "award_summaries": values[0] if values and values[0]["awards"] else None,
         "by_organisation": rollup("organisation"),
         "by_year_and_agency": by_year,
         "competition": competition,

@@ -101,10 +101,11 @@ def _grouping(
     return t, [t[f"_{n}"].name(n) for n in by]
 
 
-def award_summaries(con: Any) -> ir.Table:
+def award_summaries(con: Any, *, classified: bool = True) -> ir.Table:
     """The latest summary of each award (only award-summary files fill ``awards``), with the
     dimensions the transactions have: family and organisation as of the award's latest action,
-    fiscal year of its base action, competition and class."""
+    fiscal year of its base action, competition and (``classified``) class — the class runs the
+    rules over every award's texts, so it is left out when nobody asks for it."""
     a = con.table("awards")
     latest = ibis.window(
         group_by=a.contract_award_unique_key,
@@ -113,8 +114,9 @@ def award_summaries(con: Any) -> ir.Table:
     a = a.mutate(_n=ibis.row_number().over(latest)).filter(lambda r: r._n == 0).drop("_n")
     a = a.mutate(_on=ibis.coalesce(a.award_latest_action_date, a.award_base_action_date))
     a = with_family(con, a, "_on").drop("_on")
-    classes = award_classes(con).select(_key="award_key", classification="category")
-    a = a.left_join(classes, a.contract_award_unique_key == classes._key).drop("_key")
+    if classified:
+        classes = award_classes(con).select(_key="award_key", classification="category")
+        a = a.left_join(classes, a.contract_award_unique_key == classes._key).drop("_key")
     return a.mutate(
         fiscal_year=fiscal_year(a.award_base_action_date),
         competition=status_expr(a.extent_competed_code),
@@ -136,11 +138,19 @@ def award_values(
     Only awards with a summary count (the API export and transaction files have none), so
     these are not the transaction sums `rollup` gives; largest potential value first.
     """
-    day = ibis.literal(as_of or date.today())
-    t, keys = _grouping(award_summaries(con), by, where)
+    classified = "classification" in {*by, *(where or {})}
+    t, keys = _grouping(award_summaries(con, classified=classified), by, where)
+    result = award_values_expr(t, keys, ibis.literal(as_of or date.today()))
+    if limit:
+        result = result.limit(limit)
+    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]
+
+
+def award_values_expr(t: ir.Table, keys: Sequence[ir.Value], day: ir.DateValue) -> ir.Table:
+    """`award_values` over award summaries ``t`` grouped by ``keys``, as an Ibis expression."""
     start, end = t.period_of_performance_start_date, t.period_of_performance_current_end_date
-    grouped = t.group_by(keys) if keys else t
-    result = grouped.aggregate(
+    grouped = t.group_by(list(keys)) if keys else t
+    return grouped.aggregate(
         awards=t.count(),
         obligated=t.total_obligated_amount.sum(),
         current_value=t.current_total_value_of_award.sum(),
@@ -150,6 +160,3 @@ def award_values(
         not_started=(end.notnull() & (start > day)).sum(),
         no_period=end.isnull().sum(),
     ).order_by(ibis.desc("potential_value"))
-    if limit:
-        result = result.limit(limit)
-    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]

@@ -179,6 +179,13 @@ def family(
         f"{totals['transactions']:,} transactions on {totals['awards']:,} awards",
         highlight=False,
     )
+    if (v := dossier["award_summaries"]) is not None:
+        console.print(
+            f"Award summaries for {v['awards']:,} awards: current value "
+            f"{money(v['current_value'] or '0')}, potential {money(v['potential_value'] or '0')}; "
+            f"{v['running']:,} running today, {v['ended']:,} ended",
+            highlight=False,
+        )
     sections = [
         ("Companies", dossier["by_organisation"], ["organisation"]),
         (
