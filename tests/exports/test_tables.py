@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ import pytest
 
 from vendorwatch.analysis import rollup
 from vendorwatch.analysis.browse import awards
+from vendorwatch.analysis.rollups import award_values
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.exports import award_table, rollup_table, write_csv, write_parquet
+from vendorwatch.exports.tables import award_values_table
 
 BY = ["family", "fiscal_year"]
 
@@ -148,3 +151,31 @@ def test_cli_user_errors_are_one_line(sample_warehouse: Path, tmp_path: Path) ->
         assert done.returncode == 1, args
         assert done.stderr.startswith("error:"), done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_award_values_parquet_and_csv(con: Any, sample_warehouse: Path, tmp_path: Path) -> None:
+    """Award-summary values export exactly (decimal128 in Parquet), via the library and CLI."""
+    day = date(2024, 1, 1)
+    expected = award_values(con, ["family"], as_of=day)
+    out = tmp_path / "values.parquet"
+    write_parquet(award_values_table(con, ["family"], as_of=day), out)
+    back = pq.read_table(out)
+    assert back.schema.field("potential_value").type == pa.decimal128(38, 2)
+    assert back.schema.field("running").type == pa.int64()
+    money = ("obligated", "current_value", "potential_value")
+    as_text = [
+        {k: (f"{v:.2f}" if k in money and v is not None else v) for k, v in r.items()}
+        for r in back.to_pylist()
+    ]
+    assert as_text == expected
+    csv_out = tmp_path / "values.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "export", "rollup", "-o", str(csv_out),
+         "--summaries", "--as-of", "2024-01-01", "--by", "family",
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    rows = read_csv(csv_out)
+    assert [r["family"] or None for r in rows] == [r["family"] for r in expected]
+    assert [r["running"] for r in rows] == [str(r["running"]) for r in expected]

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from vendorwatch.analysis import connect
 from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.analysis.rollups import award_values
 from vendorwatch.registry import load_registry
 from vendorwatch.reports.render import dossier_html, write_dossier
 
@@ -121,10 +123,6 @@ def test_award_summary_values_are_in_the_dossier(
 ) -> None:
     """The compiled dossier question gives what award_values (checked against the raw summary
     file in tests/analysis) gives for the family; the page says it."""
-    from datetime import date  # noqa: PLC0415
-
-    from vendorwatch.analysis.rollups import award_values  # noqa: PLC0415
-
     tr = dossiers["thomson-reuters-corp"]
     (expected,) = award_values(
         connect(sample_warehouse), [], where={"family": "thomson-reuters-corp"}, as_of=date.today()

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption
+from vendorwatch.cli.options import JsonOption, WarehouseOption, optional_day
 from vendorwatch.cli.output import console, money, print_json, titled_table
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -36,12 +36,7 @@ DIMENSION_NAMES = [
 
 
 def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise VendorwatchError(f"--as-of {text!r} is not a date in the form YYYY-MM-DD") from None
+    return optional_day(text, "--as-of")
 
 
 def award(

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from vendorwatch.cli.analysis import DIMENSION_NAMES
+from vendorwatch.cli.options import optional_day
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -91,6 +92,16 @@ def rollup_command(
         typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    summaries: Annotated[
+        bool,
+        typer.Option(
+            "--summaries", help="Award-summary values (current, potential, running) instead."
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="With --summaries: count awards running on this day."),
+    ] = None,
     fmt: FormatOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
@@ -98,6 +109,7 @@ def rollup_command(
     """A rollup (obligations, transactions, awards by any dimensions) as CSV or Parquet."""
     from vendorwatch.analysis import connect
     from vendorwatch.exports import rollup_table, write_csv, write_parquet
+    from vendorwatch.exports.tables import award_values_table
 
     chosen = _format(output, fmt, (Format.CSV, Format.PARQUET))
     filters = {}
@@ -105,9 +117,14 @@ def rollup_command(
         if len(values) > 1:
             raise VendorwatchError(f"--where {name} is given twice; a rollup keeps one value")
         filters[name] = values[0]
-    table = rollup_table(
-        connect(warehouse or get_settings().warehouse), by or [], where=filters, limit=limit
-    )
+    if as_of is not None and not summaries:
+        raise VendorwatchError("--as-of goes with --summaries")
+    con = connect(warehouse or get_settings().warehouse)
+    if summaries:
+        day = optional_day(as_of, "--as-of")
+        table = award_values_table(con, by or [], as_of=day, where=filters, limit=limit)
+    else:
+        table = rollup_table(con, by or [], where=filters, limit=limit)
     rows = (write_csv if chosen is Format.CSV else write_parquet)(table, output)
     _done(output, chosen, rows, "rows", as_json)
 

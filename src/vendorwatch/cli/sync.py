@@ -19,18 +19,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from vendorwatch.cli.options import optional_day
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 
 
 def _date(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise VendorwatchError(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
+    return optional_day(text, option)
 
 
 @contextmanager

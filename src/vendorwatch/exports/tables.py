@@ -9,6 +9,7 @@ its Ibis expression. Money is ``decimal128(38, 2)`` (what DuckDB's ``SUM`` of a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from vendorwatch.analysis import rollup
 from vendorwatch.analysis.browse import Filters, award_list
+from vendorwatch.analysis.rollups import award_values
 from vendorwatch.errors import VendorwatchError
 
 MONEY = pa.decimal128(38, 2)
@@ -61,6 +63,29 @@ def rollup_table(
     rows = rollup(con, by, where=where, limit=limit)
     schema = rollup_schema(by)
     typed = [{**row, "obligations": money(row["obligations"])} for row in rows]
+    return pa.Table.from_pylist(typed, schema=schema)
+
+
+_VALUE_MONEY = ("obligated", "current_value", "potential_value")
+_VALUE_COUNTS = ("awards", "running", "ended", "not_started", "no_period")
+
+
+def award_values_table(
+    con: Any,
+    by: Sequence[str],
+    *,
+    as_of: date | None = None,
+    where: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> pa.Table:
+    """`vendorwatch.analysis.rollups.award_values` (award-summary values) as a typed table."""
+    rows = award_values(con, by, as_of=as_of, where=where, limit=limit)
+    dims = [(n, pa.int64() if n in _INT_DIMENSIONS else pa.string()) for n in dict.fromkeys(by)]
+    schema = pa.schema(
+        [*dims, ("awards", pa.int64()), *((m, MONEY) for m in _VALUE_MONEY),
+         *((c, pa.int64()) for c in _VALUE_COUNTS[1:])]
+    )  # fmt: skip
+    typed = [{**row, **{m: money(row[m]) for m in _VALUE_MONEY}} for row in rows]
     return pa.Table.from_pylist(typed, schema=schema)
 
 
