@@ -6,7 +6,6 @@ logins, sessions and CSRF belong to the web site.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption
+from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, optional_day
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -36,12 +35,9 @@ OrgOption = Annotated[str, typer.Option("--org", help="The organisation whose re
 
 def parse_date(text: str, what: str) -> date:
     """``YYYY-MM-DD`` or a one-line error naming the option and the value."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise ValueError
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise VendorwatchError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD") from None
+    day = optional_day(text, what)
+    assert day is not None
+    return day
 
 
 def _today(text: str | None) -> date:
