@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 import shutil
 import subprocess
@@ -155,3 +157,29 @@ def test_cli_resolve_all_and_bad_usage(sample_warehouse: Path, tmp_path: Path) -
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_cli_review_queue(sample_warehouse: Path, raw_data: Path) -> None:
+    """The names a curator must settle, with the candidate, the reason and the obligations
+    as loaded (summed here from the raw files with the csv module)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "resolve", "--review", "--json",
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    queue = {r["name"]: r for r in json.loads(run.stdout)}
+    satellite = queue["INTERNATIONAL SATELLITE SERVICES, INC."]
+    assert satellite["candidate"] == "r-satellite-services-inc"
+    assert "needs review" in satellite["reason"]
+    raw_sum = Decimal(0)
+    for path in sorted(raw_data.glob("cbp-ice-dashboard/*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            raw_sum += sum(
+                (Decimal(r["Federal Action Obligation"]) for r in csv.DictReader(handle)
+                 if r["Recipient Name"] == "INTERNATIONAL SATELLITE SERVICES, INC."),
+                Decimal(0),
+            )  # fmt: skip
+    assert Decimal(satellite["amount"]) == raw_sum
+    amounts = [Decimal(r["amount"]) for r in queue.values()]
+    assert amounts == sorted(amounts, reverse=True)

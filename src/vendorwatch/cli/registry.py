@@ -12,13 +12,14 @@ import typer
 from rich.table import Table
 
 from vendorwatch.cli.options import JsonOption, WarehouseOption
-from vendorwatch.cli.output import console, errors, money, print_json
+from vendorwatch.cli.output import console, errors, money, print_json, titled_table
 from vendorwatch.registry import check_registry, load_registry
 from vendorwatch.resolve import Decision, Resolver
 from vendorwatch.resolve.warehouse import (
     ResolveSummary,
     draft_recipient_lists,
     resolve_warehouse,
+    review_queue,
     unresolved_report,
 )
 from vendorwatch.settings import get_settings
@@ -155,6 +156,33 @@ def _print_report(
     console.print(table)
 
 
+def _review(warehouse: Path | None, *, as_json: bool) -> None:
+    con = open_warehouse(warehouse or get_settings().warehouse, read_only=True)
+    try:
+        queue = review_queue(con)
+    finally:
+        con.close()
+    if as_json:
+        print_json([{**r, "amount": str(r["amount"])} for r in queue])
+        return
+    if not queue:
+        console.print("[green]No recipient is waiting for review.[/]", highlight=False)
+        return
+    columns = ["recipient", "obligations", "candidate", "score", "reason"]
+    table = titled_table("Waiting for a curator", columns, right={"obligations", "score"})
+    for r in queue:
+        table.add_row(
+            r["name"], money(str(r["amount"])), r["candidate"] or "",
+            "" if r["score"] is None else f"{r['score']:g}", r["reason"],
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        "Settle each with an alias on the right organisation or an override "
+        "(src/vendorwatch/registry/data/overrides.yaml), then `vendorwatch resolve --all`.",
+        highlight=False,
+    )
+
+
 def resolve_command(
     names: Annotated[list[str] | None, typer.Argument(help="Recipient names to resolve.")] = None,
     uei: Annotated[str | None, typer.Option(help="The recipient's UEI.")] = None,
@@ -167,14 +195,21 @@ def resolve_command(
         bool,
         typer.Option("--all", help="Resolve every recipient in the warehouse and report gaps."),
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option("--review", help="List the names waiting for a curator (close matches)."),
+    ] = False,
     min_amount: MinAmountOption = "1000000",
     warehouse: WarehouseOption = None,
     registry: RegistryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Which organisation and company family a recipient belongs to, and why."""
+    if review:
+        _review(warehouse, as_json=as_json)
+        return
     if not names and not all_recipients:
-        raise typer.BadParameter("give one or more NAMES, or --all")
+        raise typer.BadParameter("give one or more NAMES, --all or --review")
     on = _parse_date(as_of)
     resolver = Resolver(load_registry(registry))
     if names:

@@ -187,6 +187,36 @@ def unresolved_report(con: duckdb.DuckDBPyConnection, min_amount: Decimal) -> li
     return [r for r in obligations_by_recipient(con, min_amount) if r["unresolved"]]
 
 
+_REVIEW = """
+SELECT r.recipient_name AS name, r.recipient_uei AS uei, r.candidate, r.score, r.reason,
+       coalesce(sum(t.federal_action_obligation), 0) AS amount,
+       count(t.federal_action_obligation) AS transactions
+FROM recipient_resolutions r
+LEFT JOIN transactions t
+  ON t.recipient_name = r.recipient_name
+ AND t.recipient_uei IS NOT DISTINCT FROM r.recipient_uei
+ AND t.recipient_duns IS NOT DISTINCT FROM r.recipient_duns
+ AND t.recipient_parent_uei IS NOT DISTINCT FROM r.recipient_parent_uei
+WHERE r.method = 'review'
+GROUP BY ALL
+ORDER BY amount DESC, name
+"""
+
+
+def review_queue(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Names the resolver would not decide alone (a close fuzzy match, a name of generic words),
+    each with the candidate it was close to, why, and its obligations: what a curator settles
+    with an alias or an override."""
+    try:
+        cursor = con.execute(_REVIEW)
+    except duckdb.CatalogException:
+        raise VendorwatchError(
+            "the warehouse has no recipient_resolutions yet; run `vendorwatch resolve --all`"
+        ) from None
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 _RAW_AMOUNTS = """
 SELECT source_table, name, uei, duns, parent_uei, sum(amount) AS amount FROM (
     SELECT 'transactions' AS source_table, recipient_name AS name, recipient_uei AS uei,
