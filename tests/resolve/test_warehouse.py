@@ -135,38 +135,29 @@ def test_cli_resolve_names_json() -> None:
     assert docs[3]["family"] == "appriss-insights"
 
 
+def vendorwatch(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vendorwatch", *args], capture_output=True, text=True, check=False
+    )
+
+
 def test_cli_resolve_all_and_bad_usage(sample_warehouse: Path, tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     shutil.copy(sample_warehouse, path)
-    run = subprocess.run(
-        [sys.executable, "-m", "vendorwatch", "resolve", "--all", "--json",
-         "--warehouse", str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    run = vendorwatch("resolve", "--all", "--json", "--warehouse", str(path))
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
     assert doc["unresolved"] == [] and doc["summary"]["identities"] > 4000
-    run = subprocess.run(
-        [sys.executable, "-m", "vendorwatch", "resolve", "--all", "--min-amount", "0",
-         "--warehouse", str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    run = vendorwatch("resolve", "--all", "--min-amount", "0", "--warehouse", str(path))
     assert run.returncode == 0 and "Unresolved recipients over $0.00" in run.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "vendorwatch", "resolve", "X", "--as-of", "yesterday"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    bad = vendorwatch("resolve", "X", "--as-of", "yesterday")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
 def test_cli_review_queue(sample_warehouse: Path, raw_data: Path) -> None:
     """The names a curator must settle, with the candidate, the reason and the obligations
     as loaded (summed here from the raw files with the csv module)."""
-    run = subprocess.run(
-        [sys.executable, "-m", "vendorwatch", "resolve", "--review", "--json",
-         "--warehouse", str(sample_warehouse)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    run = vendorwatch("resolve", "--review", "--json", "--warehouse", str(sample_warehouse))
     assert run.returncode == 0, run.stderr
     queue = {r["name"]: r for r in json.loads(run.stdout)}
     satellite = queue["INTERNATIONAL SATELLITE SERVICES, INC."]

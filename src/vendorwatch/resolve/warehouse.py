@@ -172,8 +172,13 @@ def obligations_by_recipient(
 ) -> list[dict[str, Any]]:
     """ICE/CBP obligations per recipient name and table above ``min_amount``, with decisions."""
     agencies = ", ".join("'" + a.replace("'", "''") + "'" for a in ENFORCEMENT_AGENCIES)
+    return _decisions(con, _AMOUNTS.format(agencies=agencies), [min_amount])
+
+
+def _decisions(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows of a query over ``recipient_resolutions``, or what to run if it is not there yet."""
     try:
-        cursor = con.execute(_AMOUNTS.format(agencies=agencies), [min_amount])
+        cursor = con.execute(sql, params)
     except duckdb.CatalogException:
         raise VendorwatchError(
             "the warehouse has no recipient_resolutions yet; run `vendorwatch resolve --all`"
@@ -207,14 +212,7 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Names the resolver would not decide alone (a close fuzzy match, a name of generic words),
     each with the candidate it was close to, why, and its obligations: what a curator settles
     with an alias or an override."""
-    try:
-        cursor = con.execute(_REVIEW)
-    except duckdb.CatalogException:
-        raise VendorwatchError(
-            "the warehouse has no recipient_resolutions yet; run `vendorwatch resolve --all`"
-        ) from None
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return _decisions(con, _REVIEW, [])
 
 
 _RAW_AMOUNTS = """
