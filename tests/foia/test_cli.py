@@ -120,5 +120,13 @@ def test_track_a_request_end_to_end(sample_warehouse: Path, tmp_path: Path) -> N
     assert "DTSTART;VALUE=DATE:20260715" in text and "Chase the rest" in text
     followup = vw("followup", rid, "--today", "2026-07-20", app_db=db)
     assert "2026-ICFO-55555" in followup.stdout and "Wed 15 Jul 2026" in followup.stdout
+    reminder_id = str(shown["reminders"][0]["id"])
+    assert vw("done", rid, reminder_id, app_db=db).returncode == 0
+    after = json.loads(vw("show", rid, "--json", app_db=db).stdout)
+    assert after["reminders"][0]["done"] is True
+    vw("calendar", "-o", str(ics), "--today", "2026-07-02", app_db=db)
+    assert "Chase the rest" not in ics.read_text()  # done: off the calendar
+    unknown = vw("done", rid, "9999", app_db=db)
+    assert unknown.returncode == 1 and "has no reminder #9999" in unknown.stderr
     missing = vw("event", "99", "note", "2026-07-01", app_db=db)
     assert missing.returncode == 1 and "no FOIA request #99" in missing.stderr

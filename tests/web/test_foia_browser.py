@@ -154,16 +154,22 @@ def test_draft_from_an_award_track_and_download(
     assert _serious(tab) == []
     _shot(tab, "foia-request")
 
+    saved = tab.locator("dl")  # the saved letter; the follow-up links come later on the page
     with tab.expect_download() as pdf_download:
-        tab.get_by_role("link", name="PDF").click()
+        saved.get_by_role("link", name="PDF").click()
     pdf = tmp_path / "letter.pdf"
     pdf_download.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
     with tab.expect_download() as text_download:
-        tab.get_by_role("link", name="Text").click()
+        saved.get_by_role("link", name="Text").click()
     letter = tmp_path / "letter.txt"
     text_download.value.save_as(letter)
     assert "70CMSD21C00000001" in letter.read_text()
+    with tab.expect_download() as followup_download:
+        tab.locator("#followup-links").get_by_role("link", name="Text").click()
+    followup = tmp_path / "followup.txt"
+    followup_download.value.save_as(followup)
+    assert "2026-ICFO-01234" in followup.read_text()
 
     tab.get_by_role("link", name="Requests", exact=True).click()
     tab.wait_for_url(re.compile(r"/foia$"))

@@ -245,6 +245,10 @@ def test_viewers_read_but_cannot_write(sample_warehouse: Path, app_db: str) -> N
         )
         assert refused.status_code == 403
         assert "Nothing recorded yet" in viewer.get(f"/foia/{request_id}").text
+        not_done = viewer.post(
+            f"/foia/{request_id}/reminders/1/done", data={"csrf_token": token_of(page)}
+        )
+        assert not_done.status_code == 403
 
 
 def test_calendar_of_upcoming_deadlines_and_reminders(site: TestClient) -> None:
@@ -303,3 +307,47 @@ def test_the_first_admin_is_made_on_the_command_line(
         assert log_in(client, "root@clinic.example").status_code == 303
         page = client.get("/foia")
         assert "admin of Example Law Clinic" in page.text
+
+
+def test_followup_appeal_and_reminders_done(site: TestClient) -> None:
+    log_in(site, EDITOR)
+    request_id = draft(site, "Follow-up case")
+    record(site, request_id, "submitted", date(2026, 6, 15))
+    record(site, request_id, "acknowledged", date(2026, 6, 16), tracking_number="2026-ICFO-07777")
+    page = site.get(f"/foia/{request_id}")
+    assert f'href="/foia/{request_id}/followup.pdf"' in page.text
+    followup = site.get(f"/foia/{request_id}/followup.txt")
+    assert followup.status_code == 200
+    assert "2026-ICFO-07777" in followup.text
+    assert "followup.txt" in followup.headers["content-disposition"]
+    assert site.get(f"/foia/{request_id}/followup.docx").content.startswith(b"PK")
+    appeal = site.post(
+        f"/foia/{request_id}/appeal",
+        data={"csrf_token": token_of(page), "ground": ["search", "no-response"],
+              "reasons": "The search left out the ATLAS task orders.", "format": "txt"},
+    )  # fmt: skip
+    assert appeal.status_code == 200, appeal.text
+    assert "The search left out the ATLAS task orders." in appeal.text
+    assert "appeal" in appeal.headers["content-disposition"]
+    no_ground = site.post(
+        f"/foia/{request_id}/appeal",
+        data={"csrf_token": token_of(page), "reasons": "Wrong.", "format": "txt"},
+    )
+    assert no_ground.status_code == 400 and "at least one ground" in no_ground.text
+    later = date.today() + timedelta(days=10)
+    site.post(
+        f"/foia/{request_id}/reminders",
+        data={"csrf_token": token_of(page), "on": later.isoformat(), "text": "ring the office"},
+    )
+    page = site.get(f"/foia/{request_id}")
+    reminder_id = re.search(r'id="reminder-(\d+)"', page.text)
+    assert reminder_id is not None
+    assert "ring the office" in site.get("/foia/calendar.ics").text
+    done = site.post(
+        f"/foia/{request_id}/reminders/{reminder_id.group(1)}/done",
+        data={"csrf_token": token_of(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "ring the office (done)" in site.get(f"/foia/{request_id}").text
+    assert "ring the office" not in site.get("/foia/calendar.ics").text

@@ -492,7 +492,8 @@ def show_command(
         extra = f" - {e['summary']}" if e["summary"] else ""
         console.print(f"  {e['on']} {e['kind']}{extra}", highlight=False)
     for r in summary["reminders"]:
-        console.print(f"  reminder {r['on']}: {r['text']}", highlight=False)
+        done = " (done)" if r["done"] else ""
+        console.print(f"  reminder #{r['id']} {r['on']}: {r['text']}{done}", highlight=False)
     if isinstance(sched, Schedule):
         _print_schedule(sched)
 
@@ -548,8 +549,21 @@ def remind_command(
 ) -> None:
     """Set a reminder on a request (it appears in `foia calendar`)."""
     with _tracker(app_db, org) as tracker:
-        tracker.remind(_request_id(request_id), parse_date(on, "date"), text)
-    console.print("reminder set", highlight=False)
+        reminder_id = tracker.remind(_request_id(request_id), parse_date(on, "date"), text).id
+    console.print(f"reminder #{reminder_id} set", highlight=False)
+
+
+@foia_app.command("done")
+def done_command(
+    request_id: Annotated[str, typer.Argument(help="The request's number.")],
+    reminder_id: Annotated[int, typer.Argument(help="The reminder's number (`foia show`).")],
+    app_db: AppDbOption = None,
+    org: OrgOption = "local",
+) -> None:
+    """Mark a reminder done: it leaves the calendar and stays in the request's history."""
+    with _tracker(app_db, org) as tracker:
+        tracker.complete_reminder(_request_id(request_id), reminder_id)
+    console.print(f"reminder #{reminder_id} done", highlight=False)
 
 
 @foia_app.command("calendar")

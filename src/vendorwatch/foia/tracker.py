@@ -390,6 +390,17 @@ class Tracker:
         self.session.flush()
         return reminder
 
+    def complete_reminder(self, request_id: int, reminder_id: int) -> Reminder:
+        """Mark a reminder done: it leaves the calendar and stays in the request's history."""
+        self._write()
+        request = self.get(request_id)
+        found = next((r for r in request.reminders if r.id == reminder_id), None)
+        if found is None:
+            raise VendorwatchError(f"request #{request.id} has no reminder #{reminder_id}")
+        found.done = True
+        self.session.flush()
+        return found
+
 
 def request_summary(tracker: Tracker, request: FoiaRequest, today: date) -> dict[str, Any]:
     """One request as JSON: numbers, awards, events, reminders and deadlines explained."""
@@ -415,7 +426,8 @@ def request_summary(tracker: Tracker, request: FoiaRequest, today: date) -> dict
             for e in request.events
         ],
         "reminders": [
-            {"on": r.due_on.isoformat(), "text": r.text, "done": r.done} for r in request.reminders
+            {"id": r.id, "on": r.due_on.isoformat(), "text": r.text, "done": r.done}
+            for r in request.reminders
         ],
         "schedule": sched.as_dict() if sched else None,
     }

@@ -38,11 +38,15 @@ from vendorwatch.foia.directory import find_office, office_for_agency_name, offi
 from vendorwatch.foia.ical import calendar_ics
 from vendorwatch.foia.letters import (
     MEDIA_TYPES,
+    AppealGround,
     FeeCategory,
+    Letter,
     RecordType,
     Requester,
     RequestSpec,
     awards_by_id,
+    compose_appeal,
+    compose_followup,
     compose_request,
     letter_bytes,
 )
@@ -433,6 +437,7 @@ async def request_page(request: Request, request_id: int) -> Response:
                 schedule=m.tracker.schedule(found, today),
                 kinds=EVENT_KINDS,
                 today=today,
+                appeal_grounds=[g.value for g in AppealGround],
             ),
         )
 
@@ -483,19 +488,75 @@ async def add_reminder(request: Request, request_id: int) -> Response:
     return RedirectResponse(f"/foia/{request_id}#reminders", status_code=303)
 
 
-@router.get("/foia/{request_id:int}/letter.{fmt}")
-async def letter_download(request: Request, request_id: int, fmt: str) -> Response:
+@router.post("/foia/{request_id:int}/reminders/{reminder_id:int}/done")
+async def reminder_done(request: Request, request_id: int, reminder_id: int) -> Response:
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        try:
+            m.tracker.complete_reminder(request_id, reminder_id)
+        except AccessDenied as exc:
+            return refuse(request, exc.message)
+    return RedirectResponse(f"/foia/{request_id}#reminders", status_code=303)
+
+
+def _letter_response(letter: Letter, suffix: str, name: str) -> Response:
+    return Response(
+        letter_bytes(letter, suffix),
+        media_type=MEDIA_TYPES[suffix],
+        headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'},
+    )
+
+
+def _suffix(fmt: str) -> str:
     suffix = f".{fmt.lower()}"
     if suffix not in MEDIA_TYPES:
         raise VendorwatchError(f"no letter format {fmt!r}; use txt, docx or pdf")
+    return suffix
+
+
+@router.get("/foia/{request_id:int}/followup.{fmt}")
+async def followup_download(request: Request, request_id: int, fmt: str) -> Response:
+    suffix = _suffix(fmt)
+    today = date.today()
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        record = m.tracker.record(m.tracker.get(request_id), today)
+    return _letter_response(
+        compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
+    )
+
+
+@router.post("/foia/{request_id:int}/appeal")
+async def appeal_download(request: Request, request_id: int) -> Response:
+    """The appeal is drafted and returned, not stored: viewers may draft one too."""
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    suffix = _suffix(text(form, "format") or "txt")
+    try:
+        grounds = [AppealGround(str(g)) for g in form.getlist("ground")]
+    except ValueError:
+        known = ", ".join(g.value for g in AppealGround)
+        raise VendorwatchError(f"an appeal's grounds are some of: {known}") from None
+    today = date.today()
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        record = m.tracker.record(m.tracker.get(request_id), today)
+    letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
+    return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
+
+
+@router.get("/foia/{request_id:int}/letter.{fmt}")
+async def letter_download(request: Request, request_id: int, fmt: str) -> Response:
+    suffix = _suffix(fmt)
     with member(request) as m:
         if m is None:
             return to_login(request)
         letter = stored_letter(m.tracker.get(request_id))
-    return Response(
-        letter_bytes(letter, suffix),
-        media_type=MEDIA_TYPES[suffix],
-        headers={
-            "Content-Disposition": f'attachment; filename="foia-request-{request_id}{suffix}"'
-        },
-    )
+    return _letter_response(letter, suffix, f"foia-request-{request_id}")
