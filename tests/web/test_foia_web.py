@@ -6,6 +6,7 @@ is given) with two organisations: a clinic (an editor and a viewer) and another 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -307,6 +308,26 @@ def test_the_first_admin_is_made_on_the_command_line(
         assert log_in(client, "root@clinic.example").status_code == 303
         page = client.get("/foia")
         assert "admin of Example Law Clinic" in page.text
+        members = client.get("/foia/members").text  # an admin sees emails
+        assert "root@clinic.example" in members and "admin" in members
+    listed = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "foia", "user", "list", "--org", "clinic",
+         "--json", "--app-db", database_url],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert {"email": "root@clinic.example", "name": "root", "role": "admin"} in json.loads(
+        listed.stdout
+    )
+
+
+def test_members_page_shows_roles_and_hides_emails_from_non_admins(site: TestClient) -> None:
+    log_in(site, VIEWER)
+    page = site.get("/foia/members")
+    assert page.status_code == 200
+    assert "<td>Ana</td>" in page.text and "<td>Vic</td>" in page.text
+    assert EDITOR not in page.text  # a viewer sees names and roles, not others' emails
+    assert "Bob" not in page.text  # another organisation's member
 
 
 def test_followup_appeal_and_reminders_done(site: TestClient) -> None:

@@ -197,6 +197,19 @@ def memberships_of(session: Session, user: User) -> list[tuple[Organisation, Rol
     return [(org, Role(role)) for org, role in rows]
 
 
+def members_of(session: Session, org: Organisation) -> list[tuple[User, Role]]:
+    """The organisation's members with their roles, admins first, then by email."""
+    rows = session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == org.id)
+        .order_by(User.email)
+    )
+    members = [(user, Role(role)) for user, role in rows]
+    order = list(Role)[::-1]  # highest role first
+    return sorted(members, key=lambda m: (order.index(m[1]), m[0].email))
+
+
 def add_account(
     session: Session,
     email: str,

@@ -691,3 +691,29 @@ def user_add_command(
     finally:
         engine.dispose()
     console.print(done, highlight=False)
+
+
+@user_app.command("list")
+def user_list_command(
+    org: Annotated[str, typer.Option("--org", help="The organisation's id.")],
+    app_db: AppDbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The organisation's members and their roles (as the site's members page)."""
+    from vendorwatch.appdb import open_app_database, transaction
+    from vendorwatch.appdb.accounts import members_of, organisation
+
+    engine = open_app_database(app_db or get_settings().app_database_url)
+    try:
+        with transaction(engine) as session:
+            people = [
+                {"email": u.email, "name": u.name, "role": str(r)}
+                for u, r in members_of(session, organisation(session, org))
+            ]
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(people)
+        return
+    for person in people:
+        console.print(f"{person['role']:<7} {person['email']}  {person['name']}", highlight=False)

@@ -28,6 +28,7 @@ from vendorwatch.appdb.accounts import (
     Role,
     User,
     authenticate,
+    members_of,
     memberships_of,
     organisation,
     role_in,
@@ -268,6 +269,15 @@ async def request_list(request: Request) -> Response:
         return templates.TemplateResponse(
             request, "foia_list.html", m.context(rows=rows, today=today)
         )
+
+
+@router.get("/foia/members", response_class=HTMLResponse)
+async def members_page(request: Request) -> Response:
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        people = members_of(m.session, m.tracker.org)
+        return templates.TemplateResponse(request, "foia_members.html", m.context(members=people))
 
 
 @router.get("/foia/calendar.ics")
