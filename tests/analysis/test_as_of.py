@@ -50,6 +50,14 @@ def test_as_of_equals_the_raw_rows_up_to_the_day(
     by_company = sum((Decimal(r["obligations"]) for r in got["by_organisation"]), Decimal(0))
     assert by_company == Decimal(got["obligated"])
     assert all(date.fromisoformat(r["action_date"]) <= day for r in got["latest"])
+    months = got["by_month"]  # the chart's curve: every month of the family, running total
+    assert [m["month"] for m in months] == sorted(m["month"] for m in months)
+    assert Decimal(months[-1]["cumulative"]) == Decimal(got["total_in_data"])
+    by_month: dict[str, Decimal] = {}
+    for when, amount in rows:
+        key = when.replace(day=1).isoformat()
+        by_month[key] = by_month.get(key, Decimal(0)) + amount
+    assert {m["month"][:10]: Decimal(m["obligations"]) for m in months} == by_month
     assert all(r["source"]["file"] and r["source"]["row"] > 0 for r in got["latest"])
     if not before:
         assert got["latest"] == []

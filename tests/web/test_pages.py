@@ -83,6 +83,8 @@ def test_family_page_as_of(client: TestClient) -> None:
     assert f'<strong id="family-obligated">${Decimal(api["obligated"]):,.2f}</strong>' in html
     first = api["latest"][0]["source"]
     assert f'/source/{first["sha256"]}/{first["row"]}"' in html
+    chart = html[html.index('id="as-of-chart"') :]
+    assert chart.index("<svg") < chart.index("</figure>")  # the curve, drawn on the server
 
 
 def test_award_page_as_of(client: TestClient) -> None:

@@ -37,6 +37,17 @@ def _rollup(by: tuple[str, ...], *, after: bool) -> Builder:
     return build
 
 
+def _monthly(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+    """The family's obligations month by month over all its dates (the chart's curve)."""
+    mine = facts.filter(facts.family == family)
+    month = mine.action_date.truncate("M")
+    return (
+        mine.group_by(month=month)
+        .aggregate(obligations=mine.federal_action_obligation.sum())
+        .order_by("month")
+    )
+
+
 def _latest(con: Any, count: int) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar) -> ir.Table:
         t = _mine(facts, family, as_of, after=False)
@@ -90,6 +101,11 @@ def family_as_of(
         for row in ask("by-organisation", _rollup(("organisation",), after=False))
     ]
     recent = ask(f"latest:{latest}", _latest(con, latest))
+    running = Decimal(0)
+    by_month = []
+    for row in questions.rows("as-of:monthly", _monthly, family=family_id):
+        running += Decimal(str(row["obligations"] or 0))
+        by_month.append({**row, "cumulative": plain(running)})
     notes = []
     if not total["transactions"]:
         notes.append(f"no transaction of this family is dated on or before {as_of.isoformat()}")
@@ -113,6 +129,7 @@ def family_as_of(
         "total_in_data": plain(
             Decimal(str(total["obligations"] or 0)) + Decimal(str(later["obligations"] or 0))
         ),
+        "by_month": by_month,
         "latest": [
             {
                 **{k: v for k, v in r.items() if k not in ("file", "row", "sha256", "layout")},

@@ -116,3 +116,36 @@ def cumulative(points: list[dict[str, Any]], *, title: str) -> str:
             },
         }
     )
+
+
+def cumulative_as_of(points: list[dict[str, Any]], day: str, *, title: str) -> str:
+    """The running total month by month, with a rule on the day asked about: what had been
+    obligated by then, and what came after."""
+    return svg(
+        {
+            "description": title,
+            "title": title,
+            "width": 520,
+            "height": 180,
+            "layer": [
+                {
+                    "data": {"values": points},
+                    "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
+                    "encoding": {
+                        "x": {"field": "month", "type": "temporal", "title": "Month"},
+                        "y": {
+                            "field": "cumulative",
+                            "type": "quantitative",
+                            "title": "Cumulative obligations (USD)",
+                            "axis": {"format": "$,.3s"},
+                        },
+                    },
+                },
+                {
+                    "data": {"values": [{"day": day}]},
+                    "mark": {"type": "rule", "color": "#c55a11", "strokeDash": [4, 3]},
+                    "encoding": {"x": {"field": "day", "type": "temporal"}},
+                },
+            ],
+        }
+    )

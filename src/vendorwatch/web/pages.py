@@ -236,6 +236,14 @@ async def family(request: Request, family_id: str) -> Response:
     data, chart_svgs = state.dossier(family_id)
     day = parse_date(request.query_params.get("as_of"))
     as_of = family_as_of(state.con(), state.registry, family_id, day) if day else None
+    as_of_chart = None
+    if as_of and as_of["by_month"]:
+        points = [  # chart positions only; every figure on the page is exact text
+            {"month": r["month"], "cumulative": float(r["cumulative"])} for r in as_of["by_month"]
+        ]
+        as_of_chart = charts.cumulative_as_of(
+            points, as_of["as_of"], title=f"{data['family']['name']}: cumulative obligations"
+        )
     return templates.TemplateResponse(
         request,
         "family.html",
@@ -243,6 +251,7 @@ async def family(request: Request, family_id: str) -> Response:
             "dossier": data,
             "charts": chart_svgs,
             "as_of": as_of,
+            "as_of_chart": as_of_chart,
             "award_link": lambda key: request.url_for("award", award_key=key).path,
         },
     )
