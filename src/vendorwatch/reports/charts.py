@@ -90,6 +90,14 @@ def horizontal_bars(
     )
 
 
+_CUMULATIVE_Y = {
+    "field": "cumulative",
+    "type": "quantitative",
+    "title": "Cumulative obligations (USD)",
+    "axis": {"format": "$,.3s"},
+}
+
+
 def cumulative(points: list[dict[str, Any]], *, title: str) -> str:
     """A step line of an award's running obligations, one step per action."""
     return svg(
@@ -107,12 +115,7 @@ def cumulative(points: list[dict[str, Any]], *, title: str) -> str:
             },
             "encoding": {
                 "x": {"field": "date", "type": "temporal", "title": "Action date"},
-                "y": {
-                    "field": "cumulative",
-                    "type": "quantitative",
-                    "title": "Cumulative obligations (USD)",
-                    "axis": {"format": "$,.3s"},
-                },
+                "y": _CUMULATIVE_Y,
             },
         }
     )
@@ -133,12 +136,7 @@ def cumulative_as_of(points: list[dict[str, Any]], day: str, *, title: str) -> s
                     "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
                     "encoding": {
                         "x": {"field": "month", "type": "temporal", "title": "Month"},
-                        "y": {
-                            "field": "cumulative",
-                            "type": "quantitative",
-                            "title": "Cumulative obligations (USD)",
-                            "axis": {"format": "$,.3s"},
-                        },
+                        "y": _CUMULATIVE_Y,
                     },
                 },
                 {
