@@ -7,7 +7,7 @@ Private to an organisation's members: every page goes through `vendorwatch.foia.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -452,65 +452,62 @@ async def request_page(request: Request, request_id: int) -> Response:
         )
 
 
-@router.post("/foia/{request_id:int}/events")
-async def record_event(request: Request, request_id: int) -> Response:
+async def _change_request(
+    request: Request, request_id: int, anchor: str, change: Callable[[Member, FormData], object]
+) -> Response:
+    """A checked form applied to one request by a logged-in member, then back to its page."""
     form = await checked_form(request, accounts(request).login(request))
     if isinstance(form, Response):
         return form
     with member(request) as m:
         if m is None:
             return to_login(request)
-        on = parse_date(text(form, "on"))
-        if on is None:
-            raise VendorwatchError("an event needs its date")
         try:
-            m.tracker.add_event(
-                request_id,
-                text(form, "kind"),
-                on,
-                summary=text(form, "summary") or None,
-                award=text(form, "award") or None,
-                tracking_number=text(form, "tracking_number") or None,
-                pages=whole_number(form, "pages"),
-                days=whole_number(form, "days"),
-                estimate=parse_date(text(form, "estimate")),
-            )
+            change(m, form)
         except AccessDenied as exc:
             return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/{request_id}#events", status_code=303)
+    return RedirectResponse(f"/foia/{request_id}#{anchor}", status_code=303)
+
+
+def _required_date(form: FormData, what: str) -> date:
+    on = parse_date(text(form, "on"))
+    if on is None:
+        raise VendorwatchError(f"{what} needs its date")
+    return on
+
+
+@router.post("/foia/{request_id:int}/events")
+async def record_event(request: Request, request_id: int) -> Response:
+    def change(m: Member, form: FormData) -> object:
+        return m.tracker.add_event(
+            request_id,
+            text(form, "kind"),
+            _required_date(form, "an event"),
+            summary=text(form, "summary") or None,
+            award=text(form, "award") or None,
+            tracking_number=text(form, "tracking_number") or None,
+            pages=whole_number(form, "pages"),
+            days=whole_number(form, "days"),
+            estimate=parse_date(text(form, "estimate")),
+        )
+
+    return await _change_request(request, request_id, "events", change)
 
 
 @router.post("/foia/{request_id:int}/reminders")
 async def add_reminder(request: Request, request_id: int) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        on = parse_date(text(form, "on"))
-        if on is None:
-            raise VendorwatchError("a reminder needs its date")
-        try:
-            m.tracker.remind(request_id, on, text(form, "text"))
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/{request_id}#reminders", status_code=303)
+    def change(m: Member, form: FormData) -> object:
+        return m.tracker.remind(request_id, _required_date(form, "a reminder"), text(form, "text"))
+
+    return await _change_request(request, request_id, "reminders", change)
 
 
 @router.post("/foia/{request_id:int}/reminders/{reminder_id:int}/done")
 async def reminder_done(request: Request, request_id: int, reminder_id: int) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            m.tracker.complete_reminder(request_id, reminder_id)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/{request_id}#reminders", status_code=303)
+    def change(m: Member, _form: FormData) -> object:
+        return m.tracker.complete_reminder(request_id, reminder_id)
+
+    return await _change_request(request, request_id, "reminders", change)
 
 
 def _letter_response(letter: Letter, suffix: str, name: str) -> Response:
