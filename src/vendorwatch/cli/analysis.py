@@ -87,27 +87,54 @@ def award(
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSION_NAMES)}."),
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
+]
+LimitOption = Annotated[int | None, typer.Option(help="At most this many rows.")]
+SummariesOption = Annotated[
+    bool,
+    typer.Option(
+        "--summaries",
+        help="Award-summary values instead: current and potential value, awards running.",
+    ),
+]
+SummariesAsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="With --summaries: count awards running on this day."),
+]
+
+
+def rollup_filters(where: list[str] | None) -> dict[str, str]:
+    """``--where DIMENSION=VALUE`` options as a rollup's filters (one value per dimension)."""
+    filters: dict[str, str] = {}
+    for item in where or []:
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not name:
+            raise VendorwatchError(f"--where {item!r} must look like DIMENSION=VALUE")
+        if name in filters:
+            raise VendorwatchError(f"--where {name} is given twice; a rollup keeps one value")
+        filters[name] = value
+    return filters
+
+
+def summaries_day(summaries: bool, as_of: str | None) -> date | None:
+    """The day ``--summaries`` counts running awards on; ``--as-of`` alone is a mistake."""
+    if as_of is not None and not summaries:
+        raise VendorwatchError("--as-of goes with --summaries (transactions: `family --as-of`)")
+    return _date(as_of)
+
+
 def rollup_command(
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSION_NAMES)}."),
-    ] = None,
-    where: Annotated[
-        list[str] | None,
-        typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
-    ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
-    summaries: Annotated[
-        bool,
-        typer.Option(
-            "--summaries",
-            help="Award-summary values instead: current and potential value, awards running.",
-        ),
-    ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="With --summaries: count awards running on this day."),
-    ] = None,
+    by: ByOption = None,
+    where: WhereOption = None,
+    limit: LimitOption = None,
+    summaries: SummariesOption = False,
+    as_of: SummariesAsOfOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -115,18 +142,12 @@ def rollup_command(
     from vendorwatch.analysis import connect, rollup
     from vendorwatch.analysis.rollups import award_values
 
-    filters: dict[str, str] = {}
-    for item in where or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise VendorwatchError(f"--where {item!r} must look like DIMENSION=VALUE")
-        filters[name.strip()] = value.strip()
-    if as_of is not None and not summaries:
-        raise VendorwatchError("--as-of goes with --summaries (transactions: `family --as-of`)")
+    filters = rollup_filters(where)
+    day = summaries_day(summaries, as_of)
     con = connect(warehouse or get_settings().warehouse)
     dims = by or []
     if summaries:
-        rows = award_values(con, dims, as_of=_date(as_of), where=filters, limit=limit)
+        rows = award_values(con, dims, as_of=day, where=filters, limit=limit)
         money_columns = ["obligated", "current_value", "potential_value"]
         count_columns = ["awards", "running", "ended", "not_started", "no_period"]
     else:

@@ -12,8 +12,15 @@ from typing import Annotated
 
 import typer
 
-from vendorwatch.cli.analysis import DIMENSION_NAMES
-from vendorwatch.cli.options import optional_day
+from vendorwatch.cli.analysis import (
+    ByOption,
+    LimitOption,
+    SummariesAsOfOption,
+    SummariesOption,
+    WhereOption,
+    rollup_filters,
+    summaries_day,
+)
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -83,25 +90,11 @@ def _done(output: Path, fmt: Format, rows: int, what: str, as_json: bool) -> Non
 @export_app.command("rollup")
 def rollup_command(
     output: OutputOption,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help=f"Group by (repeatable): {', '.join(DIMENSION_NAMES)}."),
-    ] = None,
-    where: Annotated[
-        list[str] | None,
-        typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
-    ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
-    summaries: Annotated[
-        bool,
-        typer.Option(
-            "--summaries", help="Award-summary values (current, potential, running) instead."
-        ),
-    ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="With --summaries: count awards running on this day."),
-    ] = None,
+    by: ByOption = None,
+    where: WhereOption = None,
+    limit: LimitOption = None,
+    summaries: SummariesOption = False,
+    as_of: SummariesAsOfOption = None,
     fmt: FormatOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
@@ -112,16 +105,10 @@ def rollup_command(
     from vendorwatch.exports.tables import award_values_table
 
     chosen = _format(output, fmt, (Format.CSV, Format.PARQUET))
-    filters = {}
-    for name, values in _pairs(where, "--where").items():
-        if len(values) > 1:
-            raise VendorwatchError(f"--where {name} is given twice; a rollup keeps one value")
-        filters[name] = values[0]
-    if as_of is not None and not summaries:
-        raise VendorwatchError("--as-of goes with --summaries")
+    filters = rollup_filters(where)
+    day = summaries_day(summaries, as_of)
     con = connect(warehouse or get_settings().warehouse)
     if summaries:
-        day = optional_day(as_of, "--as-of")
         table = award_values_table(con, by or [], as_of=day, where=filters, limit=limit)
     else:
         table = rollup_table(con, by or [], where=filters, limit=limit)
