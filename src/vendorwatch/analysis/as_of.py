@@ -16,17 +16,18 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import plain
-from vendorwatch.analysis.dossier import require_family
+from vendorwatch.analysis.dossier import family_rows, require_family
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import rollup_expr
 from vendorwatch.registry import Registry
+from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
-API_EXPORT = "usaspending_api_transaction_search"
+API_EXPORT = API_TRANSACTION_EXPORT.name
 
 
 def _mine(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, *, after: bool) -> ir.Table:
     day = as_of.cast("date")
-    mine = facts.filter(facts.family == family)
+    mine = family_rows(facts, family)
     return mine.filter(mine.action_date > day if after else mine.action_date <= day)
 
 
@@ -39,7 +40,7 @@ def _rollup(by: tuple[str, ...], *, after: bool) -> Builder:
 
 def _monthly(facts: ir.Table, family: ir.Scalar) -> ir.Table:
     """The family's obligations month by month over all its dates (the chart's curve)."""
-    mine = facts.filter(facts.family == family)
+    mine = family_rows(facts, family)
     month = mine.action_date.truncate("M")
     return (
         mine.group_by(month=month)

@@ -17,8 +17,9 @@ from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.competition import CompetitionFlag, flag
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
-API_EXPORT = "usaspending_api_transaction_search"
+API_EXPORT = API_TRANSACTION_EXPORT.name
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
+from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
-API_EXPORT = "usaspending_api_transaction_search"
+API_EXPORT = API_TRANSACTION_EXPORT.name
 
 
 def require_family(con: Any, registry: Registry, family_id: str) -> None:
@@ -92,20 +93,21 @@ def _tree(family_id: str, edges: list[dict[str, Any]], names: dict[str, str]) ->
     return node(family_id, None, frozenset())
 
 
-def _family(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+def family_rows(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+    """The rows of one family (read from its own row groups: ``facts`` is family-sorted)."""
     return facts.filter(facts.family == family)
 
 
 def _rollup(by: tuple[str, ...]) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        return rollup_expr(_family(facts, family), by)
+        return rollup_expr(family_rows(facts, family), by)
 
     return build
 
 
 def _top_awards(limit: int) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        t = _family(facts, family)
+        t = family_rows(facts, family)
         fields = ("piid", "recipient", "organisation", "sub_agency", "description")
         grouped = per_award(t, *fields, "classification", "rule", "evidence")
         return grouped.order_by(ibis.desc("obligations")).limit(limit)
@@ -117,7 +119,7 @@ def _curve(column: str) -> Builder:
     """Obligations per action date of one family member (or the family) inside the family."""
 
     def build(facts: ir.Table, family: ir.Scalar, subject: ir.Scalar) -> ir.Table:
-        t = _family(facts, family)
+        t = family_rows(facts, family)
         return (
             t.filter(t[column] == subject)
             .group_by("action_date")
@@ -141,7 +143,7 @@ def _award_values(con: Any) -> Builder:
 
 def _data_sources(con: Any) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        t = _family(facts, family)
+        t = family_rows(facts, family)
         files = con.table("source_files")
         counts = t.group_by(sha256=t.source_sha256).aggregate(rows=t.count())
         return (

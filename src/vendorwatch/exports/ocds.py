@@ -42,12 +42,13 @@ from vendorwatch.analysis.competition import Competed, flag
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.exports.tables import award_table
+from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
 OCDS_VERSION = "1.1"
 DEFAULT_OCID_PREFIX = "ocds-unregistered-vendorwatch"
 CURRENCY = "USD"
 PUBLISHER = "vendorwatch, from USAspending.gov contract data"
-API_EXPORT = "usaspending_api_transaction_search"
+API_EXPORT = API_TRANSACTION_EXPORT.name
 
 _TRANSACTION_COLUMNS = (
     "contract_award_unique_key",
