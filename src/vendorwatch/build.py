@@ -15,7 +15,7 @@ import duckdb
 import ibis
 
 from vendorwatch.analysis.facts import build_facts, facts_are_current
-from vendorwatch.registry import load_registry
+from vendorwatch.registry import shipped_registry
 from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
 from vendorwatch.warehouse import DateConvention, LoadResult, load_paths
@@ -47,7 +47,7 @@ def build(
     changed = any(r.status == "loaded" for r in loads)
     summary = None
     if changed or not _resolved(con):
-        summary = resolve_warehouse(con, Resolver(load_registry()))
+        summary = resolve_warehouse(con, Resolver(shipped_registry()))
     facts = None
     if summary is not None or not facts_are_current(ibis.duckdb.from_connection(con)):
         facts = build_facts(con)

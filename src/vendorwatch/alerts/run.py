@@ -43,7 +43,7 @@ from vendorwatch.alerts.models import Alert, Delivery, RunLock, Watchlist
 from vendorwatch.alerts.watchlists import criteria_of
 from vendorwatch.analysis import connect
 from vendorwatch.appdb import transaction
-from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry import Registry, shipped_registry
 
 LOCK_NAME = "watch run"
 LOCK_TTL = timedelta(hours=1)
@@ -167,7 +167,7 @@ def record_alerts(
         active = list(s.scalars(select(Watchlist).where(Watchlist.active.is_(True))))
     if not active:
         return 0, {}
-    registry = registry or load_registry()
+    registry = registry or shipped_registry()
     criteria = {w.id: criteria_of(w) for w in active}
     since = min(c.since for c in criteria.values() if c.since is not None)
     con = connect(warehouse)

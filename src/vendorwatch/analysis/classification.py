@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import transactions
-from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.registry.models import ClassificationRule
 
 
@@ -58,7 +58,7 @@ def rules_of(registry: Registry) -> ClassificationRules:
 @cache
 def rules() -> ClassificationRules:
     """The shipped registry's rules (read once per process)."""
-    return rules_of(load_registry())
+    return rules_of(shipped_registry())
 
 
 def _codes(psc: ir.StringValue, naics: ir.StringValue) -> list[ir.StringValue]:

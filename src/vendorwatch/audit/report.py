@@ -21,7 +21,7 @@ from vendorwatch.audit.match import Match, Matcher
 from vendorwatch.audit.models import Holding, ReadResult, UsageRow
 from vendorwatch.audit.readers import Kind, Limits, read_holdings
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry import Registry, shipped_registry
 
 SAMPLE = 10
 TOP_AWARDS = 8
@@ -300,7 +300,7 @@ def audit_results(
     on: date | None = None,
 ) -> AuditReport:
     """Match what the readers found and assemble the report."""
-    registry = registry or load_registry()
+    registry = registry or shipped_registry()
     on = on or date.today()
     matcher = Matcher(registry, on)
     holdings = [(h, matcher.holding(h)) for r in results for h in r.holdings]

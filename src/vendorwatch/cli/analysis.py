@@ -179,13 +179,13 @@ def family(
     """A family's rollup: companies, obligations by agency and fiscal year, awards, flags."""
     from vendorwatch.analysis import connect
     from vendorwatch.analysis.dossier import family_dossier
-    from vendorwatch.registry import load_registry
+    from vendorwatch.registry import shipped_registry
 
     con = connect(warehouse or get_settings().warehouse)
     if as_of is not None:
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return
-    dossier = family_dossier(con, load_registry(), family_id)
+    dossier = family_dossier(con, shipped_registry(), family_id)
     if as_json:
         print_json(dossier)
         return
@@ -234,10 +234,10 @@ def family(
 
 def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) -> None:
     from vendorwatch.analysis.as_of import family_as_of
-    from vendorwatch.registry import load_registry
+    from vendorwatch.registry import shipped_registry
 
     assert day is not None
-    data = family_as_of(con, load_registry(), family_id, day)
+    data = family_as_of(con, shipped_registry(), family_id, day)
     if as_json:
         print_json(data)
         return
@@ -278,11 +278,11 @@ def dossier(
     """Write a family dossier: ownership, products, obligations with charts, awards, claims."""
     from vendorwatch.analysis import connect
     from vendorwatch.analysis.dossier import family_dossier
-    from vendorwatch.registry import load_registry
+    from vendorwatch.registry import shipped_registry
     from vendorwatch.reports.render import write_dossier
 
     data = family_dossier(
-        connect(warehouse or get_settings().warehouse), load_registry(), family_id
+        connect(warehouse or get_settings().warehouse), shipped_registry(), family_id
     )
     kind = write_dossier(data, output)
     console.print(f"wrote {output} ({kind})", highlight=False)

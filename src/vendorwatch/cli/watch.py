@@ -118,7 +118,7 @@ def add_command(
     from vendorwatch.alerts import add_watchlist
     from vendorwatch.appdb import transaction
     from vendorwatch.appdb.accounts import local_member
-    from vendorwatch.registry import load_registry
+    from vendorwatch.registry import shipped_registry
 
     given = {
         k: v
@@ -143,7 +143,7 @@ def add_command(
                 s,
                 user,
                 organisation,
-                load_registry(),
+                shipped_registry(),
                 name=name,
                 match_kind=kind,
                 match_value=value,

@@ -8,12 +8,11 @@ module only looks them up. An office is found by its own id (``ice-foia``) or by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.clock import AppealRule
-from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.registry.models import ContactRoute, FoiaOffice
 
 
@@ -102,13 +101,8 @@ class Office:
         }
 
 
-@lru_cache(maxsize=1)
-def _registry() -> Registry:
-    return load_registry()
-
-
 def offices(registry: Registry | None = None) -> list[Office]:
-    reg = registry or _registry()
+    reg = registry or shipped_registry()
     return [
         Office(e.value, reg.organisation(e.value.agency).name, reg)
         for e in reg.foia_offices.values()

@@ -13,6 +13,7 @@ from vendorwatch.registry.load import (
     default_root,
     load_registry,
     recipient_id,
+    shipped_registry,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "default_root",
     "load_registry",
     "recipient_id",
+    "shipped_registry",
 ]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -552,3 +553,13 @@ def load_registry(root: Path | None = None) -> Registry:
         )
         raise RegistryError(f"registry problem: {problems[0]}{more}")
     return registry
+
+
+@lru_cache(maxsize=1)
+def shipped_registry() -> Registry:
+    """The registry that ships in the package, read and checked once per process (~0.5 s).
+
+    Shared by everything that only reads it (classification rules, resolution during a build,
+    the site, dossiers, FOIA offices); load a copy with `load_registry` to change one.
+    """
+    return load_registry()

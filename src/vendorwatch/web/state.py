@@ -18,7 +18,7 @@ from typing import Any
 from vendorwatch.analysis import connect
 from vendorwatch.analysis.browse import Filters, Page, awards, facets, transaction_list
 from vendorwatch.analysis.dossier import family_dossier
-from vendorwatch.registry import Registry, load_registry
+from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.reports.render import dossier_charts
 
 
@@ -29,7 +29,7 @@ def _key(chosen: Filters) -> str:
 @dataclass
 class SiteState:
     warehouse: Path
-    registry: Registry = field(default_factory=load_registry)
+    registry: Registry = field(default_factory=shipped_registry)
     _con: Any = field(default=None, repr=False)
     _dossiers: dict[str, tuple[dict[str, Any], dict[str, str]]] = field(
         default_factory=dict, repr=False
