@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -23,6 +23,9 @@ from vendorwatch.cli.options import optional_day
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
+
+if TYPE_CHECKING:  # the client and httpx load only when a command runs
+    from vendorwatch.sources import SyncOptions, UsaspendingClient
 
 
 def _date(option: str, text: str | None) -> date | None:
@@ -56,10 +59,18 @@ def _reporter(bars: Progress) -> Callable[[str, int, int | None], None]:
 
 
 def _bulk(
-    path: Path, client: Any, options: Any, bars: Progress, *, poll_every: float, as_json: bool
+    path: Path,
+    client: UsaspendingClient,
+    options: SyncOptions,
+    bars: Progress,
+    *,
+    poll_every: float,
+    as_json: bool,
 ) -> None:
     from vendorwatch.sources.bulk import bulk_seed
 
+    if options.since is None:
+        raise VendorwatchError("--bulk needs --since: the first day to download")
     end = options.until or date.today()
     result = bulk_seed(
         path, client, options.agencies, options.since, end,
@@ -158,8 +169,6 @@ def sync_command(
         requests_per_second=rate,
     )
     if bulk:
-        if options.since is None:
-            raise VendorwatchError("--bulk needs --since: the first day to download")
         with client, _progress(enabled=not as_json) as bars:
             _bulk(path, client, options, bars, poll_every=poll_every, as_json=as_json)
         return

@@ -19,6 +19,7 @@ from typing import Any
 from vendorwatch.analysis.base import fiscal_year_of
 from vendorwatch.build import build
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.sources.journal import Journal
 from vendorwatch.sources.usaspending import (
     AGENCIES,
     AWARD_TYPE_GROUPS,
@@ -92,8 +93,7 @@ def bulk_seed(
     """Download each fiscal year's contract awards of ``agencies`` and load them."""
     windows = fiscal_year_windows(start, end)
     bodies = [download_body(agencies, first, last) for first, last in windows]
-    folder = Path(warehouse).expanduser().resolve()
-    folder = folder.with_name(folder.name + ".sync") / "downloads"
+    folder = Journal(warehouse).root / "downloads"  # beside sync's cache and journal
     result = BulkResult()
     report = progress or (lambda step, done, total: None)
     for done, body in enumerate(bodies):
