@@ -45,10 +45,20 @@ def build(
 ) -> BuildResult:
     loads = load_paths(con, paths, progress=progress, dates_override=dates_override)
     changed = any(r.status == "loaded" for r in loads)
+    summary, facts = ensure_derived(con, rows_changed=changed)
+    return BuildResult(loads, summary, facts)
+
+
+def ensure_derived(
+    con: duckdb.DuckDBPyConnection, *, rows_changed: bool = False
+) -> tuple[ResolveSummary | None, int | None]:
+    """Bring resolutions and ``facts`` up to date with the rows (call after any write that added
+    or changed rows: a load, a sync, a bulk seed). Returns the resolution summary and the facts
+    row count, each None when it was already current."""
     summary = None
-    if changed or not _resolved(con):
+    if rows_changed or not _resolved(con):
         summary = resolve_warehouse(con, Resolver(shipped_registry()))
     facts = None
     if summary is not None or not facts_are_current(ibis.duckdb.from_connection(con)):
         facts = build_facts(con)
-    return BuildResult(loads, summary, facts)
+    return summary, facts
