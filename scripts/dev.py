@@ -91,7 +91,7 @@ def main(argv: list[str]) -> None:
         return
     setup()
     if job == "serve":
-        run(BIN / "vendorwatch", "serve", *rest)
+        run(BIN / "vendorwatch", "serve", "--sample", *rest)
     elif job == "test":
         code = [d for d in ("src", "tests", "benchmarks", "scripts") if (ROOT / d).is_dir()]
         run(BIN / "ruff", "check", *code)

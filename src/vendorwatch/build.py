@@ -1,25 +1,36 @@
-"""Bring a warehouse up to date from files: load what is new, then resolve every recipient.
+"""Bring a warehouse up to date: load what is new, resolve every recipient, publish.
 
-Resolution and the ``facts`` table are derived data, rebuilt whenever a load added rows (or
-they were never built): the family and class of every row then always reflect both the data
-and the registry on disk.
+Resolution and the ``facts`` table are derived data. They record what they were built from
+(`vendorwatch.analysis.inputs`: source files, registry, code) and are rebuilt whenever any of
+it differs: before every new version is published (`writing`), and by any command that finds
+the published version stale (`ensure_current`). There is no rebuild step to forget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import errno
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import ibis
 
-from vendorwatch.analysis.facts import build_facts, facts_are_current
+from vendorwatch.analysis.facts import build_facts
+from vendorwatch.analysis.inputs import stale_reasons
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import shipped_registry
 from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
-from vendorwatch.warehouse import DateConvention, LoadResult, load_paths
+from vendorwatch.settings import get_settings
+from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, snapshots
 from vendorwatch.warehouse.loader import Progress
+from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
+from vendorwatch.warehouse.snapshots import Writer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,13 +38,6 @@ class BuildResult:
     loads: list[LoadResult]
     resolution: ResolveSummary | None  # None: nothing new, resolutions were current
     facts: int | None  # rows of the rebuilt facts table; None: it was current
-
-
-def _resolved(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'recipient_resolutions'"
-    ).fetchone()
-    return found == (1,)
 
 
 def build(
@@ -49,16 +53,103 @@ def build(
     return BuildResult(loads, summary, facts)
 
 
+def build_warehouse(
+    path: Path,
+    paths: Iterable[Path],
+    *,
+    progress: Callable[[Path], Progress] | None = None,
+    dates_override: DateConvention | None = None,
+    wait: float | None = None,
+) -> BuildResult:
+    """`build` as a new published version of the warehouse at ``path`` (nothing is published
+    when no file was new and the derived data was current)."""
+    with writing(path, wait=wait) as writer:
+        loads = load_paths(writer.con, paths, progress=progress, dates_override=dates_override)
+        writer.changed = any(r.status == "loaded" for r in loads)
+    summary, facts = writer.derived if isinstance(writer.derived, tuple) else (None, None)
+    return BuildResult(loads, summary, facts)
+
+
 def ensure_derived(
     con: duckdb.DuckDBPyConnection, *, rows_changed: bool = False
 ) -> tuple[ResolveSummary | None, int | None]:
     """Bring resolutions and ``facts`` up to date with the rows (call after any write that added
     or changed rows: a load, a sync, a bulk seed). Returns the resolution summary and the facts
     row count, each None when it was already current."""
-    summary = None
-    if rows_changed or not _resolved(con):
-        summary = resolve_warehouse(con, Resolver(shipped_registry()))
-    facts = None
-    if summary is not None or not facts_are_current(ibis.duckdb.from_connection(con)):
-        facts = build_facts(con)
-    return summary, facts
+    if not rows_changed and not stale_reasons(con):
+        return None, None
+    summary = resolve_warehouse(con, Resolver(shipped_registry()))
+    return summary, build_facts(con)
+
+
+def _prepare(writer: Writer) -> None:
+    check_schema_version(writer.con, writer.layout.link)
+    if migrate(writer.con):
+        writer.changed = True
+
+
+def _derive(writer: Writer) -> None:
+    summary, facts = ensure_derived(writer.con, rows_changed=writer.changed)
+    writer.derived = (summary, facts)
+    if not writer.changed and summary is None and facts is None:
+        writer.discard()  # nothing new: keep the published version, skip a copy
+
+
+@contextmanager
+def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
+    """The next version of the warehouse at ``path``: its schema current first, its derived
+    data current last, published whole or not at all (`vendorwatch.warehouse.snapshots`).
+    Set ``writer.changed`` after writing rows; a writer that changed nothing publishes nothing.
+    """
+    wait = get_settings().write_wait if wait is None else wait
+    with snapshots.writing(path, wait=wait, prepare=_prepare, before_publish=_derive) as writer:
+        yield writer
+
+
+def ensure_current(
+    path: Path, *, notify: Callable[[str], None] | None = None, wait: float = 600.0
+) -> list[str]:
+    """Rebuild the published version's derived data if it is stale (returns why, in words;
+    empty when it was current). Commands that read call this first, so a changed registry or an
+    older warehouse is caught by whichever command next needs the figures. If another writer is
+    running, waits for it (its version will be current). A warehouse that cannot be written
+    (a read-only copy) is read as it is: the figures are then worked out live from the rows.
+    """
+    if snapshots.version_id(path) is None:
+        return []
+    raw = duckdb.connect(str(snapshots.reader_path(path)), read_only=True)
+    try:
+        version = check_schema_version(raw, path)
+        reasons = [] if version == SCHEMA_VERSION else ["the warehouse's layout is older"]
+        reasons += stale_reasons(raw)
+    finally:
+        raw.close()
+    if not reasons:
+        return []
+    if notify is not None:
+        notify("; ".join(reasons) + ": rebuilding families and facts")
+    try:
+        with writing(path, wait=wait) as writer:
+            writer.changed = True
+    except OSError as exc:  # a read-only folder or file system
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        log.warning("cannot rebuild %s (%s); reading it as it is", path, exc)
+    return reasons
+
+
+def keep_current(path: Path, stop: threading.Event, interval: float = 5.0) -> None:
+    """While a site serves ``path``: every ``interval`` seconds, rebuild the derived data if the
+    registry (or anything else it was built from) changed; the site then picks up the new
+    version like any other. Problems are logged, never raised: serving goes on."""
+    while not stop.wait(interval):
+        try:
+            reasons = ensure_current(path, wait=0)
+        except VendorwatchError as exc:  # another writer is at work: it derives as it publishes
+            log.debug("not rebuilding now: %s", exc)
+            continue
+        except Exception:
+            log.exception("could not bring %s up to date", path)
+            continue
+        if reasons:
+            log.info("rebuilt families and facts: %s", "; ".join(reasons))

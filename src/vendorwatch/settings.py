@@ -38,7 +38,16 @@ class Settings(BaseSettings):
     )
     sample_data: Path | None = Field(
         default_factory=find_sample_data,
-        description="Folder of real public data loaded on first `serve`.",
+        description="Folder of real public data that `serve --sample` loads.",
+    )
+    registry: Path | None = Field(
+        default=None,
+        description="Folder of curated registry YAML; None: the registry shipped in the package.",
+    )
+    write_wait: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds a load or sync waits for another writer before refusing.",
     )
 
 

@@ -11,15 +11,15 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from vendorwatch.errors import VendorwatchError
+from vendorwatch.warehouse.schema import check_schema_version
+from vendorwatch.warehouse.snapshots import reader_path
 
 
 def connect(warehouse: Path) -> Any:
-    """A read-only Ibis connection to the warehouse file."""
-    if not Path(warehouse).exists():
-        raise VendorwatchError(f"no warehouse at {warehouse}; run `vendorwatch load` first")
-    con = ibis.duckdb.connect(str(warehouse), read_only=True)
+    """A read-only Ibis connection to the warehouse's published version."""
+    con = ibis.duckdb.connect(str(reader_path(warehouse)), read_only=True)
     con.con.execute("SET enable_progress_bar = false")
+    check_schema_version(con.con, warehouse)
     return con
 
 

@@ -17,15 +17,9 @@ import ibis.expr.types as ir
 from vendorwatch.analysis.base import fiscal_year, has_resolutions, transactions, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
+from vendorwatch.analysis.inputs import current_inputs, record_inputs, recorded_inputs
 
 FACTS = "facts"
-STATE = "facts_state"
-
-_INPUTS = """
-SELECT (SELECT count(*) FROM source_files),
-       (SELECT max(loaded_at) FROM source_files),
-       {resolved}
-"""
 
 
 def enriched(con: Any) -> ir.Table:
@@ -44,20 +38,11 @@ def enriched(con: Any) -> ir.Table:
     )
 
 
-def _inputs(raw: duckdb.DuckDBPyConnection, resolved: bool) -> tuple[Any, ...]:
-    query = _INPUTS.format(
-        resolved="(SELECT max(resolved_at) FROM recipient_resolutions)" if resolved else "NULL"
-    )
-    # fetchall, not fetchone: DuckDB 2.0 refuses new work on a connection with unread rows.
-    (row,) = raw.execute(query).fetchall()
-    return tuple(row)
-
-
 def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
     """Rebuild ``facts`` in one transaction; returns its row count."""
     con = ibis.duckdb.from_connection(raw)
     sql = ibis.to_sql(enriched(con), dialect="duckdb")
-    inputs = _inputs(raw, has_resolutions(con))
+    inputs = current_inputs(raw, fresh=True)
     raw.execute("BEGIN TRANSACTION")
     try:
         # Stored in family order: DuckDB's per-row-group min/max then skips every row group
@@ -67,11 +52,7 @@ def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
             f"CREATE OR REPLACE TABLE {FACTS} AS SELECT * FROM ({sql}) "
             "ORDER BY family NULLS LAST, action_date"
         )
-        raw.execute(
-            f"CREATE OR REPLACE TABLE {STATE} "
-            "(files BIGINT, last_load TIMESTAMP, resolved_at TIMESTAMP)"
-        )
-        raw.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?)", list(inputs))
+        record_inputs(raw, inputs)
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
@@ -81,12 +62,14 @@ def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
 
 
 def facts_are_current(con: Any) -> bool:
+    """Whether ``facts`` (and the resolutions it was built with) were derived from exactly the
+    source files, registry and code in use now (`vendorwatch.analysis.inputs`)."""
     raw = con.con
     names = {n for (n,) in raw.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if not {FACTS, STATE} <= names:
+    if FACTS not in names or not has_resolutions(con):
         return False
-    state = raw.execute(f"SELECT files, last_load, resolved_at FROM {STATE}").fetchall()
-    return len(state) == 1 and tuple(state[0]) == _inputs(raw, has_resolutions(con))
+    recorded = recorded_inputs(raw)
+    return recorded is not None and recorded == current_inputs(raw)
 
 
 def fact_table(con: Any) -> ir.Table:

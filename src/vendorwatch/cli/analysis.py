@@ -12,10 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption, optional_day
+from vendorwatch.cli.options import JsonOption, WarehouseOption, current_warehouse, optional_day
 from vendorwatch.cli.output import console, money, print_json, titled_table
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
 # Kept in step with vendorwatch.analysis.rollups.DIMENSIONS by a test.
 DIMENSION_NAMES = [
@@ -50,7 +49,7 @@ def award(
     """One award's transactions and cumulative obligations as of a date, and its competition."""
     from vendorwatch.analysis import award_history, connect
 
-    con = connect(warehouse or get_settings().warehouse)
+    con = connect(current_warehouse(warehouse))
     history = award_history(con, award_id, _date(as_of))
     if as_json:
         print_json(history.as_dict())
@@ -144,7 +143,7 @@ def rollup_command(
 
     filters = rollup_filters(where)
     day = summaries_day(summaries, as_of)
-    con = connect(warehouse or get_settings().warehouse)
+    con = connect(current_warehouse(warehouse))
     dims = by or []
     if summaries:
         rows = award_values(con, dims, as_of=day, where=filters, limit=limit)
@@ -181,7 +180,7 @@ def family(
     from vendorwatch.analysis.dossier import family_dossier
     from vendorwatch.registry import shipped_registry
 
-    con = connect(warehouse or get_settings().warehouse)
+    con = connect(current_warehouse(warehouse))
     if as_of is not None:
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return
@@ -281,8 +280,6 @@ def dossier(
     from vendorwatch.registry import shipped_registry
     from vendorwatch.reports.render import write_dossier
 
-    data = family_dossier(
-        connect(warehouse or get_settings().warehouse), shipped_registry(), family_id
-    )
+    data = family_dossier(connect(current_warehouse(warehouse)), shipped_registry(), family_id)
     kind = write_dossier(data, output)
     console.print(f"wrote {output} ({kind})", highlight=False)

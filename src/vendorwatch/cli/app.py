@@ -9,11 +9,17 @@ import typer
 from rich.table import Table
 
 from vendorwatch.cli import analysis as analysis_commands
-from vendorwatch.cli.options import JsonOption, WarehouseOption, warehouse_path
+from vendorwatch.cli.options import (
+    JsonOption,
+    WaitOption,
+    WarehouseOption,
+    current_warehouse,
+    warehouse_path,
+)
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
-from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, open_warehouse, status
+from vendorwatch.warehouse import DateConvention, LoadResult, open_warehouse, snapshots, status
 from vendorwatch.warehouse.layouts import LAYOUTS, LAYOUTS_BY_NAME
 
 app = typer.Typer(
@@ -26,6 +32,37 @@ app = typer.Typer(
 
 
 _warehouse = warehouse_path
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        console.print(f"vendorwatch {version('vendorwatch')}", highlight=False)
+        raise typer.Exit
+
+
+@app.callback()
+def options(
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="A registry folder to use instead of the shipped one, for every command "
+            "(also VENDORWATCH_REGISTRY).",
+            show_default="the registry shipped with vendorwatch",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Follow the money between U.S. immigration enforcement and its vendors."""
+    if registry is not None:
+        if not registry.is_dir():
+            raise typer.BadParameter(f"{registry} is not a folder", param_hint="--registry")
+        get_settings().registry = registry
 
 
 def _print_results(results: list[LoadResult], verbose: bool) -> None:
@@ -62,30 +99,21 @@ def load(
         typer.Option(help="Date convention for a file whose values cannot show it (mdy, dmy)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List skipped files.")] = False,
-    derive: Annotated[
-        bool,
-        typer.Option(
-            "--derive/--no-derive",
-            help="After loading, re-resolve recipients and rebuild the facts table.",
-        ),
-    ] = True,
     warehouse: WarehouseOption = None,
+    wait: WaitOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Ingest USAspending files (layout told from the header); each file all or nothing."""
-    con = open_warehouse(_warehouse(warehouse))
-    resolution = None
-    try:
-        with file_progress(enabled=not as_json) as progress:
-            if derive:
-                from vendorwatch.build import build  # Ibis: only when deriving
+    """Ingest USAspending files (layout told from the header); each file all or nothing.
 
-                result = build(con, paths, progress=progress, dates_override=dates)
-                results, resolution = result.loads, result.resolution
-            else:
-                results = load_paths(con, paths, dates_override=dates, progress=progress)
-    finally:
-        con.close()
+    The loaded rows, their families and facts are published together as a new version of the
+    warehouse: a site serving it picks the new version up without a restart."""
+    from vendorwatch.build import build_warehouse  # Ibis: only when writing
+
+    with file_progress(enabled=not as_json) as progress:
+        result = build_warehouse(
+            _warehouse(warehouse), paths, progress=progress, dates_override=dates, wait=wait
+        )
+    results, resolution = result.loads, result.resolution
     if resolution is not None and not as_json:
         console.print(
             f"resolved {resolution.identities:,} recipient identities; facts rebuilt",
@@ -195,7 +223,15 @@ def layouts(as_json: JsonOption = False) -> None:
 def serve(
     warehouse: WarehouseOption = None,
     sample: Annotated[
-        Path | None, typer.Option(help="Folder of real sample data to load on first run.")
+        bool,
+        typer.Option(
+            "--sample",
+            help="Load the bundled real sample data into the warehouse first (if not there yet).",
+        ),
+    ] = False,
+    sample_data: Annotated[
+        Path | None,
+        typer.Option(help="The sample folder for --sample.", show_default="../shared/data/raw"),
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -207,37 +243,51 @@ def serve(
         typer.Option(help="Work out the home page and watched dossiers before serving."),
     ] = True,
 ) -> None:
-    """Build the warehouse from the bundled real data if needed, then serve the site."""
+    """Serve the site and API over the warehouse; new versions published by `load` or `sync`
+    are picked up while it serves, and a changed registry is re-derived in the background."""
     import logging
+    import threading
 
     import uvicorn
 
-    from vendorwatch.build import build
+    from vendorwatch.build import build_warehouse, keep_current
     from vendorwatch.web import create_app
 
     path = _warehouse(warehouse)
-    sample = sample or get_settings().sample_data
-    if sample is not None:
-        con = open_warehouse(path)
-        try:
-            with file_progress(enabled=True) as progress:
-                result = build(con, [sample], progress=progress)
-        finally:
-            con.close()
+    if sample:
+        folder = sample_data or get_settings().sample_data
+        if folder is None:
+            raise VendorwatchError(
+                "--sample: no sample data folder found (../shared/data/raw); "
+                "name one with --sample-data PATH"
+            )
+        with file_progress(enabled=True) as progress:
+            result = build_warehouse(path, [folder], progress=progress)
         loaded = [r for r in result.loads if r.status == "loaded"]
         if loaded:
-            console.print(f"Loaded {len(loaded)} new file(s) from {sample}", highlight=False)
+            console.print(f"Loaded {len(loaded)} new file(s) from {folder}", highlight=False)
         if result.resolution is not None:
             console.print(
                 f"Resolved {result.resolution.identities:,} recipient identities to the registry",
                 highlight=False,
             )
+    elif snapshots.version_id(path) is None:
+        raise VendorwatchError(
+            f"no warehouse at {path}: load contract files with `vendorwatch load FILE...`, "
+            "or start with `vendorwatch serve --sample` to load the bundled real sample"
+        )
+    current_warehouse(path)
     _print_status(_status(path))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    threading.Thread(target=keep_current, args=(path, stop), daemon=True).start()
     console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
     # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
     site = create_app(path, log_ips=log_ips, warm=warm)
-    uvicorn.run(site, host=host, port=port, access_log=False)
+    try:
+        uvicorn.run(site, host=host, port=port, access_log=False)
+    finally:
+        stop.set()
 
 
 app.command()(analysis_commands.award)

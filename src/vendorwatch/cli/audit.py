@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vendorwatch.cli.options import current_warehouse, warehouse_path
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
+from vendorwatch.warehouse import snapshots
 
 
 def _columns(pairs: list[str] | None) -> dict[str, str] | None:
@@ -59,12 +60,12 @@ def audit_command(
 
     if kind not in ("auto", "kbart", "counter", "table"):
         raise VendorwatchError(f"--kind {kind!r}: use auto, kbart, counter or table")
-    path = warehouse or get_settings().warehouse
+    path = warehouse_path(warehouse)
     con = None
-    if path.exists():
+    if snapshots.version_id(path) is not None:
         from vendorwatch.analysis import connect
 
-        con = connect(path)
+        con = connect(current_warehouse(path))
     elif warehouse is not None:
         raise VendorwatchError(f"{path}: no such warehouse")
     else:

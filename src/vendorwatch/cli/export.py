@@ -21,9 +21,9 @@ from vendorwatch.cli.analysis import (
     rollup_filters,
     summaries_day,
 )
+from vendorwatch.cli.options import current_warehouse
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
 FACET_NAMES = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state",
                "agency")  # fmt: skip  # kept in step with vendorwatch.analysis.browse.FACETS
@@ -107,7 +107,7 @@ def rollup_command(
     chosen = _format(output, fmt, (Format.CSV, Format.PARQUET))
     filters = rollup_filters(where)
     day = summaries_day(summaries, as_of)
-    con = connect(warehouse or get_settings().warehouse)
+    con = connect(current_warehouse(warehouse))
     if summaries:
         table = award_values_table(con, by or [], as_of=day, where=filters, limit=limit)
     else:
@@ -165,7 +165,7 @@ def awards_command(
         )
     if q and q.strip():
         filters["q"] = [q.strip()]
-    con = connect(warehouse or get_settings().warehouse)
+    con = connect(current_warehouse(warehouse))
     if chosen is Format.OCDS:
         package = release_package(
             con,

@@ -16,7 +16,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, optional_day
+from vendorwatch.cli.options import (
+    AppDbOption,
+    JsonOption,
+    WarehouseOption,
+    current_warehouse,
+    optional_day,
+)
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -201,7 +207,7 @@ def _emit(letter: Any, output: Path | None) -> None:
 def _warehouse(path: Path | None) -> Iterator[Any]:
     from vendorwatch.analysis import connect
 
-    con = connect(path or get_settings().warehouse)
+    con = connect(current_warehouse(path))
     try:
         yield con
     finally:

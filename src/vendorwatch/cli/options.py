@@ -34,9 +34,30 @@ AppDbOption = Annotated[
 ]
 
 
+WaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait if another load or sync is writing the warehouse.",
+        show_default="the write_wait setting (0: refuse at once)",
+    ),
+]
+
+
 def warehouse_path(path: Path | None) -> Path:
     """The ``--warehouse`` given, else the setting's default."""
     return path or get_settings().warehouse
+
+
+def current_warehouse(path: Path | None) -> Path:
+    """`warehouse_path`, with its families and facts brought up to date first if the registry,
+    the code or the files changed since they were built (said on stderr while it happens)."""
+    from vendorwatch.build import ensure_current
+    from vendorwatch.cli.output import errors
+
+    where = warehouse_path(path)
+    ensure_current(where, notify=lambda why: errors.print(f"note: {why}…", soft_wrap=True))
+    return where
 
 
 def optional_day(text: str | None, option: str) -> date | None:

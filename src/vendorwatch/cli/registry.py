@@ -11,14 +11,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption
+from vendorwatch.cli.options import (
+    JsonOption,
+    WarehouseOption,
+    current_warehouse,
+    warehouse_path,
+)
 from vendorwatch.cli.output import console, errors, money, print_json, titled_table
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import check_registry, load_registry
 from vendorwatch.resolve import Decision, Resolver
 from vendorwatch.resolve.warehouse import (
     ResolveSummary,
     draft_recipient_lists,
-    resolve_warehouse,
     review_queue,
     unresolved_report,
 )
@@ -103,7 +108,7 @@ def draft_recipients_command(
 ) -> None:
     """Print YAML registering each unresolved large recipient as its own organisation."""
     resolver = Resolver(load_registry(registry))
-    con = open_warehouse(warehouse or get_settings().warehouse, read_only=True)
+    con = open_warehouse(current_warehouse(warehouse), read_only=True)
     try:
         sys.stdout.write(draft_recipient_lists(con, resolver, _min_amount(min_amount)))
     finally:
@@ -157,7 +162,7 @@ def _print_report(
 
 
 def _review(warehouse: Path | None, *, as_json: bool) -> None:
-    con = open_warehouse(warehouse or get_settings().warehouse, read_only=True)
+    con = open_warehouse(current_warehouse(warehouse), read_only=True)
     try:
         queue = review_queue(con)
     finally:
@@ -222,9 +227,18 @@ def resolve_command(
             _print_decisions(decisions)
     if all_recipients:
         threshold = _min_amount(min_amount)
-        con = open_warehouse(warehouse or get_settings().warehouse)
+        from vendorwatch.build import writing
+
+        path = warehouse_path(warehouse)
+        if registry is not None:  # the registry the new version's families are derived from
+            get_settings().registry = registry
+        with writing(path) as writer:
+            writer.changed = True  # re-derive even if nothing else changed
+        summary = writer.derived[0] if isinstance(writer.derived, tuple) else None
+        if summary is None:
+            raise VendorwatchError(f"{path}: the new version was not derived")  # never: changed
+        con = open_warehouse(path, read_only=True)
         try:
-            summary = resolve_warehouse(con, resolver)
             report = unresolved_report(con, threshold)
         finally:
             con.close()

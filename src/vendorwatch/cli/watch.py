@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, warehouse_path
+from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, current_warehouse
 from vendorwatch.cli.output import console, errors, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -252,7 +252,7 @@ def run_command(
 
     engine = _engine(app_db)
     try:
-        report = run_watchlists(engine, warehouse_path(warehouse))
+        report = run_watchlists(engine, current_warehouse(warehouse))
     finally:
         engine.dispose()
     if as_json:

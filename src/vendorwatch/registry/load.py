@@ -7,8 +7,10 @@ problems of the others nor takes valid entries down with it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -555,11 +557,50 @@ def load_registry(root: Path | None = None) -> Registry:
     return registry
 
 
-@lru_cache(maxsize=1)
+def active_root() -> Path:
+    """The registry in use: the ``registry`` setting (``--registry``), else the shipped one."""
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - settings read lazily
+
+    return get_settings().registry or default_root()
+
+
+def registry_fingerprint(root: Path | None = None, *, fresh: bool = False) -> str:
+    """A hash of the registry's content (every YAML file's path and bytes): derived data built
+    from a registry records it, and a different fingerprint means it must be rebuilt. Files are
+    read again only when their size or modification time changed, and looked at no more than
+    once a second (the site asks on every query)."""
+    root = Path(root or active_root())
+    known = _FINGERPRINTS.get(root)
+    now = time.monotonic()
+    if known is not None and not fresh and now - known[2] < 1.0:
+        return known[1]
+    files = sorted(root.rglob("*.y*ml"))
+    signature = tuple((f.as_posix(), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    if known is not None and known[0] == signature:
+        _FINGERPRINTS[root] = (signature, known[1], now)
+        return known[1]
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    _FINGERPRINTS[root] = (signature, digest.hexdigest(), now)
+    return digest.hexdigest()
+
+
+_FINGERPRINTS: dict[Path, tuple[tuple[tuple[str, int, int], ...], str, float]] = {}
+
+
+@lru_cache(maxsize=4)
+def _checked(root: Path, fingerprint: str) -> Registry:
+    return load_registry(root)
+
+
 def shipped_registry() -> Registry:
-    """The registry that ships in the package, read and checked once per process (~0.5 s).
+    """The registry in use (`active_root`), read and checked once per content (~0.5 s).
 
     Shared by everything that only reads it (classification rules, resolution during a build,
-    the site, dossiers, FOIA offices); load a copy with `load_registry` to change one.
+    the site, dossiers, FOIA offices); load a copy with `load_registry` to change one. Keyed
+    by the files' fingerprint, so an edited registry is read again.
     """
-    return load_registry()
+    root = active_root()
+    return _checked(root, registry_fingerprint(root))

@@ -13,7 +13,8 @@ from enum import StrEnum
 
 import duckdb
 
-SCHEMA_VERSION = 1
+# 2: derivation_state records what the derived tables were built from (replaces facts_state).
+SCHEMA_VERSION = 2
 
 
 class Kind(StrEnum):
@@ -219,7 +220,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    if con.execute("SELECT count(*) FROM schema_version").fetchone() == (0,):
+    if con.execute("SELECT count(*) FROM schema_version").fetchall() == [(0,)]:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     for table in TABLES.values():
         columns = ",\n".join(f"{name} {SQL_TYPES[kind]}" for name, kind in table.columns.items())
@@ -234,3 +235,39 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
     for statement in SYNC_TABLES_SQL:
         con.execute(statement)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The layout version the file was written with (0: not a vendorwatch warehouse yet)."""
+    names = {n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "schema_version" not in names:
+        return 0
+    rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(rows[0][0] or 0)
+
+
+def check_schema_version(con: duckdb.DuckDBPyConnection, where: object) -> int:
+    """The file's version, or an error if a newer vendorwatch wrote it (its tables may mean
+    something this one does not know)."""
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        from vendorwatch.errors import VendorwatchError  # noqa: PLC0415 - only on this path
+
+        raise VendorwatchError(
+            f"the warehouse {where} was written by a newer vendorwatch (layout version "
+            f"{version}; this one reads up to {SCHEMA_VERSION}): upgrade vendorwatch to read it"
+        )
+    return version
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> bool:
+    """Bring an older layout up to this version in place (on a new snapshot, never the published
+    one). Returns whether anything changed. 1 -> 2: tables added (create_schema), the old
+    facts_state dropped; the derived tables are rebuilt because no derivation_state exists."""
+    version = schema_version(con)
+    create_schema(con)
+    if version and version < SCHEMA_VERSION:
+        con.execute("DROP TABLE IF EXISTS facts_state")
+        con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
+        return True
+    return False
