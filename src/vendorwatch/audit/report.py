@@ -20,6 +20,13 @@ from typing import Any
 from vendorwatch.audit.match import Match, Matcher
 from vendorwatch.audit.models import Holding, ReadResult, UsageRow
 from vendorwatch.audit.readers import Kind, Limits, read_holdings
+from vendorwatch.audit.warehouse import (
+    WarehouseView,
+    companies,
+    coverage_sentence,
+    recipient_match,
+    warehouse_view,
+)
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
 
@@ -303,7 +310,8 @@ def audit_results(
     registry = registry or shipped_registry()
     on = on or date.today()
     matcher = Matcher(registry, on)
-    holdings = [(h, matcher.holding(h)) for r in results for h in r.holdings]
+    view = warehouse_view(con) if con is not None else None
+    holdings = [(h, _match(matcher, view, registry, h)) for r in results for h in r.holdings]
     usage = [(u, matcher.usage(u)) for r in results for u in r.usage]
 
     # per family → per product: titles and samples; per family: usage by metric
@@ -338,10 +346,11 @@ def audit_results(
             "family but no DHS obligations."
         )
     for family in families:
-        contracts[family] = _contracts(con, registry, family) if con is not None else None
-    family_totals = {
-        f: Decimal(c["totals"]["obligations"]) for f, c in contracts.items() if c is not None
-    }
+        # The dossier's details (what the awards buy, the largest awards) only where the
+        # warehouse has the family's rows; the headline figure is the facts rollup's.
+        total = view.family_total(family) if view is not None else None
+        contracts[family] = _contracts(con, registry, family) if total is not None else None
+    family_totals = dict(view.families) if view is not None else {}
 
     family_rows: list[dict[str, Any]] = []
     for family in families:
@@ -373,7 +382,7 @@ def audit_results(
                 }
             )
         c = contracts[family]
-        obligations = Decimal(c["totals"]["obligations"]) if c else None
+        obligations = (view.family_total(family) or Decimal(0)) if view is not None else None
         enforcement = (
             sum(
                 (Decimal(g["obligations"]) for g in c["groups"] if g["group"].startswith("enf")),
@@ -393,9 +402,12 @@ def audit_results(
                 "usage": dict(sum((c2 for c2 in usage_by_family[family].values()), Counter())),
                 "sells": _sells(registry, family, on),
                 "contracts": c,
-                "obligations": str(obligations) if obligations is not None else None,
-                "enforcement_obligations": str(enforcement) if enforcement is not None else None,
-                "status": _status(c),
+                "companies": companies(view, registry, family) if view is not None else [],
+                "obligations": f"{obligations:.2f}" if obligations is not None else None,
+                "enforcement_obligations": f"{enforcement:.2f}"
+                if enforcement is not None
+                else None,
+                "status": _status(view, obligations),
                 "alternatives": _alternatives(
                     registry, [p for p in product_ids if p], family_totals, on
                 ),
@@ -422,6 +434,12 @@ def audit_results(
             "obligations": str(sum((Decimal(f["obligations"]) for f in exposed), Decimal(0))),
         },
         "families": family_rows,
+        "databases": _databases(holdings, family_rows),
+        "warehouse": (
+            {**view.coverage, "sentence": coverage_sentence(view.coverage)}
+            if view is not None
+            else None
+        ),
         "no_known_contracts": {
             "label": NO_KNOWN,
             "titles": holdings_count - matched,
@@ -435,8 +453,11 @@ def audit_results(
                 }
                 for pub, rows in sorted(unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))
             ],
-            "note": "Not in the registry, or no registry product, host, imprint or company "
-            "matches. This means none is known to vendorwatch, not that none exists.",
+            "note": "Neither the registry nor the loaded contract data knows the publisher, "
+            "platform or database: no registry product, host, imprint or company matches, and "
+            "no recipient of that name was paid in the loaded data. This means none is known "
+            "to vendorwatch, not that none exists."
+            + (f" {coverage_sentence(view.coverage)}" if view is not None else ""),
         },
         "usage_by_platform": [
             {
@@ -463,9 +484,47 @@ def audit_results(
     return AuditReport(data=data, holdings=holdings, usage=usage)
 
 
-def _status(c: dict[str, Any] | None) -> str:
-    if c is None:
+def _status(view: WarehouseView | None, obligations: Decimal | None) -> str:
+    if view is None or obligations is None:
         return "no contract data loaded"
-    if Decimal(c["totals"]["obligations"]) != 0:
+    if obligations != 0:
         return "DHS obligations in the loaded data"
-    return "in the registry; no DHS obligations in the loaded data"
+    return f"in the registry; {NO_KNOWN} in the loaded data"
+
+
+def _match(matcher: Matcher, view: WarehouseView | None, registry: Registry, h: Holding) -> Match:
+    """The registry's match, else (with a warehouse) a recipient of the same name."""
+    m = matcher.holding(h)
+    if m.matched or view is None:
+        return m
+    return recipient_match(view, registry, h) or m
+
+
+def _databases(
+    holdings: Sequence[tuple[Holding, Match]], families: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every database a DR report (or a database list) names, matched or not, by name."""
+    by_family = {f["id"]: f for f in families}
+    out = []
+    for h, m in holdings:
+        if h.kind != "database":
+            continue
+        f = by_family.get(m.family) if m.family else None
+        out.append(
+            {
+                "database": h.title,
+                "publisher": h.publisher,
+                "platform": h.platform,
+                "file": h.file,
+                "line": h.line,
+                "product": m.product_name,
+                "organisation": m.organisation,
+                "family": m.family,
+                "family_name": m.family_name,
+                "obligations": f["obligations"] if f else None,
+                "status": f["status"] if f else NO_KNOWN,
+                "reason": m.reason,
+                "verified": m.verified,
+            }
+        )
+    return out
