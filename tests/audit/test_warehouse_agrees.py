@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -187,3 +190,22 @@ def test_a_publisher_known_only_as_a_recipient_is_found_in_the_data(
     [(_holding, match)] = report.holdings
     assert match.method == "recipient" and "OCLC, INC" in match.reason
     assert Decimal(_family(report, "oclc")["obligations"]) == raw_by_recipient["OCLC, INC"]
+
+
+def test_cli_prints_the_vendors_databases_and_data_looked_at(
+    sample_warehouse: Path, counter_dir: Path, tmp_path: Path, raw_by_recipient: dict[str, Decimal]
+) -> None:
+    az = tmp_path / "az.csv"
+    az.write_text(AZ_LIST, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "audit", str(az),
+         str(counter_dir / "DRD1_sample_r51.tsv"), "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "400"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    ebsco = raw_by_recipient["EBSCO INDUSTRIES INC"]
+    assert "EBSCO Industries Inc." in out and f"${ebsco:,.2f}" in out
+    assert "Databases named in the files" in out and "Database 3" in out
+    assert "Sample" in out  # the unknown publisher is named (Rich may wrap the cell)
+    assert "Looked at" in out and "U.S. Immigration and Customs Enforcement" in out
