@@ -7,6 +7,8 @@ claiming to be verified, and a quoted report not marked second-hand.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 from vendorwatch.registry import Registry, check_registry, load_registry
 from vendorwatch.registry.models import DataSold, Organisation
+from vendorwatch.resolve import Resolver
 
 from .helpers import copy_registry, line_of, replace
 
@@ -148,3 +151,36 @@ def test_check_refuses_second_hand_verified_and_unmarked_quotes(tmp_path: Path) 
     )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"sources.yaml:{hstoday}: source 'hstoday-west-vigilant-2018'" in run.stderr
+
+
+# The library vendors' recipient names exactly as the CBP/ICE files spell them.
+LIBRARY_RECIPIENTS = {
+    "EBSCO INDUSTRIES INC": ("ebsco", "ebsco"),
+    "CENGAGE LEARNING, INC.": ("cengage", "cengage"),
+    "WILLIAM S. HEIN & CO., INC.": ("william-s-hein", "william-s-hein"),
+    "PROQUEST LLC": ("proquest", "clarivate"),
+    "JOHN WILEY & SONS INC": ("john-wiley", "john-wiley"),
+    "BLOOMBERG FINANCE LP": ("bloomberg-finance", "bloomberg-lp"),
+    "BLOOMBERG INDUSTRY GROUP, INC.": ("bloomberg-industry-group", "bloomberg-lp"),
+    "OCLC, INC": ("oclc", "oclc"),
+}
+
+
+def test_library_vendor_recipients_resolve_to_them(registry: Registry, raw_data: Path) -> None:
+    names: set[str] = set()
+    for path in sorted(raw_data.glob("cbp-ice-dashboard/*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            names |= {row["Recipient Name"] for row in csv.DictReader(handle)}
+    assert set(LIBRARY_RECIPIENTS) <= names  # the names are the data's, not typed from memory
+    resolver = Resolver(registry)
+    for name, (organisation, family) in LIBRARY_RECIPIENTS.items():
+        d = resolver.resolve(name)
+        assert (d.organisation, d.family, d.method) == (organisation, family, "alias"), name
+    # Each vendor's products carry the hosts and names a holdings file shows.
+    products = {p.value.id: p.value for p in registry.products.values()}
+    assert "search.ebscohost.com" in products["ebscohost"].hosts
+    assert "heinonline.org" in products["heinonline"].hosts
+    assert "Gale Cengage" in products["gale"].publisher_names
+    assert products["proquest-platform"].owner == "proquest"
+    assert registry.family("proquest") == "clarivate"
+    assert registry.family(products["uptodate-product"].owner) == "wolters-kluwer"
