@@ -29,7 +29,7 @@ LIBRARY_VENDORS = {
     "william-s-hein": ["WILLIAM S. HEIN & CO., INC."],
     "clarivate": ["PROQUEST LLC"],
     "john-wiley": ["JOHN WILEY & SONS INC"],
-    "bloomberg-lp": ["BLOOMBERG FINANCE LP", "BLOOMBERG INDUSTRY GROUP, INC."],
+    "bloomberg-industry-group": ["BLOOMBERG INDUSTRY GROUP, INC."],
 }
 
 AZ_LIST = (

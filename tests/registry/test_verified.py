@@ -160,8 +160,8 @@ LIBRARY_RECIPIENTS = {
     "WILLIAM S. HEIN & CO., INC.": ("william-s-hein", "william-s-hein"),
     "PROQUEST LLC": ("proquest", "clarivate"),
     "JOHN WILEY & SONS INC": ("john-wiley", "john-wiley"),
-    "BLOOMBERG FINANCE LP": ("bloomberg-finance", "bloomberg-lp"),
-    "BLOOMBERG INDUSTRY GROUP, INC.": ("bloomberg-industry-group", "bloomberg-lp"),
+    "BLOOMBERG FINANCE LP": ("bloomberg-finance", "bloomberg-finance"),
+    "BLOOMBERG INDUSTRY GROUP, INC.": ("bloomberg-industry-group", "bloomberg-industry-group"),
     "OCLC, INC": ("oclc", "oclc"),
 }
 
