@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
 import subprocess
 import sys
@@ -209,3 +210,24 @@ def test_cli_prints_the_vendors_databases_and_data_looked_at(
     assert "Databases named in the files" in out and "Database 3" in out
     assert "Sample" in out  # the unknown publisher is named (Rich may wrap the cell)
     assert "Looked at" in out and "U.S. Immigration and Customs Enforcement" in out
+
+
+def test_a_json_dr_is_read_as_database_holdings(
+    sample_warehouse: Path, registry: Registry, raw_data: Path
+) -> None:
+    doc = {
+        "Report_Header": {"Report_ID": "DR", "Release": "5", "Report_Name": "Database Master"},
+        "Report_Items": [
+            {"Database": "Scopus", "Publisher": "Elsevier", "Platform": "Scopus",
+             "Performance": [{"Instance": [{"Metric_Type": "Searches_Regular", "Count": 40}]}]},
+            {"Database": "Unknown Index", "Publisher": "Nobody Press", "Platform": "Nowhere",
+             "Performance": [{"Instance": [{"Metric_Type": "Searches_Regular", "Count": 3}]}]},
+        ],
+    }  # fmt: skip
+    report = _audit(sample_warehouse, registry, ("dr.json", json.dumps(doc).encode()))
+    by_name = {d["database"]: d for d in report.data["databases"]}
+    relx = sum((amount for _, amount in family_transactions(raw_data)["relx-plc"]), Decimal(0))
+    assert by_name["Scopus"]["family"] == "relx-plc"
+    assert Decimal(by_name["Scopus"]["obligations"]) == relx
+    assert by_name["Unknown Index"]["family"] is None
+    assert by_name["Unknown Index"]["publisher"] == "Nobody Press"

@@ -169,7 +169,7 @@ def audit_results(
     matcher = Matcher(registry, on)
     view = warehouse_view(con) if con is not None else None
     holdings = [(h, _match(matcher, view, registry, h)) for r in results for h in r.holdings]
-    usage = [(u, matcher.usage(u)) for r in results for u in r.usage]
+    usage = [(u, _usage_match(matcher, view, registry, u)) for r in results for u in r.usage]
 
     # per family → per product: titles and samples; per family: usage by metric
     titles: dict[str, dict[str | None, list[tuple[Holding, Match]]]] = defaultdict(
@@ -355,6 +355,20 @@ def _match(matcher: Matcher, view: WarehouseView | None, registry: Registry, h: 
     if m.matched or view is None:
         return m
     return recipient_match(view, registry, h) or m
+
+
+def _usage_match(
+    matcher: Matcher, view: WarehouseView | None, registry: Registry, u: UsageRow
+) -> Match:
+    """A usage row's match; an unknown platform or publisher is looked up among recipients."""
+    m = matcher.usage(u)
+    if m.matched or view is None:
+        return m
+    probe = Holding(
+        file=u.file, line=u.line, kind="database" if u.database else "platform",
+        title=u.database, publisher=u.publisher, platform=u.platform,
+    )  # fmt: skip
+    return recipient_match(view, registry, probe) or m
 
 
 def _databases(

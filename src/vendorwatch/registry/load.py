@@ -190,12 +190,14 @@ class Registry:
         """The sources a fact rests on: its own, else those of the item it is written in."""
         if fact.sources:
             return list(fact.sources)
-        if self._inherited is None:
-            self._inherited = {}
+        inherited = self._inherited
+        if inherited is None:  # built whole, then published: the site's threads share it
+            inherited = {}
             for table in self._fact_tables():
                 for entry in table:
-                    _inherit(entry.value, (), self._inherited)
-        return list(self._inherited.get(id(fact), ()))
+                    _inherit(entry.value, (), inherited)
+            self._inherited = inherited
+        return list(inherited.get(id(fact), ()))
 
     def _fact_tables(self) -> list[Any]:
         return [
