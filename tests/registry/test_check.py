@@ -120,17 +120,24 @@ def test_missing_and_unknown_sources(tmp_path: Path) -> None:
     )
 
 
-def test_fact_resting_on_unverified_sources_must_say_so(tmp_path: Path) -> None:
+def test_a_fact_claiming_verified_on_unchecked_sources_is_refused(tmp_path: Path) -> None:
+    """Unchecked sources make a fact unverified; writing 'verified: true' over them is an error."""
     root = copy_registry(tmp_path)
     relx = root / "families" / "relx.yaml"
     replace(
         relx,
         "    sources: [domain-notes-names]\n    verified: false\n    aliases: [ELSEVIER INC.]",
-        "    sources: [domain-notes-names]\n    aliases: [ELSEVIER INC.]",
+        "    sources: [domain-notes-names]\n    verified: true\n    aliases: [ELSEVIER INC.]",
     )
     problems = _problems(root)
-    line = line_of(relx, "    sources: [domain-notes-names]")
-    assert any("verified: false" in m for m in _at(problems, relx, line))
+    line = line_of(relx, "    verified: true")
+    assert any("cites no checked source" in m for m in _at(problems, relx, line))
+    # Without the claim the fact loads, and is shown unverified.
+    replace(
+        relx, "    verified: true\n    aliases: [ELSEVIER INC.]", "    aliases: [ELSEVIER INC.]"
+    )
+    registry = load_registry(root)
+    assert not registry.is_verified(registry.organisation("elsevier-inc"))
 
 
 def test_ownership_cycle_and_overlap(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from vendorwatch.audit.models import ReadResult, UsageRow
+from vendorwatch.audit.models import Holding, ReadResult, UsageRow
 from vendorwatch.audit.text import clip, where
 from vendorwatch.errors import BadInputError
 
@@ -42,6 +42,32 @@ HEADER_KEYS = (
     "Created_By",
     "Registry_Record",
 )
+
+
+def databases_as_holdings(result: ReadResult) -> None:
+    """A database report (DR, DR_D1, DR_D2) is how most libraries see what databases they
+    have: each (Database, Publisher, Platform) becomes a holding, at the first row naming it,
+    so every database is matched and listed by name — not only its platform's usage, and not
+    dropped when the publisher is unknown."""
+    report_id = (result.header.get("Report_ID") or "").strip().upper()
+    if not report_id.startswith("DR"):
+        return
+    seen: dict[tuple[str, str, str], Holding] = {}
+    for u in result.usage:
+        if not u.database:
+            continue
+        key = (u.database, u.publisher, u.platform)
+        if key not in seen:
+            seen[key] = Holding(
+                file=u.file,
+                line=u.line,
+                kind="database",
+                title=u.database,
+                publisher=u.publisher,
+                platform=u.platform,
+                identifiers=u.identifiers,
+            )
+    result.holdings.extend(seen.values())
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -169,6 +195,7 @@ def read_counter_rows(
             )
     if not result.usage:
         result.warnings.append(f"the {report_id} report has no usage rows")
+    databases_as_holdings(result)
     return result
 
 
@@ -293,4 +320,5 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
     result.warnings.append("JSON reports have no line numbers: 'line' is the item's number")
     if not result.usage:
         result.warnings.append(f"the {report_id} report has no usage rows")
+    databases_as_holdings(result)
     return result

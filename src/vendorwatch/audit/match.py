@@ -13,7 +13,9 @@ Signals, strongest first; the first that decides is recorded with a sentence say
    database name, since a DR row's database (Scopus) is more precise than its platform;
 5. ``publisher`` — a product's publisher or imprint name (Academic Press, Elsevier Science
    B.V.), or a registered company's name once legal forms are set aside (Elsevier Inc.);
-6. ``none`` — nothing known: reported as "no known enforcement contracts", never dropped.
+6. ``recipient`` — (with a warehouse, in `audit.warehouse`) a publisher, platform or database
+   name that is a recipient's name in the contract data, legal forms aside;
+7. ``none`` — nothing known: reported as "no known enforcement contracts", never dropped.
 
 Names compare on a key (case, accents, punctuation and "&"/"and" aside): never substrings.
 """
@@ -32,7 +34,7 @@ from vendorwatch.registry import Registry
 from vendorwatch.registry.models import Product
 from vendorwatch.resolve.normalise import normalise
 
-Method = Literal["host", "isbn", "platform", "name", "publisher", "none"]
+Method = Literal["host", "isbn", "platform", "name", "publisher", "recipient", "none"]
 
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:@\s]+)", re.IGNORECASE)
 _BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)

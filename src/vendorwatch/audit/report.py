@@ -17,37 +17,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from vendorwatch.audit.evidence import (
+    NO_KNOWN,
+    SAMPLE,
+    alternatives,
+    contracts_of,
+    sample,
+    sells,
+)
 from vendorwatch.audit.match import Match, Matcher
 from vendorwatch.audit.models import Holding, ReadResult, UsageRow
 from vendorwatch.audit.readers import Kind, Limits, read_holdings
+from vendorwatch.audit.warehouse import (
+    WarehouseView,
+    companies,
+    coverage_sentence,
+    recipient_match,
+    warehouse_view,
+)
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
-
-SAMPLE = 10
-TOP_AWARDS = 8
-
-# Classification categories (registry/data/classification.yaml) in three plain groups, so a
-# detainee law library or a research subscription is never called surveillance.
-ENFORCEMENT_DATA = frozenset(
-    {
-        "investigative_data",
-        "licence_plates",
-        "location_data",
-        "facial_recognition",
-        "phone_forensics",
-        "case_management",
-    }
-)
-RESEARCH = frozenset({"detainee_law_library", "legal_research"})
-NO_KNOWN = "no known enforcement contracts"
-
-
-def category_group(category: str | None) -> str:
-    if category in ENFORCEMENT_DATA:
-        return "enforcement data and surveillance"
-    if category in RESEARCH:
-        return "legal research and law libraries"
-    return "other goods and services"
 
 
 @dataclass
@@ -109,131 +98,6 @@ def _match_columns(m: Match) -> dict[str, Any]:
         "verified": m.verified,
         "status": "matched" if m.matched else NO_KNOWN,
     }
-
-
-# --- pieces of the report ---------------------------------------------------------------------
-
-
-def _sample(h: Holding, m: Match) -> dict[str, Any]:
-    return {
-        "title": h.title,
-        "identifiers": list(h.identifiers),
-        "publisher": h.publisher,
-        "file": h.file,
-        "line": h.line,
-        "reason": m.reason,
-    }
-
-
-def _source_list(registry: Registry, ids: Sequence[str]) -> list[dict[str, Any]]:
-    out = []
-    for sid in ids:
-        entry = registry.sources.get(sid)
-        if entry is not None:
-            s = entry.value
-            out.append({"id": s.id, "title": s.title, "url": s.url, "verified": s.verified})
-    return out
-
-
-def _alternatives(
-    registry: Registry, products: Sequence[str], family_totals: Mapping[str, Decimal], on: date
-) -> list[dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    names = {p: registry.products[p].value.name for p in products if p in registry.products}
-    for entry in registry.alternatives.values():
-        alt = entry.value
-        replaced = [names[p] for p in alt.replaces if p in names]
-        if not replaced:
-            continue
-        caution = None
-        if alt.organisation is not None:
-            family = registry.family(alt.organisation, on)
-            family_name = registry.organisation(family).name
-            amount = family_totals.get(family)
-            if amount:
-                caution = (
-                    f"{alt.provider or alt.name} belongs to the {family_name} family, which "
-                    f"also has DHS obligations in the loaded data (${amount:,.2f})"
-                )
-            else:
-                caution = (
-                    f"{alt.provider or alt.name} belongs to the {family_name} family, which is "
-                    "in the registry: check it as you would this vendor"
-                )
-        found[alt.id] = {
-            "id": alt.id,
-            "name": alt.name,
-            "provider": alt.provider,
-            "url": alt.url,
-            "free": alt.free,
-            "replaces": replaced,
-            "note": alt.note,
-            "caution": caution,
-            "verified": registry.is_verified(alt),
-            "sources": _source_list(registry, alt.sources),
-        }
-    return sorted(
-        found.values(), key=lambda a: (a["caution"] is not None, not a["free"], a["name"])
-    )
-
-
-def _contracts(con: Any, registry: Registry, family: str) -> dict[str, Any] | None:
-    from vendorwatch.analysis.dossier import family_dossier  # noqa: PLC0415 - Ibis is slow to import
-
-    d = family_dossier(con, registry, family, top=TOP_AWARDS)
-    totals = d["totals"] or {"obligations": "0", "transactions": 0, "awards": 0}
-    groups: dict[str, Decimal] = defaultdict(Decimal)
-    for row in d["classification"]:
-        groups[category_group(row["classification"])] += Decimal(row["obligations"] or 0)
-    return {
-        "totals": {**totals, "obligations": totals["obligations"] or "0"},
-        "classification": [
-            {**row, "group": category_group(row["classification"])} for row in d["classification"]
-        ],
-        "groups": [
-            {"group": g, "obligations": str(v)}
-            for g, v in sorted(groups.items(), key=lambda kv: -kv[1])
-        ],
-        "top_awards": [
-            {
-                **a,
-                "group": category_group(a["classification"]),
-                "url": f"https://www.usaspending.gov/award/{a['award_key']}",
-            }
-            for a in d["top_awards"]
-        ],
-        "claims": [
-            {k: c[k] for k in ("statement", "amount", "stated_on", "verified", "sources")}
-            for c in d["claims"]
-        ],
-        "data_sources": d["data_sources"],
-        "limits": d["limits"],
-    }
-
-
-def _sells(registry: Registry, family: str, on: date) -> list[dict[str, Any]]:
-    out = []
-    for org_id, entry in registry.organisations.items():
-        if registry.family(org_id, on) != family:
-            continue
-        for s in entry.value.sells:
-            out.append(
-                {
-                    "organisation": entry.value.name,
-                    "category": s.category,
-                    "description": s.description,
-                    "verified": registry.is_verified(s),
-                    "sources": _source_list(registry, s.sources),
-                }
-            )
-    return out
-
-
-def _family_index(registry: Registry, on: date) -> dict[str, list[str]]:
-    members: dict[str, list[str]] = defaultdict(list)
-    for org_id in registry.organisations:
-        members[registry.family(org_id, on)].append(org_id)
-    return members
 
 
 # --- the audit -----------------------------------------------------------------------------
@@ -303,8 +167,9 @@ def audit_results(
     registry = registry or shipped_registry()
     on = on or date.today()
     matcher = Matcher(registry, on)
-    holdings = [(h, matcher.holding(h)) for r in results for h in r.holdings]
-    usage = [(u, matcher.usage(u)) for r in results for u in r.usage]
+    view = warehouse_view(con) if con is not None else None
+    holdings = [(h, _match(matcher, view, registry, h)) for r in results for h in r.holdings]
+    usage = [(u, _usage_match(matcher, view, registry, u)) for r in results for u in r.usage]
 
     # per family → per product: titles and samples; per family: usage by metric
     titles: dict[str, dict[str | None, list[tuple[Holding, Match]]]] = defaultdict(
@@ -338,10 +203,11 @@ def audit_results(
             "family but no DHS obligations."
         )
     for family in families:
-        contracts[family] = _contracts(con, registry, family) if con is not None else None
-    family_totals = {
-        f: Decimal(c["totals"]["obligations"]) for f, c in contracts.items() if c is not None
-    }
+        # The dossier's details (what the awards buy, the largest awards) only where the
+        # warehouse has the family's rows; the headline figure is the facts rollup's.
+        total = view.family_total(family) if view is not None else None
+        contracts[family] = contracts_of(con, registry, family) if total is not None else None
+    family_totals = dict(view.families) if view is not None else {}
 
     family_rows: list[dict[str, Any]] = []
     for family in families:
@@ -367,13 +233,13 @@ def audit_results(
                     else None,
                     "verified": registry.is_verified(product) if product else True,
                     "titles": len(held),
-                    "sample": [_sample(h, m) for h, m in held[:SAMPLE]],
+                    "sample": [sample(h, m) for h, m in held[:SAMPLE]],
                     "methods": dict(Counter(m.method for _, m in held)),
                     "usage": dict(usage_by_family[family].get(pid, Counter())),
                 }
             )
         c = contracts[family]
-        obligations = Decimal(c["totals"]["obligations"]) if c else None
+        obligations = (view.family_total(family) or Decimal(0)) if view is not None else None
         enforcement = (
             sum(
                 (Decimal(g["obligations"]) for g in c["groups"] if g["group"].startswith("enf")),
@@ -391,12 +257,15 @@ def audit_results(
                 "methods": dict(methods[family]),
                 "products": products,
                 "usage": dict(sum((c2 for c2 in usage_by_family[family].values()), Counter())),
-                "sells": _sells(registry, family, on),
+                "sells": sells(registry, family, on),
                 "contracts": c,
-                "obligations": str(obligations) if obligations is not None else None,
-                "enforcement_obligations": str(enforcement) if enforcement is not None else None,
-                "status": _status(c),
-                "alternatives": _alternatives(
+                "companies": companies(view, registry, family) if view is not None else [],
+                "obligations": f"{obligations:.2f}" if obligations is not None else None,
+                "enforcement_obligations": f"{enforcement:.2f}"
+                if enforcement is not None
+                else None,
+                "status": _status(view, obligations),
+                "alternatives": alternatives(
                     registry, [p for p in product_ids if p], family_totals, on
                 ),
             }
@@ -422,6 +291,12 @@ def audit_results(
             "obligations": str(sum((Decimal(f["obligations"]) for f in exposed), Decimal(0))),
         },
         "families": family_rows,
+        "databases": _databases(holdings, family_rows),
+        "warehouse": (
+            {**view.coverage, "sentence": coverage_sentence(view.coverage)}
+            if view is not None
+            else None
+        ),
         "no_known_contracts": {
             "label": NO_KNOWN,
             "titles": holdings_count - matched,
@@ -435,8 +310,11 @@ def audit_results(
                 }
                 for pub, rows in sorted(unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))
             ],
-            "note": "Not in the registry, or no registry product, host, imprint or company "
-            "matches. This means none is known to vendorwatch, not that none exists.",
+            "note": "Neither the registry nor the loaded contract data knows the publisher, "
+            "platform or database: no registry product, host, imprint or company matches, and "
+            "no recipient of that name was paid in the loaded data. This means none is known "
+            "to vendorwatch, not that none exists."
+            + (f" {coverage_sentence(view.coverage)}" if view is not None else ""),
         },
         "usage_by_platform": [
             {
@@ -463,9 +341,61 @@ def audit_results(
     return AuditReport(data=data, holdings=holdings, usage=usage)
 
 
-def _status(c: dict[str, Any] | None) -> str:
-    if c is None:
+def _status(view: WarehouseView | None, obligations: Decimal | None) -> str:
+    if view is None or obligations is None:
         return "no contract data loaded"
-    if Decimal(c["totals"]["obligations"]) != 0:
+    if obligations != 0:
         return "DHS obligations in the loaded data"
-    return "in the registry; no DHS obligations in the loaded data"
+    return f"in the registry; {NO_KNOWN} in the loaded data"
+
+
+def _match(matcher: Matcher, view: WarehouseView | None, registry: Registry, h: Holding) -> Match:
+    """The registry's match, else (with a warehouse) a recipient of the same name."""
+    m = matcher.holding(h)
+    if m.matched or view is None:
+        return m
+    return recipient_match(view, registry, h) or m
+
+
+def _usage_match(
+    matcher: Matcher, view: WarehouseView | None, registry: Registry, u: UsageRow
+) -> Match:
+    """A usage row's match; an unknown platform or publisher is looked up among recipients."""
+    m = matcher.usage(u)
+    if m.matched or view is None:
+        return m
+    probe = Holding(
+        file=u.file, line=u.line, kind="database" if u.database else "platform",
+        title=u.database, publisher=u.publisher, platform=u.platform,
+    )  # fmt: skip
+    return recipient_match(view, registry, probe) or m
+
+
+def _databases(
+    holdings: Sequence[tuple[Holding, Match]], families: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every database a DR report (or a database list) names, matched or not, by name."""
+    by_family = {f["id"]: f for f in families}
+    out = []
+    for h, m in holdings:
+        if h.kind != "database":
+            continue
+        f = by_family.get(m.family) if m.family else None
+        out.append(
+            {
+                "database": h.title,
+                "publisher": h.publisher,
+                "platform": h.platform,
+                "file": h.file,
+                "line": h.line,
+                "product": m.product_name,
+                "organisation": m.organisation,
+                "family": m.family,
+                "family_name": m.family_name,
+                "obligations": f["obligations"] if f else None,
+                "status": f["status"] if f else NO_KNOWN,
+                "reason": m.reason,
+                "verified": m.verified,
+            }
+        )
+    return out

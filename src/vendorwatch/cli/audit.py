@@ -109,6 +109,20 @@ def audit_command(
             money(f["enforcement_obligations"]) if f["enforcement_obligations"] else "—",
         )
     console.print(table)
+    if data["databases"]:
+        dbs = Table(title="Databases named in the files", title_justify="left")
+        for name in ("database", "publisher", "platform", "family", "DHS obligations", "where"):
+            dbs.add_column(name, justify="right" if name == "DHS obligations" else "left")
+        for d in data["databases"]:
+            dbs.add_row(
+                d["database"],
+                d["publisher"] or "(none given)",
+                d["platform"],
+                d["family_name"] or "no known enforcement contracts",
+                money(d["obligations"]) if d["obligations"] else "—",
+                f"{d['file']}:{d['line']}",
+            )
+        console.print(dbs)
     for u in data["usage_by_platform"]:
         metrics = ", ".join(f"{k} {v:,}" for k, v in u["metrics"].items())
         console.print(
@@ -116,3 +130,5 @@ def audit_command(
             f"{metrics}",
             highlight=False,
         )
+    if data["warehouse"]:
+        console.print(data["warehouse"]["sentence"], highlight=False)

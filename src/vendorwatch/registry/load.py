@@ -114,6 +114,8 @@ class Registry:
     classification_rules: dict[str, Entry[ClassificationRule]] = field(default_factory=dict)
     _parents: dict[str, list[Ownership]] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
+    # id(nested fact) -> the sources of the item it is written in (for facts citing none)
+    _inherited: dict[int, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.index_ownership()
@@ -124,6 +126,7 @@ class Registry:
         for edge in self.ownership:
             self._parents[edge.value.child].append(edge.value)
         self._members = None
+        self._inherited = None
 
     def members(self, family_id: str) -> list[str]:
         """Organisations that belong or once belonged to the family, in registry order.
@@ -185,12 +188,41 @@ class Registry:
                 periods.append((fam, start, until))
         return periods
 
+    def cited(self, fact: Fact) -> list[str]:
+        """The sources a fact rests on: its own, else those of the item it is written in."""
+        if fact.sources:
+            return list(fact.sources)
+        inherited = self._inherited
+        if inherited is None:  # built whole, then published: the site's threads share it
+            inherited = {}
+            for table in self._fact_tables():
+                for entry in table:
+                    _inherit(entry.value, (), inherited)
+            self._inherited = inherited
+        return list(inherited.get(id(fact), ()))
+
+    def _fact_tables(self) -> list[Any]:
+        return [
+            self.organisations.values(),
+            self.products.values(),
+            self.alternatives.values(),
+            self.foia_offices.values(),
+            self.jurisdiction_lists.values(),
+            self.claims.values(),
+            self.classification_rules.values(),
+            self.ownership,
+            self.overrides,
+        ]
+
     def is_verified(self, fact: Fact) -> bool:
-        """A fact is shown as checked only if it says so and cites a checked source."""
+        """Verified only when not held back and resting on a source someone has checked.
+
+        A fact with no source (of its own or of the item it sits in) is never verified; nor
+        is one whose every source is unchecked or second-hand.
+        """
         if not fact.verified:
             return False
-        cited = [self.sources[s].value for s in fact.sources if s in self.sources]
-        return not cited or any(s.verified for s in cited)
+        return any(s in self.sources and self.sources[s].value.verified for s in self.cited(fact))
 
 
 # ---------------------------------------------------------------------------------------
@@ -243,6 +275,26 @@ def _walk_facts(model: BaseModel, path: PathKey) -> Iterator[tuple[Fact, PathKey
             if isinstance(item, BaseModel):
                 sub = (*path, name) if index is None else (*path, name, index)
                 yield from _walk_facts(item, sub)
+
+
+def _inherit(model: BaseModel, parent: tuple[str, ...], out: dict[int, tuple[str, ...]]) -> None:
+    """Record, for every nested fact citing nothing, the sources it inherits."""
+    own = tuple(model.sources) if isinstance(model, Fact) else ()
+    if isinstance(model, Fact) and not own and parent:
+        out[id(model)] = parent
+    here = own or parent
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                _inherit(item, here, out)
+
+
+SECOND_HAND_WORDS = re.compile(
+    r"\b(?:as (?:quoted|summarised|summarized|cited|reported) (?:in|by)|per the research notes|"
+    r"via a reprint)\b",
+    re.IGNORECASE,
+)
 
 
 class _Checker:
@@ -365,7 +417,9 @@ class _Checker:
         sources = self.registry.sources
         for state, path, item in self.items:
             if isinstance(item, Source):
+                self.check_source(state, path, item)
                 continue
+            inherited: dict[PathKey, list[str]] = {}
             for fact, fpath in _walk_facts(item, path):
                 top = fpath == path
                 line = state.located.line((*fpath, "sources"))
@@ -375,13 +429,37 @@ class _Checker:
                 for sid in fact.sources:
                     if sid not in sources:
                         self.problem(state, line, f"unknown source {sid!r}")
-                cited = [sources[s].value for s in fact.sources if s in sources]
-                if fact.verified and cited and not any(s.verified for s in cited):
-                    self.problem(
-                        state,
-                        line,
-                        "cites only unverified sources but is not marked 'verified: false'",
-                    )
+                parent = next(
+                    (
+                        inherited[fpath[:n]]
+                        for n in range(len(fpath) - 1, 0, -1)
+                        if fpath[:n] in inherited
+                    ),
+                    [],
+                )
+                cited = list(fact.sources) or parent
+                inherited[fpath] = cited
+                if "verified" in fact.model_fields_set and fact.verified:
+                    checked = [s for s in cited if s in sources and sources[s].value.verified]
+                    if not checked:
+                        self.problem(
+                            state,
+                            state.located.line((*fpath, "verified")),
+                            "says 'verified: true' but cites no checked source (a source with "
+                            "a 'checked' record that is not second-hand)",
+                        )
+
+    def check_source(self, state: _FileState, path: PathKey, source: Source) -> None:
+        """A source read through another text must say so; it is then never verified."""
+        text = " ".join(t for t in (source.document, source.note) if t)
+        quoted = SECOND_HAND_WORDS.search(text)
+        if not source.second_hand and quoted is not None:
+            self.problem(
+                state,
+                state.located.line(path),
+                f"source {source.id!r} is known only as another text quotes it "
+                f"({quoted.group(0)!r}): mark it 'second_hand: true'",
+            )
 
     def check_references(self) -> None:
         orgs = self.registry.organisations

@@ -1,9 +1,13 @@
 """The registry's schema: what a curated fact may say, and what it must carry (a source).
 
-Every fact names the sources it rests on by id (see ``sources.yaml``). A fact is shown to
-users as unverified when it says ``verified: false`` — facts the research notes mark
-unverified stay so here — and the check refuses a fact that cites only unverified sources
-while claiming to be verified.
+Every fact names the sources it rests on by id (see ``sources.yaml``). Whether a fact is
+verified is worked out, not declared: it is verified only when it (or the item it sits in)
+cites a source that someone has checked — a source with a ``checked`` record saying who
+compared it, when, and against what (a URL, a file, a document and page). A second-hand
+source (a report as quoted in the research notes) is never itself verified, and a fact with
+no source at all never is. ``verified: false`` on a fact keeps it unverified whatever it
+cites; ``verified: true`` on a fact is a claim the check refuses unless a checked source
+backs it.
 """
 
 from __future__ import annotations
@@ -32,28 +36,62 @@ class _Strict(BaseModel):
 
 
 class Fact(_Strict):
-    """Anything curated: it cites sources and says whether it has been checked."""
+    """Anything curated: it cites sources; ``verified: false`` holds it back as unchecked."""
 
     sources: list[Id] = Field(default_factory=list)
     verified: bool = True
     note: str | None = None
 
 
+class Check(_Strict):
+    """Who compared a source with what it says, when, and against what copy of it."""
+
+    by: Text
+    when: date  # (not "on": YAML 1.1 reads a bare "on" key as true)
+    # What was opened: the URL, the file (and commit), or the document and page.
+    against: Text
+    note: str | None = None
+
+
 class Source(_Strict):
-    """A document or page a fact rests on, with the date it was published or read."""
+    """A document or page a fact rests on, with the date it was published or read.
+
+    ``verified`` follows from ``checked``: a source is verified only when someone recorded
+    checking it, and never when it is ``second_hand`` (known only as another text quotes it).
+    """
 
     id: Id
     title: Text
     url: str | None = None
     document: str | None = None
     date: date
-    verified: bool = True
+    second_hand: bool = False
+    checked: Check | None = None
+    verified: bool = False
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _verified_from_check(cls, data: object) -> object:
+        if isinstance(data, dict) and "verified" not in data:
+            checked = bool(data.get("checked"))
+            return {**data, "verified": checked and not data.get("second_hand", False)}
+        return data
 
     @model_validator(mode="after")
     def _where(self) -> Source:
         if not self.url and not self.document:
             raise ValueError("a source needs a url or a document")
+        if self.verified and self.checked is None:
+            raise ValueError(
+                "verified: a source is verified only when its check is recorded "
+                "(checked: {by, when, against})"
+            )
+        if self.verified and self.second_hand:
+            raise ValueError(
+                "verified: a second-hand source cannot be verified; check the original and "
+                "cite it as its own source"
+            )
         return self
 
 
@@ -89,6 +127,8 @@ class Alias(Fact):
 DataCategory = Literal[
     "court-records",
     "jail-booking",
+    "criminal-history",
+    "dmv-vehicle-records",
     "utility",
     "location",
     "licence-plates",
