@@ -54,8 +54,14 @@ _UNITS = {
     "billion": 10**9,
 }
 _AMOUNT = re.compile(
-    r"(?:us)?\$?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>[a-z]*)",
+    r"(?:us)?\$?\s*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?\s*"
+    r"(?P<unit>[a-z]*)",
     re.IGNORECASE,
+)
+# The same forms as a JSON-schema pattern (for the API's documentation; a subset: one space).
+AMOUNT_PATTERN = (
+    r"^(?:US|us)?\$?[ ]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[ ]?"
+    r"(?:k|K|m|M|mn|b|B|bn|thousand|million|billion)?$"
 )
 
 

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from vendorwatch.analysis.claims import MEASURES, check_claim, parse_amount
+from vendorwatch.analysis.claims import AMOUNT_PATTERN, MEASURES, check_claim, parse_amount
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.web.api import Problem
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
@@ -69,14 +70,25 @@ def _check(request: Request, subject: str, amount: str, on: date, measure: str) 
     ).as_dict()
 
 
-@router.get("/api/claims/check", response_model=ClaimResult, tags=["api"])
+@router.get(
+    "/api/claims/check",
+    response_model=ClaimResult,
+    tags=["api"],
+    responses={400: {"model": Problem, "description": "An amount that is not money"}},
+)
 async def api_check_claim(
     request: Request,
     subject: Annotated[
         str, Query(min_length=1, max_length=120, description="Family or company id, or PIID")
     ],
     amount: Annotated[
-        str, Query(min_length=1, max_length=40, description="8.3M, $16.8 million, 22,100,000")
+        str,
+        Query(
+            min_length=1,
+            max_length=40,
+            pattern=AMOUNT_PATTERN,
+            description="8.3M, $16.8 million, 22,100,000",
+        ),
     ],
     on: Annotated[date, Query(description="The day it was stated, YYYY-MM-DD")],
     measure: Measure = "obligated",
