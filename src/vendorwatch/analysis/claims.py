@@ -12,21 +12,46 @@ stated figure, said in the reason), ``inconsistent`` (with the difference) or ``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain
-from vendorwatch.analysis.prepared import Builder, Prepared
-from vendorwatch.analysis.rollups import award_summaries
+from vendorwatch.analysis.claim_amounts import (
+    ACCEPTED,
+    AMOUNT_PATTERN,
+    StatedAmount,
+    dollars,
+    parse_amount,
+    tolerance_of,
+)
+from vendorwatch.analysis.claim_data import (
+    Subject,
+    coverage,
+    find_subject,
+    layout_name,
+    source_row,
+    summaries_of,
+    transactions_of,
+)
+from vendorwatch.analysis.prepared import Prepared
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 from vendorwatch.registry.models import Claim
-from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT, LAYOUTS_BY_NAME
+from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
+
+__all__ = [
+    "ACCEPTED",
+    "AMOUNT_PATTERN",
+    "MEASURES",
+    "ClaimCheck",
+    "StatedAmount",
+    "check_claim",
+    "check_registry_claim",
+    "parse_amount",
+    "tolerance_of",
+]
 
 Verdict = Literal["consistent", "inconsistent", "cannot_check"]
 Bound = Literal["about", "at_least", "at_most"]
@@ -39,78 +64,6 @@ MEASURES = {
     "count": "a count (not money)",
     "other": "not a contract figure",
 }
-CHECKABLE = ("obligated", "current", "potential")
-
-ACCEPTED = "accepted forms: 8.3M, $16.8 million, 22,100,000, 450k, $1.2B, 3168000.50"
-_UNITS = {
-    "": 1,
-    "k": 10**3,
-    "thousand": 10**3,
-    "m": 10**6,
-    "mn": 10**6,
-    "million": 10**6,
-    "b": 10**9,
-    "bn": 10**9,
-    "billion": 10**9,
-}
-_AMOUNT = re.compile(
-    r"(?:us)?\$?\s*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?\s*"
-    r"(?P<unit>[a-z]*)",
-    re.IGNORECASE,
-)
-# The same forms as a JSON-schema pattern (for the API's documentation; a subset: one space).
-AMOUNT_PATTERN = (
-    r"^(?:US|us)?\$?[ ]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[ ]?"
-    r"(?:k|K|m|M|mn|b|B|bn|thousand|million|billion)?$"
-)
-
-
-@dataclass(frozen=True)
-class StatedAmount:
-    """An amount as a person wrote it, and the rounding that wording implies."""
-
-    amount: Decimal
-    tolerance: Decimal  # half a unit of the last stated digit
-
-
-def tolerance_of(amount: Decimal) -> Decimal:
-    """Half a unit of the last non-zero digit: 8,300,000 -> 50,000; 3,168,000.50 -> 0.05.
-
-    A whole number's trailing zeros are read as rounding ("22,100,000" is "$22.1 million").
-    """
-    digits = amount.normalize().as_tuple()
-    return Decimal(5).scaleb(int(digits.exponent) - 1) if amount else Decimal("0.5")
-
-
-def parse_amount(text: str) -> StatedAmount:
-    """``8.3M``, ``$16.8 million``, ``22,100,000`` … or a one-line error with the forms."""
-    match = _AMOUNT.fullmatch(text.strip())
-    unit = match["unit"].lower() if match else ""
-    if match is None or unit not in _UNITS:
-        raise VendorwatchError(f"amount {text!r} is not an amount of money; {ACCEPTED}")
-    scale = Decimal(_UNITS[unit])
-    whole = match["int"].replace(",", "")
-    frac = match["frac"] or ""
-    amount = Decimal(f"{whole}.{frac}" if frac else whole) * scale
-    if frac:
-        tolerance = Decimal(5).scaleb(-len(frac) - 1) * scale
-    elif unit:
-        tolerance = scale / 2
-    else:
-        tolerance = tolerance_of(amount)
-    return StatedAmount(amount, tolerance)
-
-
-def dollars(value: Decimal) -> str:
-    return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
-
-
-@dataclass(frozen=True)
-class Subject:
-    kind: Literal["family", "company", "award"]
-    id: str  # organisation id or generated award id
-    name: str
-    column: str  # the facts column that selects its rows
 
 
 @dataclass
@@ -155,127 +108,6 @@ class ClaimCheck:
             "notes": self.notes,
             "sources": self.sources,
         }
-
-
-# --- the questions asked of the warehouse --------------------------------------------------
-
-
-def _coverage(facts: ir.Table) -> ir.Table:
-    return facts.aggregate(first=facts.action_date.min(), last=facts.action_date.max())
-
-
-def _keys(con: Any, table: str) -> Builder:
-    def build(_facts: ir.Table, award_id: ir.Scalar) -> ir.Table:
-        t = con.table(table)
-        match = (t.award_id_piid == award_id) | (t.contract_award_unique_key == award_id)
-        return t.filter(match).select(key=t.contract_award_unique_key).distinct()
-
-    return build
-
-
-def _transactions(con: Any, column: str) -> Builder:
-    """The subject's transactions over all dates, each with its file and row."""
-
-    def build(facts: ir.Table, subject: ir.Scalar) -> ir.Table:
-        t = facts.filter(facts[column] == subject)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
-        return (
-            t.join(files, t.source_sha256 == files.sha256)
-            .select(
-                "action_date",
-                award_key=t.contract_award_unique_key,
-                piid=t.award_id_piid,
-                modification_number=t.modification_number,
-                amount=t.federal_action_obligation,
-                current=t.current_total_value_of_award,
-                potential=t.potential_total_value_of_award,
-                file=files.file_name,
-                layout=files.layout,
-                row=t.source_row,
-                sha256=t.source_sha256,
-            )
-            .order_by(["action_date", "row"])
-        )
-
-    return build
-
-
-def _summaries(con: Any, column: str) -> Builder:
-    """The latest award summary of each of the subject's awards, with its file and row."""
-
-    def build(_facts: ir.Table, subject: ir.Scalar) -> ir.Table:
-        a = award_summaries(con, classified=False)
-        a = a.filter(a[column] == subject)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
-        return (
-            a.join(files, a.source_sha256 == files.sha256)
-            .select(
-                award_key=a.contract_award_unique_key,
-                piid=a.award_id_piid,
-                base=a.award_base_action_date,
-                last_modified=a.last_modified_date,
-                current=a.current_total_value_of_award,
-                potential=a.potential_total_value_of_award,
-                file=files.file_name,
-                layout=files.layout,
-                row=a.source_row,
-                sha256=a.source_sha256,
-            )
-            .order_by("award_key")
-        )
-
-    return build
-
-
-def _layout(name: str) -> str:
-    layout = LAYOUTS_BY_NAME.get(name)
-    return layout.short if layout else name
-
-
-def _source(row: dict[str, Any], amount_key: str) -> dict[str, Any]:
-    return {
-        "file": row["file"],
-        "row": row["row"],
-        "sha256": row["sha256"],
-        "layout": _layout(row["layout"]),
-        "award_key": row["award_key"],
-        "piid": row["piid"],
-        "action_date": plain(row.get("action_date")),
-        "modification_number": row.get("modification_number"),
-        "amount": plain(row[amount_key]),
-    }
-
-
-# --- finding the subject ------------------------------------------------------------------
-
-
-def find_subject(questions: Prepared, registry: Registry, text: str) -> Subject | str:
-    """The organisation or award ``text`` names, or why it names none."""
-    given = text.strip()
-    if given in registry.organisations:
-        name = registry.organisation(given).name
-        is_family = registry.family(given) == given and len(registry.members(given)) > 1
-        if is_family:
-            return Subject("family", given, name, "family")
-        return Subject("company", given, name, "organisation")
-    award_id = given.upper()
-    found = {
-        row["key"]
-        for table in ("transactions", "awards")
-        for row in questions.rows(
-            f"claims:keys:{table}", _keys(questions.con, table), award_id=award_id
-        )
-        if row["key"]
-    }
-    if len(found) == 1:
-        (key,) = found
-        return Subject("award", key, award_id, "contract_award_unique_key")
-    if found:
-        return f"PIID {award_id} names {len(found)} awards; give one of: {', '.join(sorted(found))}"
-    return (
-        f"subject unknown: no organisation id {given!r} in the registry and no award with "
-        "that PIID or award id in the loaded data"
-    )
 
 
 # --- the verdict ------------------------------------------------------------------------------
@@ -357,7 +189,7 @@ def _obligated(check: ClaimCheck, rows: list[dict[str, Any]], start: date) -> Cl
         )
         return check
     check.data_figure = sum((r["amount"] or Decimal(0) for r in counted), Decimal(0))
-    check.sources = [_source(r, "amount") for r in counted]
+    check.sources = [source_row(r, "amount") for r in counted]
     if any(r["layout"] == API_TRANSACTION_EXPORT.name for r in counted):
         check.notes.append(
             "some of these transactions come from an API export that keeps the largest "
@@ -381,7 +213,7 @@ def _value(
     if subject.kind == "award" and dated:
         latest = dated[-1]
         check.data_figure = Decimal(latest[key])
-        check.sources = [_source(latest, key)]
+        check.sources = [source_row(latest, key)]
         what = (
             f"the award's {label} after its last modification on or before {on.isoformat()} "
             f"({latest['action_date'].isoformat()})"
@@ -395,7 +227,7 @@ def _value(
                 f"{on.isoformat()}"
             )
         else:
-            layouts = sorted({_layout(r["layout"]) for r in rows})
+            layouts = sorted({layout_name(r["layout"]) for r in rows})
             carried = (
                 f"its transactions come from {', '.join(layouts)}, which carry"
                 if rows
@@ -415,7 +247,7 @@ def _value(
         )
         return check
     check.data_figure = sum((s[key] or Decimal(0) for s in made), Decimal(0))
-    check.sources = [_source(s, key) for s in made]
+    check.sources = [source_row(s, key) for s in made]
     later = [s for s in made if s["last_modified"] is not None and s["last_modified"] > on]
     if later:
         check.notes.append(
@@ -457,8 +289,8 @@ def check_claim(
         check.tolerance = tolerance if tolerance is not None else tolerance_of(amount)
     found = find_subject(questions, registry, subject)
     check.found = found if isinstance(found, Subject) else None
-    coverage = questions.rows("claims:coverage", _coverage)
-    start = date.fromisoformat(coverage[0]["first"]) if coverage and coverage[0]["first"] else None
+    span = questions.rows("claims:coverage", coverage)
+    start = date.fromisoformat(span[0]["first"]) if span and span[0]["first"] else None
     why: list[str] = []
     if amount is None:
         why.append("the statement gives no single amount")
@@ -495,13 +327,13 @@ def check_claim(
     assert isinstance(found, Subject) and start is not None
     rows = questions.records(
         f"claims:transactions:{found.column}",
-        _transactions(con, found.column),
+        transactions_of(con, found.column),
         subject=found.id,
     )
     if measure == "obligated":
         return _obligated(check, rows, start)
     summaries = questions.records(
-        f"claims:summaries:{found.column}", _summaries(con, found.column), subject=found.id
+        f"claims:summaries:{found.column}", summaries_of(con, found.column), subject=found.id
     )
     if not date_known:
         check.notes.append(
