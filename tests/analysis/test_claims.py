@@ -243,7 +243,7 @@ def test_potential_value_is_checked_against_the_award_summary(
 
     before = check(summary_con, registry, "22.1M", "2020-12-01", "potential")
     assert before.verdict == "cannot_check"
-    assert "after 2020-12-01" in before.reason
+    assert "after 1 December 2020" in before.reason
 
     seed = registry.claims["lj-2022-lnrs-22-1m"].value
     assert check_registry_claim(summary_con, registry, seed).verdict == "consistent"

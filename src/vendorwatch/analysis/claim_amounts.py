@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from vendorwatch.errors import VendorwatchError
@@ -74,3 +75,8 @@ def parse_amount(text: str) -> StatedAmount:
 
 def dollars(value: Decimal) -> str:
     return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+
+
+def day_text(day: date) -> str:
+    """A date as a reader writes it: 15 July 2022."""
+    return f"{day.day} {day:%B %Y}"

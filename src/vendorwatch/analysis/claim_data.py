@@ -25,6 +25,11 @@ class Subject:
     name: str
     column: str  # the facts column that selects its rows
 
+    @property
+    def called(self) -> str:
+        """How a sentence names it: "award 70CMSD21C00000001", "RELX PLC"."""
+        return f"award {self.name}" if self.kind == "award" else self.name
+
 
 def coverage(facts: ir.Table) -> ir.Table:
     return facts.aggregate(first=facts.action_date.min(), last=facts.action_date.max())

@@ -22,6 +22,7 @@ from vendorwatch.analysis.claim_amounts import (
     ACCEPTED,
     AMOUNT_PATTERN,
     StatedAmount,
+    day_text,
     dollars,
     parse_amount,
     tolerance_of,
@@ -173,18 +174,18 @@ def _obligated(check: ClaimCheck, rows: list[dict[str, Any]], start: date) -> Cl
         if not counted:
             check.reason = (
                 f"the award's first action in the loaded data is dated "
-                f"{rows[0]['action_date'].isoformat()}, after {check.on.isoformat()}"
+                f"{day_text(rows[0]['action_date'])}, after {day_text(check.on)}"
             )
             return check
         if not any((r["modification_number"] or "0") == "0" for r in rows):
             check.reason = (
                 "the award's base action (modification 0) is not in the loaded data, so what "
-                f"was obligated before {rows[0]['action_date'].isoformat()} is missing"
+                f"was obligated before {day_text(rows[0]['action_date'])} is missing"
             )
             return check
     elif not rows:
         check.reason = (
-            f"the loaded data holds no transaction of {subject.name} (from {start.isoformat()}); "
+            f"the loaded data holds no transaction of {subject.name} (from {day_text(start)}); "
             "it can neither confirm nor contradict the figure"
         )
         return check
@@ -196,7 +197,7 @@ def _obligated(check: ClaimCheck, rows: list[dict[str, Any]], start: date) -> Cl
             "transactions first: smaller ones may be missing, so the figure is a lower bound"
         )
     what = (
-        f"obligated on {subject.name} on or before {check.on.isoformat()} in the loaded data "
+        f"obligated on {subject.called} on or before {day_text(check.on)} in the loaded data "
         f"({len(counted)} transactions)"
     )
     return _compare(check, what, lower_bound_only=subject.kind != "award")
@@ -215,8 +216,8 @@ def _value(
         check.data_figure = Decimal(latest[key])
         check.sources = [source_row(latest, key)]
         what = (
-            f"the award's {label} after its last modification on or before {on.isoformat()} "
-            f"({latest['action_date'].isoformat()})"
+            f"the award's {label} after its last modification on or before {day_text(on)} "
+            f"({day_text(latest['action_date'])})"
         )
         return _compare(check, what, lower_bound_only=False)
     made = [s for s in summaries if s["base"] is None or s["base"] <= on]
@@ -224,7 +225,7 @@ def _value(
         if summaries:
             check.reason = (
                 f"{subject.name}'s awards in the loaded summaries were all made after "
-                f"{on.isoformat()}"
+                f"{day_text(on)}"
             )
         else:
             layouts = sorted({layout_name(r["layout"]) for r in rows})
@@ -234,7 +235,7 @@ def _value(
                 else "none of its transactions carry"
             )
             check.reason = (
-                f"the measure is not in the loaded data: no award summary of {subject.name} is "
+                f"the measure is not in the loaded data: no award summary of {subject.called} is "
                 f"loaded and {carried} no {label} (award-summary files do)"
             )
         return check
@@ -243,7 +244,7 @@ def _value(
     if missing:
         check.reason = (
             f"{len(missing)} of {subject.name}'s {len(missing | known)} awards made by "
-            f"{on.isoformat()} have no award summary loaded, so their {label} is not in the data"
+            f"{day_text(on)} have no award summary loaded, so their {label} is not in the data"
         )
         return check
     check.data_figure = sum((s[key] or Decimal(0) for s in made), Decimal(0))
@@ -252,11 +253,11 @@ def _value(
     if later:
         check.notes.append(
             f"award summaries give the {label} as of their last modification (latest "
-            f"{max(s['last_modified'] for s in later).isoformat()}), after "
-            f"{on.isoformat()}: a modification in between may have changed it"
+            f"{day_text(max(s['last_modified'] for s in later))}), after "
+            f"{day_text(on)}: a modification in between may have changed it"
         )
     summaries_word = "summary" if len(made) == 1 else "summaries"
-    what = f"the {label} in {len(made)} award {summaries_word} of {subject.name}"
+    what = f"the {label} in {len(made)} award {summaries_word} of {subject.called}"
     return _compare(check, what, lower_bound_only=False)
 
 
@@ -303,11 +304,11 @@ def check_claim(
     if start is None:
         why.append("no transactions are loaded")
     elif on < start and (measure == "obligated" or single_award):
-        why.append(f"{on.isoformat()} is before the loaded data (it begins {start.isoformat()})")
+        why.append(f"{day_text(on)} is before the loaded data (it begins {day_text(start)})")
     elif covers_from is not None and covers_from < start:
         why.append(
             f"the figure counts from {covers_from.year}; the loaded data begins "
-            f"{start.isoformat()}, so the years before are missing"
+            f"{day_text(start)}, so the years before are missing"
         )
     if not date_known and measure == "obligated":
         why.append(
@@ -337,7 +338,7 @@ def check_claim(
     )
     if not date_known:
         check.notes.append(
-            f"the day it was stated is not recorded: the value is taken on {on.isoformat()}, "
+            f"the day it was stated is not recorded: the value is taken on {day_text(on)}, "
             "when it was noted"
         )
     return _value(check, rows, summaries)
@@ -380,7 +381,7 @@ def check_registry_claim(
         }
     )
     checks = [first, *(on(day) for day in changed if day < claim.stated_by), last]
-    span = f"{claim.stated_on.isoformat()} to {claim.stated_by.isoformat()}"
+    span = f"{day_text(claim.stated_on)} to {day_text(claim.stated_by)}"
     if len({c.verdict for c in checks}) == 1 and len({c.data_figure for c in checks}) == 1:
         last.notes.append(f"stated some day from {span}: the figure is the same on each of them")
     elif len({c.verdict for c in checks}) == 1:
