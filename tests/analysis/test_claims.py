@@ -332,6 +332,24 @@ def test_cli_json_is_the_library_answer(
     assert "cannot check" in text.stdout
 
 
+def test_cli_lists_the_registry_claims_with_the_dossiers_verdicts(
+    sample_warehouse: Path, raw_rows: list[dict[str, Any]]
+) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "claim", "list", "--subject",
+         "lexisnexis-risk-solutions", "--json", "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    listed = {c["id"]: c for c in json.loads(ran.stdout)}
+    seed = listed["lj-2022-lnrs-8-3m"]
+    assert seed["verdict"] == "consistent"
+    # Stated some day in the second half of 2022: the same figure on each of those days.
+    assert Decimal(seed["data_figure"]) == obligated_by(raw_rows, date(2022, 12, 31))
+    assert obligated_by(raw_rows, date(2022, 6, 28)) == obligated_by(raw_rows, date(2022, 12, 31))
+    assert {c["verdict"] for c in listed.values()} <= {"consistent", "inconsistent", "cannot_check"}
+
+
 def test_cli_bad_amount_is_one_line_and_exit_1(sample_warehouse: Path) -> None:
     ran = vendorwatch(sample_warehouse, PIID, "lots", "--on", "2022-07-15")
     assert ran.returncode == 1

@@ -90,3 +90,52 @@ def check_command(
                 str(s["row"]),
             )
         console.print(table)
+
+
+@claim_app.command("list")
+def list_command(
+    subject: Annotated[
+        str | None, typer.Option(help="Only claims filed under this organisation id.")
+    ] = None,
+    warehouse: WarehouseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The registry's claims, each with the verdict the dossier shows (the same check)."""
+    from vendorwatch.analysis import connect
+    from vendorwatch.analysis.claims import check_registry_claim
+    from vendorwatch.analysis.prepared import Prepared
+    from vendorwatch.registry import shipped_registry
+
+    registry = shipped_registry()
+    if subject is not None and subject not in registry.organisations:
+        raise VendorwatchError(f"no organisation {subject!r} in the registry")
+    con = connect(warehouse_path(warehouse))
+    questions = Prepared(con)
+    found = [
+        (entry.value, check_registry_claim(con, registry, entry.value, questions).as_dict())
+        for entry in registry.claims.values()
+        if subject is None or entry.value.subject == subject
+    ]
+    if as_json:
+        print_json([{"id": claim.id, "statement": claim.statement, **r} for claim, r in found])
+        return
+    table = titled_table(
+        "Registry claims", ["claim", "stated", "measure", "claimed", "data", "verdict"],
+        right={"claimed", "data"},
+    )  # fmt: skip
+    for claim, r in found:
+        stated = claim.stated_on.isoformat()
+        if claim.stated_by:
+            stated += f" to {claim.stated_by.isoformat()}"
+        claimed = "" if claim.amount is None else money(r["amount"])
+        if claim.measure == "count" and claim.amount is not None:
+            claimed = f"{claim.amount:,}"  # a count, not dollars
+        table.add_row(
+            claim.id,
+            stated,
+            claim.measure,
+            claimed,
+            money(r["data_figure"]) if r["data_figure"] is not None else "",
+            _SHOWN.get(r["verdict"], "[yellow]cannot check[/]"),
+        )
+    console.print(table)
