@@ -90,13 +90,21 @@ def test_html_loads_nothing_from_elsewhere(dossiers: dict[str, dict[str, Any]]) 
     assert not re.search(r"""<(link|img|script)[^>]+(src|href)=""", html)
 
 
-def test_relx_claims_are_checked(dossiers: dict[str, dict[str, Any]]) -> None:
+def test_relx_claims_carry_a_verdict_and_no_closest_figure(
+    dossiers: dict[str, dict[str, Any]],
+) -> None:
     claims = {c["id"]: c for c in dossiers["relx-plc"]["claims"]}
     assert claims
     for claim in claims.values():
-        if claim["amount"] is not None:
-            assert claim["closest_figure"] is not None
-            assert claim["closest_on"] is not None
+        assert claim["verdict"] in {"consistent", "inconsistent", "cannot_check"}
+        assert claim["reason"]
+        assert "closest_figure" not in claim
+    # The $22.1M ceiling is never set beside obligations (no ceiling in the bundled data).
+    assert claims["nextgov-leids-ceiling-22-1m"]["verdict"] == "cannot_check"
+    assert claims["nextgov-leids-ceiling-22-1m"]["data_figure"] is None
+    html = dossier_html(dossiers["relx-plc"])
+    assert "Closest data figure" not in html
+    assert "cannot check" in html
 
 
 def test_cli_dossier_and_errors(sample_warehouse: Path, tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ OPERATIONS = [
     "GET /api/awards/{award_key}",
     "GET /api/search",
     "GET /api/rollup",
+    "GET /api/claims/check",
 ]
 
 

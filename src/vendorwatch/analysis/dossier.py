@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import has_resolutions, plain
+from vendorwatch.analysis.claims import check_registry_claim
 from vendorwatch.analysis.classification import rules
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
@@ -158,47 +159,30 @@ def _data_sources(con: Any) -> Builder:
 def _claims(
     questions: Prepared, registry: Registry, family_id: str, members: list[str]
 ) -> list[dict[str, Any]]:
-    """Each reported figure beside what the data supports: on the day it was stated, and the
-    date on which the data's running total came closest to it."""
+    """Each reported figure filed under the family or a member, with the verdict of
+    `check_registry_claim` (the same check `vendorwatch claim check` makes)."""
     checked = []
-    curves: dict[str, list[tuple[date, Decimal]]] = {}  # one query per subject, not per claim
     for entry in registry.claims.values():
         claim = entry.value
         if claim.subject != family_id and claim.subject not in members:
             continue
-        if claim.subject not in curves:
-            column = "family" if claim.subject == family_id else "organisation"
-            daily = questions.rows(
-                f"dossier:curve:{column}", _curve(column), family=family_id, subject=claim.subject
-            )
-            total = Decimal(0)
-            points: list[tuple[date, Decimal]] = []
-            for day in daily:
-                total += Decimal(day["amount"] or 0)
-                points.append((date.fromisoformat(day["action_date"]), total))
-            curves[claim.subject] = points
-        curve = curves[claim.subject]
-        running = curve[-1][1] if curve else Decimal(0)
-        on_day = next((c for d, c in reversed(curve) if d <= claim.stated_on), Decimal(0))
-        claimed = claim.amount
-        closest = (
-            min(curve, key=lambda point: abs(point[1] - claimed))
-            if curve and claimed is not None
-            else None
-        )
+        result = check_registry_claim(questions.con, registry, claim, questions).as_dict()
         checked.append(
             {
                 "id": claim.id,
                 "subject": claim.subject,
+                "award": claim.award,
+                "measure": claim.measure,
                 "statement": claim.statement,
                 "amount": plain(claim.amount),
                 "stated_on": claim.stated_on.isoformat(),
+                "stated_by": plain(claim.stated_by),
                 "verified": registry.is_verified(claim),
                 "sources": _sources(registry, claim.sources),
-                "data_on_stated_date": plain(on_day),
-                "closest_figure": plain(closest[1]) if closest else None,
-                "closest_on": closest[0].isoformat() if closest else None,
-                "data_total": plain(running),
+                "verdict": result["verdict"],
+                "reason": result["reason"],
+                "data_figure": result["data_figure"],
+                "check": result,
             }
         )
     return checked

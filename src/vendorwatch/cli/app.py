@@ -329,3 +329,7 @@ app.add_typer(_export.export_app, name="export")
 from vendorwatch.cli import watch as _watch  # noqa: E402
 
 app.add_typer(_watch.watch_app, name="watch")
+
+from vendorwatch.cli import claims as _claims  # noqa: E402
+
+app.add_typer(_claims.claim_app, name="claim")

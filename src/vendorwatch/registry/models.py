@@ -268,14 +268,45 @@ class JurisdictionList(Fact):
     cities: list[Text] = Field(default_factory=list)
 
 
+ClaimMeasure = Literal["obligated", "current", "potential", "per_year", "count", "other"]
+
+
 class Claim(Fact):
-    """A figure someone stated in public, kept to be checked against the data."""
+    """A figure someone stated in public, kept to be checked against the same figure in the data.
+
+    ``subject`` is the organisation (a company or a family) the statement is about and is filed
+    under; ``award`` (a PIID or generated award id) narrows it to one award, and
+    ``single_award`` says it is about one contract the registry has not identified: such a
+    statement is never set beside the company's total. ``measure`` says what the amount is
+    (obligated to date, current value, potential value or ceiling, a value per year, a count
+    that is not money, or ``other``: not a contract figure at all, e.g. an acquisition price);
+    ``bound`` whether it was stated as about, at least ("more than") or at most ("up to");
+    ``covers_from`` the start of the period a total counts from ("2005-2024"); ``stated_by``
+    and ``date_known`` how well the day it was stated is known.
+    """
 
     id: Id
     subject: Id
+    award: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9_-]{5,80}$")] | None = None
+    single_award: bool = False
+    measure: ClaimMeasure
+    bound: Literal["about", "at_least", "at_most"] = "about"
     statement: Text
     amount: Decimal | None = None
     stated_on: date
+    # The day is known only to lie between stated_on and stated_by.
+    stated_by: date | None = None
+    # False: stated_on is only when the notes were compiled, not when it was said.
+    date_known: bool = True
+    covers_from: date | None = None
+
+    @model_validator(mode="after")
+    def _one_award(self) -> Claim:
+        if self.award is not None and self.single_award:
+            raise ValueError("give either award (identified) or single_award (unidentified)")
+        if self.stated_by is not None and self.stated_by < self.stated_on:
+            raise ValueError("stated_by is before stated_on")
+        return self
 
 
 class Override(Fact):

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
-from vendorwatch.web import api, feeds, foia, pages
+from vendorwatch.web import api, claims, feeds, foia, pages
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
@@ -72,6 +72,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(foia.router)
     app.include_router(feeds.router)
+    app.include_router(claims.router)
 
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
