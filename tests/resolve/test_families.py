@@ -55,7 +55,7 @@ FAMILIES = {
     "carlyle": (r"^MANTECH ", "2022-09-14", None),
     "amentum-holdings": (r"^(AMENTUM |PAE AVIATION|DYNCORP INTERNATIONAL)", None, None),
     "osi-systems": (r"^(RAPISCAN |AMERICAN SCIENCE & ENGINEERING|OSI FEDERAL)", None, None),
-    "geo-group": (r"^(THE GEO GROUP|GEO (TRANSPORT|CARE|INTERNATIONAL)|B\.I\. INCORPORATED)",
+    "geo-group": (r"^(THE GEO GROUP|GEO (TRANSPORT|CARE)|B\.I\. INCORPORATED)",
                   None, None),
     "experian-plc": (r"^EXPERIAN ", None, None),
     "dun-bradstreet-holdings": (r"^DUN & BRADSTREET", None, None),

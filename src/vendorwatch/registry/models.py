@@ -325,7 +325,9 @@ class ClassificationRule(Fact):
     @model_validator(mode="after")
     def _matches_something(self) -> ClassificationRule:
         if self.pattern is None and not (self.psc or self.naics or self.recipients):
-            raise ValueError("a rule needs a pattern, PSC, NAICS or recipient prefixes")
+            raise ValueError(
+                "a rule needs a pattern, PSC prefixes or NAICS prefixes (or recipients)"
+            )
         return self
 
 
