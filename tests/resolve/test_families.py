@@ -170,6 +170,7 @@ def test_the_vendor_chart_counts_monitoring_not_detention(con: Any, raw_data: Pa
     rows = {r["family"]: r for r in sector_rollup(con, registry)}
     bi = raw_rows.total(raw_data, lambda r: r["Recipient Name"] == "B.I. INCORPORATED")
     assert Decimal(rows["geo-group"]["obligations"]) == bi
+    assert rows["geo-group"]["name"] == "The GEO Group, Inc. (only B.I. Incorporated)"
     assert "fisher-sand-gravel" not in rows
     assert "corecivic" not in rows
     relx = re.compile(r"LEXISNEXIS|RELX|REED ELSEVIER|ELSEVIER")

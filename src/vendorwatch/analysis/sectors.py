@@ -102,7 +102,31 @@ def sector_rollup(
     if limit:
         result = result.limit(limit)
     rows = [{k: plain(v) for k, v in r.items()} for r in result.to_pyarrow().to_pylist()]
+    parts = _counted_parts(chosen, registry, set(counted), [r["family"] for r in rows])
     for row in rows:
         fam = row["family"]
-        row["name"] = registry.organisation(fam).name if fam in registry.organisations else fam
+        name = registry.organisation(fam).name if fam in registry.organisations else fam
+        # A family counted only in part says which part, so GEO's bar reads as B.I.'s.
+        row["name"] = f"{name} (only {parts[fam]})" if fam in parts else name
     return rows
+
+
+def _counted_parts(
+    chosen: Any, registry: Registry, counted: set[str], families: list[str]
+) -> dict[str, str]:
+    """For families with organisations outside the sectors, the names of those inside."""
+    partial = [f for f in families if set(registry.members(f)) - counted]
+    if not partial:
+        return {}
+    orgs = (
+        chosen.filter(chosen.family.isin(partial))
+        .select("family", "organisation")
+        .distinct()
+        .order_by(["family", "organisation"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    named: dict[str, list[str]] = {}
+    for r in orgs:
+        named.setdefault(r["family"], []).append(registry.organisation(r["organisation"]).name)
+    return {f: ", ".join(names) for f, names in named.items()}
