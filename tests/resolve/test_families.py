@@ -4,7 +4,11 @@ belong to it, and every decision still says why."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -151,6 +155,7 @@ def test_unresolved_dollars_are_under_a_tenth_of_a_percent(
     found = coverage(raw_con, shipped_registry())
     assert found["total"] == raw_rows.total(raw_data)
     assert found["unresolved_share"] < Decimal("0.001")
+    assert found["unresolved_gross"] < Decimal("0.001") * found["total"]
 
 
 def test_every_large_decision_is_explained() -> None:
@@ -159,6 +164,25 @@ def test_every_large_decision_is_explained() -> None:
         decision = resolver.resolve(name)
         assert decision.reason
         assert decision.family_reason
+
+
+def test_cli_resolve_says_why_the_family() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "resolve", "CACI NSS, LLC",
+         "CORRECTIONS CORPORATION OF AMERICA", "--json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    caci, cca = json.loads(run.stdout)
+    assert caci["family"] == "caci-international"
+    assert "owned by CACI International Inc" in caci["family_reason"]
+    assert "USAspending contract sub-awards" in caci["family_reason"]
+    assert cca["organisation"] == "corecivic" and "its name until 2016-12-01" in cca["reason"]
+    shown = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "resolve", "CACI NSS, LLC"],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "300"},
+    )  # fmt: skip
+    assert shown.returncode == 0 and "Family: CACI NSS, LLC is owned by" in shown.stdout
 
 
 def test_the_vendor_chart_counts_monitoring_not_detention(con: Any, raw_data: Path) -> None:
