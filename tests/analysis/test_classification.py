@@ -11,8 +11,9 @@ from typing import Any
 import ibis
 import pytest
 
+from tests import raw_rows
 from vendorwatch.analysis import connect, rollup
-from vendorwatch.analysis.classification import award_classes, classify, rules
+from vendorwatch.analysis.classification import award_classes, classify, rules, spelt_right
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def by_recipient(con: Any) -> dict[str, set[str]]:
         ("LEXISNEXIS RISK SOLUTIONS INC", "investigative_data"),
         ("PALANTIR TECHNOLOGIES INC.", "case_management"),
         ("AMERICAN IMMIGRATION LAWYERS ASSOCIATION", "legal_research"),
-        ("WILLIAM S. HEIN & CO., INC.", "detainee_law_library"),
+        ("WILLIAM S. HEIN & CO., INC.", "legal_research"),
         ("VENNTEL INC", "location_data"),
     ],
 )
@@ -123,3 +124,94 @@ def test_product_codes_decide_where_the_words_do_not(con: Any, raw_data: Path) -
         pytest.fail("no 7050 award was classed by its code")
     software = [classes[k] for k in by_code.get("7030", []) if k in classes]
     assert all(c["evidence"] != "PSC=7030" for c in software)
+
+
+# --- issue 17: classifications fixed on the exact real rows --------------------------------
+
+
+def _facts_by_award(con: Any, keys: set[str]) -> dict[str, tuple[set[str], Decimal]]:
+    """Each award's classes and obligations in the warehouse's facts."""
+    f = con.table("facts")
+    rows = (
+        f.filter(f.contract_award_unique_key.isin(sorted(keys)))
+        .group_by(award=f.contract_award_unique_key, category=f.classification)
+        .aggregate(amount=f.federal_action_obligation.sum())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    found: dict[str, tuple[set[str], Decimal]] = {}
+    for r in rows:
+        cats, amount = found.get(r["award"], (set(), Decimal(0)))
+        found[r["award"]] = ({*cats, r["category"]}, amount + Decimal(r["amount"]))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("keep", "category"),
+    [
+        # CBP's LexisNexis digital library subscriptions: research, not a detainee law library
+        (lambda r: "DIGITAL LIBRARY" in r["Transaction Description"], "legal_research"),
+        # Hein's law library for ICE's lawyers (OPLA), with no detainee in sight
+        (lambda r: r["Recipient Name"] == "WILLIAM S. HEIN & CO., INC.", "legal_research"),
+        # the CLEAR contract, spelt out as "CONSOLIDATED LEAD EVALUATION AND REPORTING (CLEAR)"
+        (lambda r: r["Award ID"] == "HSCEMD17F00008", "investigative_data"),
+        # Venntel's "DATA SERVICES SUBSCRIPTION" and "COMPUTER SOFTWARE LICENSE": location data
+        (lambda r: r["Recipient Name"] == "VENNTEL INC", "location_data"),
+        # "RISK MITITGATION SERVICES", misspelt, is the same service as "RISK MITIGATION"
+        (lambda r: "MITITGATION" in r["Transaction Description"], "investigative_data"),
+        # B.I.'s Intensive Supervision Appearance Program: electronic monitoring
+        (
+            lambda r: "INTENSIVE SUPERVISION APPEARANCE" in r["Transaction Description"],
+            "electronic_monitoring",
+        ),
+    ],
+    ids=["digital-library", "hein-opla", "clear", "venntel", "mititgation", "isap"],
+)
+def test_fixed_classes_hold_on_the_real_rows(
+    con: Any, raw_data: Path, keep: Any, category: str
+) -> None:
+    """Every award the raw rows name is in the class, and all its money with it: the class's
+    obligations over those awards equal the raw files' sum over every row of those awards."""
+    keys = raw_rows.awards(raw_data, keep)
+    assert keys
+    expected = raw_rows.total(raw_data, lambda r: r["Generated Award ID"] in keys)
+    found = _facts_by_award(con, keys)
+    assert set(found) == keys
+    assert {c for cats, _ in found.values() for c in cats} == {category}
+    assert sum((amount for _, amount in found.values()), Decimal(0)) == expected
+
+
+def test_detainee_law_libraries_are_only_those_for_detainees(con: Any, raw_data: Path) -> None:
+    """What stays a detainee law library names detainees or detention facilities."""
+    f = con.table("facts")
+    keys = {
+        r["award"]
+        for r in f.filter(f.classification == "detainee_law_library")
+        .select(award=f.contract_award_unique_key)
+        .distinct()
+        .to_pyarrow()
+        .to_pylist()
+    }
+    assert keys
+    for key in keys:
+        texts = [
+            r["Transaction Description"]
+            for r in raw_rows.transactions(raw_data)
+            if r["Generated Award ID"] == key
+        ]
+        assert any("DETAINEE" in t or "DETENTION" in t for t in texts), key
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("RISK MITITGATION SERVICES", "investigative_data"),
+        ("CELLBRITE SOFTWARE LICENSE", "phone_forensics"),
+        ("SURVEILLENCE EQUIPMENT", "hardware"),
+        ("LITIGATION SUPPORT SERVICES", "other"),  # a near word is not a misspelling
+    ],
+)
+def test_known_misspellings_are_read_right(text: str, category: str) -> None:
+    table = ibis.memtable({"text": [text]})
+    table = table.mutate(text=spelt_right(table.text))
+    assert classify(table).to_pyarrow().to_pylist()[0]["category"] == category

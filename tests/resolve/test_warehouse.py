@@ -115,7 +115,7 @@ def test_draft_lists_only_what_is_not_yet_registered(con: duckdb.DuckDBPyConnect
     assert draft_recipient_lists(con, Resolver(load_registry()), Decimal(1_000_000)) == (
         "recipient_lists:\n"
     )
-    draft = draft_recipient_lists(con, Resolver(load_registry()), Decimal(200_000))
+    draft = draft_recipient_lists(con, Resolver(load_registry()), Decimal(20_000))
     assert draft.startswith("recipient_lists:\n  - title:") and "sources: [" in draft
 
 

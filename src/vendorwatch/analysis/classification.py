@@ -3,15 +3,18 @@
 The rules are curated data (``registry/data/classification.yaml``, checked by ``vendorwatch
 registry check``). An award's texts are all its transaction descriptions, its award description
 and its PSC description, so that a modification called "EXERCISE OP2" is classed with the award
-it belongs to; its PSC and NAICS codes ride along as ``PSC=7050`` / ``NAICS=334220`` words, so a
-rule's code prefixes are matched by the same RE2 pass. Matching runs in the warehouse engine
+it belongs to; its PSC and NAICS codes ride along as ``PSC=7050`` / ``NAICS=334220`` words and
+its recipient as ``RECIPIENT=VENNTEL_INC_`` (underscores: no rule's words match inside it), so a
+rule's code and recipient prefixes are matched by the same RE2 pass. Misspellings the registry
+lists ("MITITGATION") are read as the right word first. Matching runs in the warehouse engine
 (RE2 through Ibis) over all awards at once; the rule and the words that matched (or the code)
 are kept as the evidence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -35,6 +38,12 @@ class Rule:
 class ClassificationRules:
     categories: dict[str, str]  # id -> label, "other" included
     rules: list[Rule]
+    spellings: list[tuple[str, str]] = field(default_factory=list)  # (RE2 word, right word)
+
+
+def _name_word(name: str) -> str:
+    """A recipient name as one word: ``VENNTEL INC`` -> ``VENNTEL_INC_``."""
+    return "".join(f"{w}_" for w in re.findall(r"[0-9A-Z]+", name.upper()))
 
 
 def _pattern(rule: ClassificationRule) -> str:
@@ -42,6 +51,9 @@ def _pattern(rule: ClassificationRule) -> str:
     for scheme, prefixes in (("PSC", rule.psc), ("NAICS", rule.naics)):
         if prefixes:
             parts.append(rf"\b{scheme}=(?:{'|'.join(prefixes)})\w*")
+    if rule.recipients:
+        names = "|".join(_name_word(n) for n in rule.recipients)
+        parts.append(rf"\bRECIPIENT=(?:{names})\w*")
     return "|".join(parts)
 
 
@@ -52,6 +64,7 @@ def rules_of(registry: Registry) -> ClassificationRules:
             Rule(r.value.id, r.value.category, _pattern(r.value), r.value.written_from)
             for r in registry.classification_rules.values()
         ],
+        spellings=[(s.value.wrong, s.value.right) for s in registry.spellings.values()],
     )
 
 
@@ -61,12 +74,23 @@ def rules() -> ClassificationRules:
     return rules_of(shipped_registry())
 
 
-def _codes(psc: ir.StringValue, naics: ir.StringValue) -> list[ir.StringValue]:
-    """The award's codes as words a rule's prefixes match (nothing where a code is missing)."""
+def _codes(
+    psc: ir.StringValue, naics: ir.StringValue, recipient: ir.StringValue
+) -> list[ir.StringValue]:
+    """The award's codes and recipient as words a rule's prefixes match (nothing if missing)."""
+    name = recipient.upper().re_replace(r"[^0-9A-Z]+", "_").re_replace(r"^_+|_+$", "")
     return [
         (ibis.literal("PSC=") + psc).fill_null(""),
         (ibis.literal("NAICS=") + naics).fill_null(""),
+        (ibis.literal("RECIPIENT=") + name + ibis.literal("_")).fill_null(""),
     ]
+
+
+def spelt_right(text: ir.StringValue) -> ir.StringValue:
+    """The text with the registry's known misspellings replaced by the right words."""
+    for wrong, right in rules().spellings:
+        text = text.re_replace(rf"\b{wrong}\b", right)
+    return text
 
 
 @dataclass(frozen=True)
@@ -87,7 +111,7 @@ def award_texts(con: Any) -> ir.Table:
                 t.transaction_description.fill_null(""),
                 t.prime_award_base_transaction_description.fill_null(""),
                 t.product_or_service_code_description.fill_null(""),
-                *_codes(t.product_or_service_code, t.naics_code),
+                *_codes(t.product_or_service_code, t.naics_code, t.recipient_name),
             ]
         ),
     )
@@ -98,12 +122,13 @@ def award_texts(con: Any) -> ir.Table:
             [
                 a.prime_award_base_transaction_description.fill_null(""),
                 a.product_or_service_code_description.fill_null(""),
-                *_codes(a.product_or_service_code, a.naics_code),
+                *_codes(a.product_or_service_code, a.naics_code, a.recipient_name),
             ]
         ),
     )
     both = ibis.union(from_transactions, from_awards)
-    return both.group_by("award_key").aggregate(text=both.text.upper().group_concat(" || "))
+    grouped = both.group_by("award_key").aggregate(text=both.text.upper().group_concat(" || "))
+    return grouped.mutate(text=spelt_right(grouped.text))
 
 
 def classify(texts: ir.Table) -> ir.Table:

@@ -126,7 +126,9 @@ def _print_decisions(decisions: list[Decision]) -> None:
             d.family or "[dim]none[/]",
             d.method,
             "" if d.score is None else f"{d.score:g}",
-            d.reason + ("" if d.verified or "unverified" in d.reason else " (unverified)"),
+            d.reason
+            + ("" if d.verified or "unverified" in d.reason else " (unverified)")
+            + (f". Family: {d.family_reason}" if d.family_reason else ""),
         )
     console.print(table)
 

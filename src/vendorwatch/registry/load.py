@@ -30,6 +30,7 @@ from vendorwatch.registry.models import (
     Claim,
     ClassificationCategory,
     ClassificationRule,
+    ClassificationSpelling,
     Fact,
     FoiaOffice,
     JurisdictionList,
@@ -112,6 +113,8 @@ class Registry:
     categories: dict[str, Entry[ClassificationCategory]] = field(default_factory=dict)
     # In file order: the first rule that matches an award decides its class.
     classification_rules: dict[str, Entry[ClassificationRule]] = field(default_factory=dict)
+    # Misspellings read as the right word before the rules run, by the wrong word.
+    spellings: dict[str, Entry[ClassificationSpelling]] = field(default_factory=dict)
     _parents: dict[str, list[Ownership]] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
     # id(nested fact) -> the sources of the item it is written in (for facts citing none)
@@ -376,6 +379,9 @@ class _Checker:
             ClassificationCategory: reg.categories,
             ClassificationRule: reg.classification_rules,
         }
+        if isinstance(value, ClassificationSpelling):
+            self.add_spelling(state, path, value, where)
+            return
         if isinstance(value, Ownership):
             reg.ownership.append(Entry(value, where))
         elif isinstance(value, Override):
@@ -392,6 +398,20 @@ class _Checker:
             self.problem(state, where.line, f"{section} id {key!r} already used at {first}")
             return
         table[key] = Entry(value, where)
+
+    def add_spelling(
+        self, state: _FileState, path: PathKey, value: ClassificationSpelling, where: Location
+    ) -> None:
+        if (error := re2_error(value.wrong)) is not None:
+            line = state.located.line((*path, "wrong"))
+            self.problem(state, line, f"wrong is not a valid RE2 expression: {error}")
+            return
+        table = self.registry.spellings
+        if value.wrong in table:
+            first = table[value.wrong].where
+            self.problem(state, where.line, f"spelling {value.wrong!r} already given at {first}")
+            return
+        table[value.wrong] = Entry(value, where)
 
     def expand_recipients(self, state: _FileState, path: PathKey, value: RecipientList) -> None:
         for i, item in enumerate(value.names):

@@ -117,7 +117,11 @@ class Identifier(Fact):
 
 
 class Alias(Fact):
-    """A name exactly as it appears in federal records (or a former legal name)."""
+    """A name exactly as it appears in federal records (or a former legal name).
+
+    A former name carries ``until`` (the day the new name took effect, exclusive): records
+    under the old name still resolve to the organisation, and readers see it was renamed.
+    """
 
     name: Text
     since: date | None = None
@@ -161,6 +165,28 @@ class DataSold(Fact):
     description: Text
 
 
+# What line of business an organisation is in, so that a family's obligations can be read
+# honestly: a detention operator's or a builder's money is not surveillance spending.
+Sector = Literal[
+    "detention-operator",
+    "electronic-monitoring",
+    "construction",
+    "data-broker",
+    "surveillance-technology",
+    "security-screening",
+    "legal-research",
+    "it-services",
+    "consulting",
+    "defence-aerospace",
+    "security-services",
+    "aviation",
+    "healthcare-staffing",
+    "facilities-logistics",
+    "telecommunications",
+    "supplies",
+    "research-institute",
+]
+
 OrganisationKind = Literal[
     "company", "agency", "government", "nonprofit", "university", "joint-venture", "recipient"
 ]
@@ -176,6 +202,8 @@ class Organisation(Fact):
     identifiers: list[Identifier] = Field(default_factory=list)
     hosts: list[Text] = Field(default_factory=list)
     sells: list[DataSold] = Field(default_factory=list)
+    # Its line of business; a subsidiary without one takes its owner's (see analysis.sectors).
+    sector: Sector | None = None
 
     @field_validator("aliases", mode="before")
     @classmethod
@@ -336,6 +364,8 @@ class RecipientList(Fact):
 
 CategoryId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=40)]
 CodePrefix = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,6}$")]
+# Upper-case words of a recipient name, as `analysis.classification` writes them.
+RecipientPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]+( [0-9A-Z]+)*$")]
 
 
 class ClassificationCategory(_Strict):
@@ -349,8 +379,10 @@ class ClassificationRule(Fact):
     """One rule for what an award buys; the first rule (in file order) that matches decides.
 
     It matches when its RE2 ``pattern`` finds whole words in any of the award's texts, or the
-    award's product or service code (PSC) or NAICS code starts with a listed prefix.
-    ``written_from`` names the real records the rule was written from.
+    award's product or service code (PSC) or NAICS code starts with a listed prefix, or the
+    recipient's name starts with one of ``recipients`` (whole words: for a company that sells
+    one thing only, whatever its orders are called). ``written_from`` names the real records
+    the rule was written from.
     """
 
     id: Id
@@ -358,13 +390,24 @@ class ClassificationRule(Fact):
     pattern: Text | None = None
     psc: list[CodePrefix] = Field(default_factory=list)
     naics: list[CodePrefix] = Field(default_factory=list)
+    recipients: list[RecipientPrefix] = Field(default_factory=list)
     written_from: Text
 
     @model_validator(mode="after")
     def _matches_something(self) -> ClassificationRule:
-        if self.pattern is None and not self.psc and not self.naics:
-            raise ValueError("a rule needs a pattern, PSC prefixes or NAICS prefixes")
+        if self.pattern is None and not (self.psc or self.naics or self.recipients):
+            raise ValueError(
+                "a rule needs a pattern, PSC prefixes or NAICS prefixes (or recipients)"
+            )
         return self
+
+
+class ClassificationSpelling(Fact):
+    """A misspelling seen in award texts (an RE2 word), read as ``right`` before rules run."""
+
+    wrong: Annotated[str, StringConstraints(pattern=r"^[A-Z?\[\]]{3,40}$")]
+    right: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3,40}$")]
+    written_from: Text
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -380,4 +423,5 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "recipient_lists": RecipientList,
     "classification_categories": ClassificationCategory,
     "classification_rules": ClassificationRule,
+    "classification_spellings": ClassificationSpelling,
 }

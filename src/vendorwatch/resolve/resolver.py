@@ -21,7 +21,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz
 
 from vendorwatch.registry import Registry
-from vendorwatch.registry.models import Fact
+from vendorwatch.registry.models import Alias, Fact
 from vendorwatch.resolve.normalise import GENERIC, exact_key, tokens
 
 Method = Literal[
@@ -77,6 +77,8 @@ class Decision:
     candidate: str | None
     as_of: date | None
     verified: bool
+    # How the organisation's family follows: each ownership edge with its sources.
+    family_reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +91,7 @@ class Decision:
             "candidate": self.candidate,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "verified": self.verified,
+            "family_reason": self.family_reason,
         }
 
 
@@ -125,6 +128,7 @@ class Resolver:
                 self._overrides_by_uei[o.uei] = value
         self._ids: dict[tuple[str, str], tuple[str, bool]] = {}
         self._exact: dict[str, tuple[str, str, bool]] = {}
+        self._former: dict[str, date] = {}  # exact key of a former name -> the day it ended
         self._norm: dict[str, dict[str, str]] = defaultdict(dict)  # key → {org: alias}
         self._formal: dict[str, dict[str, str]] = defaultdict(dict)  # legal form kept
         for org_id, org_entry in registry.organisations.items():
@@ -140,6 +144,8 @@ class Resolver:
                 )
                 if fact is not None:
                     self._exact.setdefault(exact_key(name), (org_id, name, verified))
+                    if isinstance(fact, Alias) and fact.until is not None:
+                        self._former.setdefault(exact_key(name), fact.until)
                 key = " ".join(tokens(name))
                 if key:
                     self._norm[key].setdefault(org_id, name)
@@ -241,7 +247,9 @@ class Resolver:
         if hit is not None:
             org, alias, ok = hit
             flag = "" if ok else " (unverified)"
-            reason = f"exact registry alias {alias!r} of {self._name(org)}{flag}"
+            until = self._former.get(exact_key(name))
+            former = f", its name until {until.isoformat()}" if until else ""
+            reason = f"exact registry alias {alias!r} of {self._name(org)}{former}{flag}"
             return Match(org, "alias", None, reason, None, ok)
         words = tokens(name)
         key = " ".join(words)
@@ -331,6 +339,32 @@ class Resolver:
 
     # -- decisions -----------------------------------------------------------------------
 
+    def family_reason(self, org_id: str, on: date | None) -> str:
+        """Why the organisation is in its family: each ownership edge and what it rests on."""
+        chain = self.registry.chain(org_id, on)
+        if len(chain) == 1:
+            note = self.registry.organisation(org_id).note
+            return f"{self._name(org_id)} has no owner in the registry: it heads its own family" + (
+                f" ({note.strip()})" if note else ""
+            )
+        steps = []
+        for child in chain[:-1]:
+            edge = self.registry.parent(child, on)
+            if edge is None:  # pragma: no cover - chain() only follows edges
+                break
+            cited = [
+                self.registry.sources[s].value.title
+                for s in edge.sources
+                if s in self.registry.sources
+            ]
+            flag = "" if self.registry.is_verified(edge) else ", unverified"
+            since = f" since {edge.since.isoformat()}" if edge.since else ""
+            steps.append(
+                f"{self._name(child)} is owned by {self._name(edge.parent)}{since} "
+                f"({'; '.join(cited) or 'no source'}{flag})"
+            )
+        return "; ".join(steps)
+
     def family_of(self, org_id: str, on: date | None) -> tuple[str, bool]:
         """The family on a date, and whether every ownership edge used is verified."""
         chain = self.registry.chain(org_id, on)
@@ -352,9 +386,11 @@ class Resolver:
         """The full decision for one recipient as of ``on`` (today if not given)."""
         m = self.match(name, uei=uei, duns=duns, parent_uei=parent_uei)
         family: str | None = None
+        family_reason: str | None = None
         verified = m.verified
         if m.organisation is not None:
             family, chain_ok = self.family_of(m.organisation, on)
+            family_reason = self.family_reason(m.organisation, on)
             verified = verified and chain_ok
         return Decision(
             name=name,
@@ -366,4 +402,5 @@ class Resolver:
             candidate=m.candidate,
             as_of=on,
             verified=verified,
+            family_reason=family_reason,
         )

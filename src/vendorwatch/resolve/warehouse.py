@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.registry import Registry
 from vendorwatch.resolve.normalise import normalise
 from vendorwatch.resolve.resolver import Resolver
 
@@ -280,3 +281,45 @@ def draft_recipient_lists(
 
 def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_BY_RECIPIENT = """
+SELECT recipient_name AS name, any_value(organisation) AS organisation,
+       any_value(family) AS family, sum(federal_action_obligation) AS amount
+FROM facts GROUP BY recipient_name ORDER BY amount DESC, name
+"""
+
+
+def coverage(con: duckdb.DuckDBPyConnection, registry: Registry, top: int = 50) -> dict[str, Any]:
+    """How much of the money resolution explains: the unresolved share of the obligations (net,
+    and gross of negative corrections), and for the ``top`` recipients by dollars whether each
+    is in a family whose head is a curated organisation (not a placeholder registered only as a
+    recipient) and whose every ownership edge on the way cites a source."""
+    rows = con.execute(_BY_RECIPIENT).fetchall()
+    total = sum((r[3] for r in rows), Decimal(0))
+    unresolved = [r[3] for r in rows if r[1] is None]
+    largest = []
+    for name, org, family, amount in rows[:top]:
+        sourced = False
+        if org is not None and family is not None and family in registry.organisations:
+            head = registry.organisation(family)
+            edges = [registry.parent(o) for o in registry.chain(org)[:-1]]
+            sourced = (
+                head.kind != "recipient"
+                and bool(head.sources)
+                and all(e is not None and e.sources for e in edges)
+            )
+        largest.append(
+            {"name": name, "amount": amount, "organisation": org, "family": family,
+             "sourced_family": sourced}
+        )  # fmt: skip
+    net = sum(unresolved, Decimal(0))
+    gross = sum((abs(a) for a in unresolved), Decimal(0))
+    return {
+        "total": total,
+        "unresolved": net,
+        "unresolved_gross": gross,
+        "unresolved_share": net / total if total else Decimal(0),
+        "top": largest,
+        "top_in_sourced_family": sum(1 for r in largest if r["sourced_family"]),
+    }

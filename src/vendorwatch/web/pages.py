@@ -17,6 +17,7 @@ from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import FACETS, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.search import search
+from vendorwatch.analysis.sectors import sector_rollup
 from vendorwatch.audit import Limits, audit_files, render_audit
 from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
@@ -79,7 +80,9 @@ def _home(state: SiteState) -> dict[str, Any]:
     families = rollup(con, ["family"])
     for row in families:
         row["name"] = state.family_names.get(row["family"] or "", row["family"] or "unresolved")
-    watched = [r for r in families if r["family"] in state.watched_families]
+    # Only the data, surveillance and research part of each family: GEO's detention money is
+    # not surveillance, its B.I. monitoring is (analysis.sectors).
+    watched = sector_rollup(con, state.registry)
     chart = charts.horizontal_bars(
         watched[:15],
         label="name",
