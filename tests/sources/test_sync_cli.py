@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date
@@ -13,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from tests import crash
 from tests.sources.api import Tx
 from tests.sources.replay import serve
 from tests.sources.scenario import (
@@ -32,14 +32,11 @@ TOTAL_REQUESTS = 6 + 2 * TOTAL_AWARDS
 def vendorwatch_sync(
     base: str, warehouse: Path, *args: str, kill_at: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VENDORWATCH_KILL_AT"}
-    if kill_at:
-        env["VENDORWATCH_KILL_AT"] = kill_at
+    """The CLI in a subprocess; ``kill_at`` names a fault point where it is SIGKILLed."""
+    start = crash.command(kill_at) if kill_at else [sys.executable, "-m", "vendorwatch"]
     return subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "vendorwatch",
+            *start,
             "sync",
             "--api-base",
             base,
@@ -55,7 +52,6 @@ def vendorwatch_sync(
         capture_output=True,
         text=True,
         check=False,
-        env=env,
         timeout=300,
     )
 

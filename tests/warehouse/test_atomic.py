@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import crash
 from vendorwatch.warehouse import load_file, open_warehouse
 
 from .helpers import read_rows, real_files, snapshot, write_rows
@@ -27,11 +27,9 @@ def test_kill_just_before_commit_leaves_nothing(raw_data: Path, warehouse_path: 
     before = snapshot(con)
     con.close()
 
-    killed = subprocess.run(
-        _load_command(files["summaries"], warehouse_path),
-        env={**os.environ, "VENDORWATCH_KILL_AT": "before-commit"},
-        capture_output=True,
-        check=False,
+    # killed by the crash-test hook (tests/crash.py) at the loader's fault point before COMMIT
+    killed = crash.run(
+        "before-commit", "load", str(files["summaries"]), "--warehouse", str(warehouse_path)
     )
     assert killed.returncode == -signal.SIGKILL
 

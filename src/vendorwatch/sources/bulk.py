@@ -19,13 +19,9 @@ from typing import Any
 from vendorwatch.analysis.base import fiscal_year_of
 from vendorwatch.build import build
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.sources.downloads import load_download
 from vendorwatch.sources.journal import Journal
-from vendorwatch.sources.usaspending import (
-    AGENCIES,
-    AWARD_TYPE_GROUPS,
-    UsaspendingClient,
-    load_download,
-)
+from vendorwatch.sources.usaspending import AGENCIES, AWARD_TYPE_GROUPS, UsaspendingClient
 from vendorwatch.warehouse import LoadResult, open_warehouse
 
 Progress = Callable[[str, int, int | None], None]
