@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -78,3 +79,17 @@ def test_kill_at_any_moment_is_all_or_nothing(
         assert after == before
     else:  # the load finished before the signal: then it is whole
         assert transactions == (57_476 * 8,)
+
+
+def test_no_environment_variable_arms_a_fault_point(raw_data: Path, warehouse_path: Path) -> None:
+    """The old ``VENDORWATCH_KILL_AT`` switch is gone: only the test hook can kill a load."""
+    done = subprocess.run(
+        _load_command(real_files(raw_data)["summaries"], warehouse_path),
+        env={**os.environ, "VENDORWATCH_KILL_AT": "before-commit"},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    con = open_warehouse(warehouse_path)
+    assert con.execute("SELECT count(*) FROM awards").fetchone() == (1_369,)
+    con.close()

@@ -56,7 +56,7 @@ class Change:
 
 
 def change_id(*parts: str) -> str:
-    """The stable id of a change (the SQL twin is `CHANGE_ID_SQL`)."""
+    """The stable id of a change (`vendorwatch.sources.bulk_changes` computes it in SQL)."""
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -178,7 +178,7 @@ def detect_changes(
     return changes
 
 
-_CHANGE_TYPES = (
+CHANGE_COLUMNS = (
     ("change_id", "VARCHAR"),
     ("kind", "VARCHAR"),
     ("contract_award_unique_key", "VARCHAR"),
@@ -206,9 +206,9 @@ def record_changes(
     """Insert the changes not recorded before (by ``change_id``); the ones that were new."""
     if not changes:
         return []
-    columns = [name for name, _ in _CHANGE_TYPES]
+    columns = [name for name, _ in CHANGE_COLUMNS]
     select = ", ".join(
-        f"unnest(${i + 3}::{kind}[]) AS {name}" for i, (name, kind) in enumerate(_CHANGE_TYPES)
+        f"unnest(${i + 3}::{kind}[]) AS {name}" for i, (name, kind) in enumerate(CHANGE_COLUMNS)
     )
     values = [
         [list(c.scopes) if name == "scopes" else getattr(c, name) for c in changes]

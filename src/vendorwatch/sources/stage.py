@@ -11,6 +11,8 @@ warehouse's, so that comparing and inserting are set operations.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from vendorwatch.sources.fetch import FetchedAwards
 from vendorwatch.sources.mapping import award_row, transaction_row
 from vendorwatch.sources.usaspending import Exchange
 from vendorwatch.warehouse.schema import SQL_TYPES, Table
+from vendorwatch.warehouse.store import open_warehouse
 
 AWARDS_LAYOUT = "usaspending_api_sync_awards"
 TRANSACTIONS_LAYOUT = "usaspending_api_sync_transactions"
@@ -28,6 +31,21 @@ TRANSACTIONS_LAYOUT = "usaspending_api_sync_transactions"
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def warehouse_connection(
+    warehouse: Path, con: duckdb.DuckDBPyConnection | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The caller's read-write connection (left open), or the warehouse opened for one step."""
+    if con is not None:
+        yield con
+        return
+    own = open_warehouse(warehouse)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def _line(exchange: Exchange, record: Any) -> bytes:

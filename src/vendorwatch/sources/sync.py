@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,9 +34,8 @@ from vendorwatch.sources.changes import Change
 from vendorwatch.sources.fetch import fetch
 from vendorwatch.sources.journal import Journal
 from vendorwatch.sources.plan import Progress, ScopeWindow, SyncError, SyncOptions, plan_windows
-from vendorwatch.sources.stage import utc_now
+from vendorwatch.sources.stage import utc_now, warehouse_connection
 from vendorwatch.sources.usaspending import Exchange, UsaspendingClient, UsaspendingError
-from vendorwatch.warehouse.store import open_warehouse
 
 
 @dataclass
@@ -77,21 +74,6 @@ class SyncResult:
             "identities": self.identities,
             "facts": self.facts,
         }
-
-
-@contextmanager
-def _connection(
-    warehouse: Path, con: duckdb.DuckDBPyConnection | None
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The caller's read-write connection, or the warehouse opened for this step only."""
-    if con is not None:
-        yield con
-        return
-    own = open_warehouse(warehouse)
-    try:
-        yield own
-    finally:
-        own.close()
 
 
 def _plan(
@@ -142,7 +124,7 @@ def sync(
     started = time.perf_counter()
     journal = Journal(warehouse)
     with journal.locked():
-        with _connection(warehouse, con) as planning:
+        with warehouse_connection(warehouse, con) as planning:
             run_id, started_at, windows, resumed = _plan(journal, planning, client, options, today)
         result = SyncResult(
             run_id=run_id, api_base=client.base_url, resumed=resumed, windows=windows
@@ -169,7 +151,7 @@ def sync(
         result.awards_seen = len(fetched.scopes)
         if progress:
             progress("writing to the warehouse", 0, None)
-        with _connection(warehouse, con) as writing:
+        with warehouse_connection(warehouse, con) as writing:
             applied = apply(
                 writing,
                 journal=journal,
