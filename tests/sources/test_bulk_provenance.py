@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from tests import crash
 from tests.sources.replay import exchange, file_exchange, serve
 from vendorwatch.alerts.matching import read_changes
 from vendorwatch.analysis import connect
@@ -43,9 +44,16 @@ def zipped(files: dict[str, bytes]) -> bytes:
 
 
 def seed(
-    raw_data: Path, warehouse: Path, archive: bytes, name: str, window: tuple[str, str]
+    raw_data: Path,
+    warehouse: Path,
+    archive: bytes,
+    name: str,
+    window: tuple[str, str],
+    *,
+    kill_at: str | None = None,
 ) -> dict[str, Any]:
-    """One bulk seed over ``window`` whose download is ``archive``, named ``name``."""
+    """One bulk seed over ``window`` whose download is ``archive``, named ``name`` (killed at
+    the fault point ``kill_at``, if given: then ``{}``)."""
     requested = {**fixture_from(raw_data, "bulk_download__awards.response-200.2.json")}
     status = {**fixture_from(raw_data, "download__status.response-200.1.json")}
     requested["file_name"] = status["file_name"] = name
@@ -57,9 +65,15 @@ def seed(
         exchange("GET", "/api/v2/download/status", status),
         file_exchange(status["file_url"], archive),
     ]  # fmt: skip
+    args = ("--agency", "ice", "--since", window[0], "--until", window[1], "--json")
     with serve(recording) as (base, _):
-        run = run_bulk(base, warehouse, "--agency", "ice", "--since", window[0],
-                       "--until", window[1], "--json")  # fmt: skip
+        if kill_at:
+            killed = crash.run(kill_at, "sync", "--bulk", "--api-base", base, "--warehouse",
+                               str(warehouse), "--rate", "0", "--poll-every", "0", *args,
+                               timeout=300)  # fmt: skip
+            assert killed.returncode == -9, killed.stderr
+            return {}
+        run = run_bulk(base, warehouse, *args)
     assert run.returncode == 0, run.stderr
     document: dict[str, Any] = json.loads(run.stdout)
     return document
@@ -214,3 +228,28 @@ def test_a_bulk_seed_records_its_changes_for_the_alerts(raw_data: Path, tmp_path
     assert query(
         warehouse, "SELECT family FROM facts WHERE contract_award_unique_key = ?", fresh_key
     ) == [("relx-plc",)]
+
+
+def test_killed_between_a_members_load_and_its_provenance_the_next_seed_completes_it(
+    raw_data: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    member = real_award_summaries_csv(raw_data, 12)
+    archive = zipped({SUMMARIES: member})
+    name, window = "FY2025_c.zip", ("2024-10-01", "2025-03-31")
+    seed(raw_data, warehouse, archive, name, window, kill_at="bulk-member-loaded")
+    member_sha = hashlib.sha256(member).hexdigest()
+    ((path,),) = query(warehouse, "SELECT path FROM source_files WHERE sha256 = ?", member_sha)
+    assert not Path(path).exists()  # the member's temporary file: the provenance step never ran
+    assert query(warehouse, "SELECT count(*) FROM sync_changes") == [(0,)]
+
+    again = seed(raw_data, warehouse, archive, name, window)
+    assert [f["status"] for f in again["files"]] == ["already loaded"]
+    kept = tmp_path / "w.duckdb.sync" / "downloads" / name
+    assert query(warehouse, "SELECT path, file_name FROM source_files") == [
+        (str(kept), f"{name}!{SUMMARIES}")
+    ]
+    keys = {r["contract_award_unique_key"] for r in rows_of(member)}
+    got = query(warehouse, "SELECT kind, contract_award_unique_key FROM sync_changes")
+    assert sorted(got) == sorted(("new_award", k) for k in keys)  # as if never interrupted
+    assert query(warehouse, "SELECT count(*) FROM awards") == [(12,)]

@@ -131,7 +131,7 @@ def bulk_seed(
             _load(db, result, client=client, agencies=agencies, window=(start, end),
                   started_at=started_at, report=report)  # fmt: skip
             summary, result.facts = ensure_derived(
-                db, rows_changed=any(r.status == "loaded" for r in result.loads)
+                db, rows_changed=any(m.new_rows for m in result.members)
             )
     result.identities = summary.identities if summary else None
     return result
@@ -155,13 +155,13 @@ def _load(
             report("loading", done, len(result.downloads))
             for member in load_archive(con, zip_path):
                 result.members.append(member)
-                if member.result.status == "loaded" and member.result.sha256:
+                if member.new_rows and member.result.sha256:
                     changes.record(member.result.sha256, member.result.table)
         report("loading", len(result.downloads), len(result.downloads))
     finally:
         changes.close()
     result.changes = dict(sorted(changes.counts.items()))
-    loaded = [r for r in result.loads if r.status == "loaded" and r.sha256]
+    loaded = [m.result for m in result.members if m.new_rows and m.result.sha256]
     seen = con.execute(
         """
         WITH files AS (SELECT unnest($shas::VARCHAR[]) AS sha)

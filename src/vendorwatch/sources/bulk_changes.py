@@ -2,7 +2,8 @@
 
 A bulk file can hold millions of rows, so its changes are found and inserted in SQL, one
 statement per kind, against what the warehouse held *before the seed began* (`BulkChanges`
-takes that set of award keys first):
+takes that set of award keys first, with the file each came from, so that a file loaded by a
+seed killed before it recorded its changes is not counted as known to itself):
 
 - ``new_award``: an award key in the file the warehouse did not know (amount: an award
   file's total obligation, or the sum of a transaction file's actions on it);
@@ -56,7 +57,8 @@ FROM (
            min(t.source_row) AS source_row
     FROM {table} t
     WHERE t.source_sha256 = $sha AND t.contract_award_unique_key IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM {known} n WHERE n.k = t.contract_award_unique_key)
+      AND NOT EXISTS (SELECT 1 FROM {known} n
+                      WHERE n.k = t.contract_award_unique_key AND n.sha <> $sha)
     GROUP BY t.contract_award_unique_key
 )
 """
@@ -69,7 +71,8 @@ SELECT $run, $now, {change_id}, 'new_modification', t.contract_award_unique_key,
        $scopes, $sha, t.source_row
 FROM transactions t
 WHERE t.source_sha256 = $sha AND t.contract_transaction_unique_key IS NOT NULL
-  AND EXISTS (SELECT 1 FROM {known} n WHERE n.k = t.contract_award_unique_key)
+  AND EXISTS (SELECT 1 FROM {known} n
+              WHERE n.k = t.contract_award_unique_key AND n.sha <> $sha)
   AND NOT EXISTS (
       SELECT 1 FROM transactions o
       WHERE o.contract_transaction_unique_key = t.contract_transaction_unique_key
@@ -89,13 +92,13 @@ WITH held AS (
            a.last_modified_date AS m, f.loaded_at AS l, 1 AS pri
     FROM awards a JOIN source_files f ON f.sha256 = a.source_sha256
     WHERE a.source_sha256 <> $sha AND a.period_of_performance_current_end_date IS NOT NULL
-      AND a.contract_award_unique_key IN (SELECT k FROM {known})
+      AND a.contract_award_unique_key IN (SELECT k FROM {known} WHERE sha <> $sha)
     UNION ALL
     SELECT t.contract_award_unique_key, t.period_of_performance_current_end_date,
            t.action_date, f.loaded_at, 2
     FROM transactions t JOIN source_files f ON f.sha256 = t.source_sha256
     WHERE t.source_sha256 <> $sha AND t.period_of_performance_current_end_date IS NOT NULL
-      AND t.contract_award_unique_key IN (SELECT k FROM {known})
+      AND t.contract_award_unique_key IN (SELECT k FROM {known} WHERE sha <> $sha)
 ),
 previous AS (SELECT k, arg_max(d, [pri * -1, epoch(m), epoch(l)]) AS old FROM held GROUP BY k),
 now AS (
@@ -126,10 +129,10 @@ class BulkChanges:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {KNOWN} AS
-            SELECT contract_award_unique_key AS k FROM awards
+            SELECT contract_award_unique_key AS k, source_sha256 AS sha FROM awards
             WHERE contract_award_unique_key IS NOT NULL
             UNION
-            SELECT contract_award_unique_key FROM transactions
+            SELECT contract_award_unique_key, source_sha256 FROM transactions
             WHERE contract_award_unique_key IS NOT NULL
             """
         )

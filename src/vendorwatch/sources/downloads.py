@@ -8,7 +8,9 @@ pointed at what remains: ``path`` is the archive (kept beside the warehouse, in
 ``source_archive_members`` records both hashes (the member's, which is its ``source_files``
 key and every row's ``source_sha256``, and the archive's), so a row traces to the exact bytes
 downloaded. The load and its provenance are two transactions: a process killed between them
-leaves the temporary name, which the next seed (finding the member already loaded) repairs.
+(the ``bulk-member-loaded`` fault point) leaves the temporary name and no provenance row; the
+next seed, finding the member already loaded but never recorded, repairs the name and treats
+its rows as new (`Member.new_rows`), so their changes are recorded then.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from vendorwatch.errors import NotContractDataError, VendorwatchError
+from vendorwatch.faults import fault_point
 from vendorwatch.sources.stage import utc_now
 from vendorwatch.warehouse.loader import LoadResult, load_file
 from vendorwatch.warehouse.sniff import content_sha256
@@ -44,11 +47,23 @@ class Member:
     member: str
     archive: Path
     archive_sha256: str
+    new_rows: bool = False  # loaded now, or by a seed killed before it recorded the member
 
     @property
     def name(self) -> str:
         """How the warehouse names it: ``ARCHIVE!MEMBER``."""
         return f"{self.archive.name}!{self.member}"
+
+
+def _unrecorded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """Held, but loaded by a seed that died before naming its source: no provenance row, and
+    the temporary file it names is gone."""
+    con.execute(ARCHIVE_MEMBERS)
+    recorded = con.execute(
+        "SELECT count(*) FROM source_archive_members WHERE sha256 = ?", [sha256]
+    ).fetchall()
+    held = con.execute("SELECT path FROM source_files WHERE sha256 = ?", [sha256]).fetchall()
+    return recorded == [(0,)] and bool(held) and not Path(held[0][0]).is_file()
 
 
 def record_provenance(con: duckdb.DuckDBPyConnection, member: Member) -> None:
@@ -114,7 +129,14 @@ def load_archive(
                 result = LoadResult(path=target, status="error", error=str(exc))
             finally:
                 target.unlink(missing_ok=True)
-            member = Member(result, info.filename, zip_path, archive_sha)
+            if result.status == "loaded":
+                fault_point("bulk-member-loaded")  # a crash test may kill the process here
+            new_rows = result.status == "loaded" or (
+                result.status == "already loaded"
+                and result.sha256 is not None
+                and _unrecorded(con, result.sha256)
+            )
+            member = Member(result, info.filename, zip_path, archive_sha, new_rows)
             if result.status in ("loaded", "already loaded"):
                 record_provenance(con, member)
             members.append(member)
