@@ -153,10 +153,7 @@ def _load(
     try:
         for done, zip_path in enumerate(result.downloads):
             report("loading", done, len(result.downloads))
-            for member in load_archive(con, zip_path):
-                result.members.append(member)
-                if member.new_rows and member.result.sha256:
-                    changes.record(member.result.sha256, member.result.table)
+            result.members += load_archive(con, zip_path, before_provenance=changes.record)
         report("loading", len(result.downloads), len(result.downloads))
     finally:
         changes.close()

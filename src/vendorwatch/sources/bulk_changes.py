@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import duckdb
 
 from vendorwatch.sources.changes import CHANGE_COLUMNS
+from vendorwatch.sources.downloads import Member
 from vendorwatch.sources.stage import utc_now
 
 KNOWN = "vw_bulk_known_awards"
@@ -137,8 +138,9 @@ class BulkChanges:
             """
         )
 
-    def record(self, sha256: str, table: str | None) -> dict[str, int]:
-        """Insert the changes the rows of file ``sha256`` (in ``table``) bring; counts by kind."""
+    def record(self, member: Member) -> dict[str, int]:
+        """Insert the changes the new rows of ``member`` bring; counts by kind."""
+        sha256, table = member.result.sha256, member.result.table
         statements: list[str] = []
         if table == "awards":
             statements.append(

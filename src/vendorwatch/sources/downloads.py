@@ -10,13 +10,16 @@ key and every row's ``source_sha256``, and the archive's), so a row traces to th
 downloaded. The load and its provenance are two transactions: a process killed between them
 (the ``bulk-member-loaded`` fault point) leaves the temporary name and no provenance row; the
 next seed, finding the member already loaded but never recorded, repairs the name and treats
-its rows as new (`Member.new_rows`), so their changes are recorded then.
+its rows as new (`Member.new_rows`), so their changes are recorded then. What a caller records
+about new rows (a bulk seed's changes: ``before_provenance``) is written in the provenance's
+transaction, so the provenance row is the mark that a member is complete.
 """
 
 from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +94,22 @@ def record_provenance(con: duckdb.DuckDBPyConnection, member: Member) -> None:
         )
 
 
+def _complete(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    before_provenance: Callable[[Member], object] | None,
+) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if member.new_rows and before_provenance is not None:
+            before_provenance(member)
+        record_provenance(con, member)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def load_download(
     con: duckdb.DuckDBPyConnection, zip_path: Path, *, workdir: Path | None = None
 ) -> list[LoadResult]:
@@ -100,9 +119,15 @@ def load_download(
 
 
 def load_archive(
-    con: duckdb.DuckDBPyConnection, zip_path: Path, *, workdir: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    zip_path: Path,
+    *,
+    workdir: Path | None = None,
+    before_provenance: Callable[[Member], object] | None = None,
 ) -> list[Member]:
-    """`load_download`, telling for each member its archive and the archive's hash."""
+    """`load_download`, telling for each member its archive and the archive's hash;
+    ``before_provenance`` is called for each member with new rows, in one transaction with
+    its provenance."""
     zip_path = Path(zip_path).resolve()
     try:
         archive = zipfile.ZipFile(zip_path)
@@ -138,6 +163,6 @@ def load_archive(
             )
             member = Member(result, info.filename, zip_path, archive_sha, new_rows)
             if result.status in ("loaded", "already loaded"):
-                record_provenance(con, member)
+                _complete(con, member, before_provenance)
             members.append(member)
     return members
