@@ -24,7 +24,7 @@ from vendorwatch.sources import (
     UsaspendingClient,
     load_download,
 )
-from vendorwatch.sources.sync import award_row
+from vendorwatch.sources.mapping import award_row
 from vendorwatch.sources.usaspending import AGENCIES
 from vendorwatch.warehouse import open_warehouse
 

@@ -120,3 +120,25 @@ def test_first_sync_of_a_scope_starts_at_the_newest_record_held(tmp_path: Path) 
 def test_an_unknown_agency_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(VendorwatchError, match="unknown agency 'fbi'; known: ice, cbp"):
         run([], tmp_path / "w.duckdb", replace(FIRST, agencies=("fbi",)), "2024-10-01")
+
+
+def test_sync_writes_through_a_connection_it_is_given(tmp_path: Path) -> None:
+    """A caller that owns the read-write connection passes it in (a snapshot writer's, open on
+    the next version's file): the sync writes and derives through it and leaves it open; the
+    journal stays beside ``warehouse``, which the sync never opens."""
+    warehouse = tmp_path / "w.duckdb"
+    awards = make_awards(3, ICE)
+    exchanges = recording({"ice:contracts": awards}, start="2024-10-01", page_size=2)
+    con = open_warehouse(tmp_path / "next-version.duckdb")
+    try:
+        with serve(exchanges) as (base, _), UsaspendingClient(base, requests_per_second=0) as api:
+            result = sync(warehouse, api, FIRST, con=con)
+        expected = sum(len(a.transactions) for a in awards)
+        assert result.transactions_inserted == expected
+        assert con.execute("SELECT family, count(*) FROM facts GROUP BY family").fetchall() == [
+            ("relx-plc", expected)
+        ]
+    finally:
+        con.close()
+    assert not warehouse.exists()
+    assert Path(result.batch_files[0]).parent.parent.parent == tmp_path / "w.duckdb.sync"

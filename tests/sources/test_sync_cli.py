@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date
@@ -12,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from filelock import FileLock
 
+from tests import crash
 from tests.sources.api import Tx
 from tests.sources.replay import serve
 from tests.sources.scenario import (
@@ -22,6 +23,7 @@ from tests.sources.scenario import (
     initial_recording,
     with_new_modification,
 )
+from vendorwatch.sources.journal import Journal
 
 TOTAL_AWARDS = 152  # 120 ICE + 30 CBP contracts, 2 ICE BPAs
 # 6 search pages (ICE contracts 3, CBP 1, ICE IDVs 1, CBP IDVs 1) + a detail and a
@@ -32,14 +34,11 @@ TOTAL_REQUESTS = 6 + 2 * TOTAL_AWARDS
 def vendorwatch_sync(
     base: str, warehouse: Path, *args: str, kill_at: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VENDORWATCH_KILL_AT"}
-    if kill_at:
-        env["VENDORWATCH_KILL_AT"] = kill_at
+    """The CLI in a subprocess; ``kill_at`` names a fault point where it is SIGKILLed."""
+    start = crash.command(kill_at) if kill_at else [sys.executable, "-m", "vendorwatch"]
     return subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "vendorwatch",
+            *start,
             "sync",
             "--api-base",
             base,
@@ -55,7 +54,6 @@ def vendorwatch_sync(
         capture_output=True,
         text=True,
         check=False,
-        env=env,
         timeout=300,
     )
 
@@ -263,3 +261,27 @@ def test_a_request_failing_half_way_names_it_and_changes_nothing(tmp_path: Path)
     assert "Traceback" not in failed.stderr
     after = counts(warehouse)
     assert (after["awards"], after["transactions"], after["runs"], after["files"]) == (0, 0, 0, 0)
+
+
+def test_a_second_sync_of_the_same_warehouse_refuses_and_leaves_the_journal(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    exchanges, _ = initial_recording()
+    journal = Journal(warehouse)
+    with serve(exchanges) as (base, replay):
+        killed = vendorwatch_sync(base, warehouse, *first_sync_args(), kill_at="sync-request-10")
+        assert killed.returncode == -9
+        pending = journal.pending_path.read_bytes()
+        answers = journal.cached_responses()
+        with FileLock(journal.lock_path):  # what a running sync (or bulk seed) holds
+            second = vendorwatch_sync(base, warehouse, *first_sync_args())
+            other = vendorwatch_sync(base, warehouse, "--since", "2025-01-01")  # other options
+        asked = len(replay.log)
+    for run in (second, other):
+        assert run.returncode == 1
+        assert "another sync of this warehouse is running" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert asked == 10  # neither asked the API anything
+    assert journal.pending_path.read_bytes() == pending  # the pending run is intact
+    assert journal.cached_responses() == answers

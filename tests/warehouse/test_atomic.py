@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import crash
 from vendorwatch.warehouse import load_file, open_warehouse
 
 from .helpers import read_rows, real_files, snapshot, write_rows
@@ -27,11 +28,9 @@ def test_kill_just_before_commit_leaves_nothing(raw_data: Path, warehouse_path: 
     before = snapshot(con)
     con.close()
 
-    killed = subprocess.run(
-        _load_command(files["summaries"], warehouse_path),
-        env={**os.environ, "VENDORWATCH_KILL_AT": "before-commit"},
-        capture_output=True,
-        check=False,
+    # killed by the crash-test hook (tests/crash.py) at the loader's fault point before COMMIT
+    killed = crash.run(
+        "before-commit", "load", str(files["summaries"]), "--warehouse", str(warehouse_path)
     )
     assert killed.returncode == -signal.SIGKILL
 
@@ -80,3 +79,17 @@ def test_kill_at_any_moment_is_all_or_nothing(
         assert after == before
     else:  # the load finished before the signal: then it is whole
         assert transactions == (57_476 * 8,)
+
+
+def test_no_environment_variable_arms_a_fault_point(raw_data: Path, warehouse_path: Path) -> None:
+    """The old ``VENDORWATCH_KILL_AT`` switch is gone: only the test hook can kill a load."""
+    done = subprocess.run(
+        _load_command(real_files(raw_data)["summaries"], warehouse_path),
+        env={**os.environ, "VENDORWATCH_KILL_AT": "before-commit"},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    con = open_warehouse(warehouse_path)
+    assert con.execute("SELECT count(*) FROM awards").fetchone() == (1_369,)
+    con.close()

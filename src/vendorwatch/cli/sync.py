@@ -86,7 +86,8 @@ def _bulk(
         resolved = f"; {result.identities:,} recipient identities resolved"
         console.print(
             f"{len(result.downloads)} download(s); "
-            f"{sum(r.status == 'loaded' for r in result.loads)} file(s) loaded"
+            f"{sum(r.status == 'loaded' for r in result.loads)} file(s) loaded, "
+            f"{sum(result.changes.values())} change(s) recorded"
             + (resolved if result.identities else ""),
             highlight=False,
         )

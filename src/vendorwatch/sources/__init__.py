@@ -3,14 +3,10 @@
 The public surface the CLI (and later the alerts) call; see ``docs/sources.md``.
 """
 
-from vendorwatch.sources.sync import (
-    Change,
-    SyncError,
-    SyncOptions,
-    SyncResult,
-    recent_changes,
-    sync,
-)
+from vendorwatch.sources.changes import Change, recent_changes
+from vendorwatch.sources.downloads import load_download
+from vendorwatch.sources.plan import SyncError, SyncOptions
+from vendorwatch.sources.sync import SyncResult, sync
 from vendorwatch.sources.usaspending import (
     AGENCIES,
     API_BASE,
@@ -25,7 +21,6 @@ from vendorwatch.sources.usaspending import (
     ResultWindowError,
     UsaspendingClient,
     UsaspendingError,
-    load_download,
 )
 
 __all__ = [

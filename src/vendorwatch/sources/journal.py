@@ -7,6 +7,9 @@
   it: the same windows, so the same requests, answered from …
 - ``cache/<sha256>.json`` — every answered request of the pending run, written atomically
   (temporary file, then rename), so a process killed at any moment leaves only whole answers.
+- ``lock`` — held (an OS file lock) while a sync or a bulk seed runs: a second one started on
+  the same warehouse stops at once with a clear message instead of sharing the journal.
+- ``downloads/`` — the bulk seed's zips, kept: the provenance of the rows loaded from them.
 - ``runs/<run id>/awards.jsonl`` and ``transactions.jsonl`` — the records each committed run
   loaded, one JSON record a line; their SHA-256 is the run's key in ``source_files`` and a
   warehouse row's ``source_row`` is its line number. They are kept: they are the provenance.
@@ -21,8 +24,18 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
+
+from vendorwatch.errors import VendorwatchError
+
+
+class SyncBusyError(VendorwatchError):
+    """Another sync (or bulk seed) of the same warehouse holds the journal."""
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -47,6 +60,25 @@ class Journal:
         self.root = warehouse.with_name(warehouse.name + ".sync")
         self.cache_dir = self.root / "cache"
         self.pending_path = self.root / "pending.json"
+        self.downloads = self.root / "downloads"
+        self.lock_path = self.root / "lock"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the journal for one run; refuse at once (no waiting) if another run holds it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.lock_path, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SyncBusyError(
+                f"another sync of this warehouse is running (it holds {self.lock_path}); "
+                "wait for it to finish, then run this again"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     # ResponseCache
     def get(self, key: str) -> bytes | None:

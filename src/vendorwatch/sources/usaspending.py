@@ -11,7 +11,8 @@ What it covers, with the rules each follows (see ``docs/sources.md``):
   ``spending_by_transaction_count/`` first and splits the time period until each part fits.
 - ``awards/<id>/`` (award detail) and ``POST transactions/`` (one award's transactions).
 - The asynchronous downloads: request, poll ``download/status``, fetch the zip with resume
-  (HTTP Range), and `load_download` hands the CSVs inside to the warehouse loader.
+  (HTTP Range). The client knows nothing of the warehouse: loading a zip is
+  `vendorwatch.sources.downloads.load_download`.
 
 Every call has a timeout; connection errors, timeouts, 5xx, 408 and 429 are retried with
 exponential backoff (429 and 503 wait what ``Retry-After`` says); requests are spaced to a
@@ -26,9 +27,7 @@ import hashlib
 import importlib.metadata
 import json
 import random
-import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -38,12 +37,11 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import quote, urljoin
 
-import duckdb
 import httpx
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from vendorwatch.errors import NotContractDataError, VendorwatchError
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.sources.models import (
     AwardDetail,
     AwardSearchPage,
@@ -54,7 +52,6 @@ from vendorwatch.sources.models import (
     TransactionCounts,
     TransactionSearchPage,
 )
-from vendorwatch.warehouse.loader import LoadResult, load_file
 
 API_BASE = "https://api.usaspending.gov"
 RESULT_WINDOW = 50_000  # settings.ES_AWARDS_MAX_RESULT_WINDOW and ES_TRANSACTIONS_...
@@ -701,37 +698,6 @@ class UsaspendingClient:
         job = self.request_download(body, endpoint=endpoint)
         status = self.wait_for_download(job.file_name, poll_every=poll_every, timeout=timeout)
         return self.download_file(status.file_url or job.file_url, Path(dest_dir) / job.file_name)
-
-
-def load_download(
-    con: duckdb.DuckDBPyConnection, zip_path: Path, *, workdir: Path | None = None
-) -> list[LoadResult]:
-    """Load each CSV in a download zip with the warehouse loader (each file all or nothing)."""
-    results: list[LoadResult] = []
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except zipfile.BadZipFile:
-        raise VendorwatchError(
-            f"{zip_path}: not a zip archive (an interrupted download?)"
-        ) from None
-    with archive, tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        for member in archive.infolist():
-            name = Path(member.filename).name  # never a path from inside the archive
-            if member.is_dir() or not name.lower().endswith((".csv", ".tsv", ".txt")):
-                continue
-            target = Path(tmp) / name
-            with archive.open(member) as source, target.open("wb") as out:
-                while chunk := source.read(1 << 20):
-                    out.write(chunk)
-            try:
-                results.append(load_file(con, target))
-            except NotContractDataError as exc:
-                results.append(LoadResult(path=target, status="skipped", error=str(exc)))
-            except VendorwatchError as exc:
-                results.append(LoadResult(path=target, status="error", error=str(exc)))
-            finally:
-                target.unlink(missing_ok=True)
-    return results
 
 
 @dataclass(frozen=True)

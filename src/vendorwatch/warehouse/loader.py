@@ -14,8 +14,6 @@ visible until COMMIT, and the staging table is temporary.
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 import uuid
@@ -33,6 +31,7 @@ from vendorwatch.errors import (
     NotContractDataError,
     VendorwatchError,
 )
+from vendorwatch.faults import fault_point
 from vendorwatch.warehouse import dates
 from vendorwatch.warehouse.dates import DateConvention
 from vendorwatch.warehouse.layouts import Layout, detect_layout
@@ -96,12 +95,6 @@ def _ident(name: str) -> str:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _fault_point(name: str) -> None:
-    """Crash-test seam: ``VENDORWATCH_KILL_AT=<name>`` makes the process SIGKILL itself here."""
-    if os.environ.get("VENDORWATCH_KILL_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, step: str, progress: Progress | None) -> None:
@@ -404,7 +397,7 @@ def _insert(
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
-        _fault_point("before-commit")
+        fault_point("before-commit")  # a crash test may kill the process here
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
