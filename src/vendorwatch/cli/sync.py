@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from vendorwatch.cli.options import optional_day
+from vendorwatch.cli.options import WaitOption, optional_day
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
@@ -66,16 +66,20 @@ def _bulk(
     *,
     poll_every: float,
     as_json: bool,
+    wait: float | None,
 ) -> None:
+    from vendorwatch.build import writing
     from vendorwatch.sources.bulk import bulk_seed
 
     if options.since is None:
         raise VendorwatchError("--bulk needs --since: the first day to download")
     end = options.until or date.today()
-    result = bulk_seed(
-        path, client, options.agencies, options.since, end,
-        progress=_reporter(bars), poll_every=poll_every,
-    )  # fmt: skip
+    with writing(path, wait=wait) as writer:  # published whole, with what did load
+        result = bulk_seed(
+            path, client, options.agencies, options.since, end,
+            con=writer.con, progress=_reporter(bars), poll_every=poll_every,
+        )  # fmt: skip
+        writer.changed = True
     failed = [r for r in result.loads if r.status == "error"]
     if as_json:
         print_json(result.as_dict())
@@ -138,6 +142,7 @@ def sync_command(
         Path | None,
         typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB file."),
     ] = None,
+    wait: WaitOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     bulk: Annotated[
         bool,
@@ -171,10 +176,14 @@ def sync_command(
     )
     if bulk:
         with client, _progress(enabled=not as_json) as bars:
-            _bulk(path, client, options, bars, poll_every=poll_every, as_json=as_json)
+            _bulk(path, client, options, bars, poll_every=poll_every, as_json=as_json, wait=wait)
         return
-    with client, _progress(enabled=not as_json) as bars:
-        result = sync(path, client, options, progress=_reporter(bars))
+    from vendorwatch.build import writing
+
+    with client, _progress(enabled=not as_json) as bars, writing(path, wait=wait) as writer:
+        # a new version of the warehouse, published when the run has applied and derived
+        result = sync(path, client, options, con=writer.con, progress=_reporter(bars))
+        writer.changed = True  # the run's watermarks and journal rows, even with no new rows
     if as_json:
         print_json(result.as_dict())
         return
