@@ -1,13 +1,27 @@
-"""Settings from the environment (prefix ``VENDORWATCH_``) with defaults that work offline."""
+"""vendorwatch's one settings object, with defaults that work offline.
+
+Each value comes from, in order of precedence: a command-line flag (the CLI writes it into
+`get_settings()`), the environment (``VENDORWATCH_<NAME>``, e.g. ``VENDORWATCH_WAREHOUSE``,
+``VENDORWATCH_SMTP_HOST``), the settings file (TOML: ``--config FILE``, else
+``vendorwatch.toml`` in the user config folder, e.g. ``~/.config/vendorwatch/``), the default.
+The library takes what it needs from here; nothing else reads the environment.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from platformdirs import user_data_path
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from platformdirs import user_config_path, user_data_path
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+API_BASE = "https://api.usaspending.gov"
 
 
 def _default_warehouse() -> Path:
@@ -25,8 +39,25 @@ def find_sample_data() -> Path | None:
     return None
 
 
+def default_config_file() -> Path:
+    return user_config_path("vendorwatch", appauthor=False) / "vendorwatch.toml"
+
+
+class SmtpSettings(BaseModel):
+    """The mail server alerts are sent through (``smtp_*`` settings)."""
+
+    host: str | None = None
+    port: int = 25
+    sender: str = "vendorwatch@localhost"
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    ssl: bool = False  # SMTP over TLS from the first byte (port 465)
+    timeout: float = 30.0
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="VENDORWATCH_")
+    model_config = SettingsConfigDict(env_prefix="VENDORWATCH_", extra="forbid")
 
     warehouse: Path = Field(
         default_factory=_default_warehouse,
@@ -49,8 +80,74 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds a load or sync waits for another writer before refusing.",
     )
+    api_base: str = Field(default=API_BASE, description="The USAspending API `sync` asks.")
+    ocid_prefix: str | None = Field(
+        default=None, description="OCDS exports: your registered OCID prefix (ocds-xxxxxx)."
+    )
+    session_secret: str = Field(
+        default="",
+        description="Signs the FOIA tracker's session cookies; empty: a new secret per start.",
+    )
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "vendorwatch@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout: float = 30.0
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        fields = SmtpSettings.model_fields
+        return SmtpSettings(**{name: getattr(self, f"smtp_{name}") for name in fields})
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=_config_file),
+        )
+
+
+_config_file: Path = default_config_file()
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, read once per process; a bad file or value is one clear error."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from vendorwatch.errors import VendorwatchError  # noqa: PLC0415
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise VendorwatchError(
+            f"setting {where!r}: {problem['msg']} (from VENDORWATCH_{where.upper()} or "
+            f"{_config_file})"
+        ) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise VendorwatchError(f"{_config_file}: not valid TOML: {exc}") from None
+
+
+def use_config_file(path: Path) -> Settings:
+    """Read settings from ``path`` (``--config``) instead of the default file."""
+    global _config_file  # noqa: PLW0603 - the one place the file is chosen
+    if not path.is_file():
+        from vendorwatch.errors import VendorwatchError  # noqa: PLC0415
+
+        raise VendorwatchError(f"--config {path}: no such file")
+    _config_file = path
+    get_settings.cache_clear()
+    return get_settings()

@@ -9,7 +9,6 @@ per watchlist on the site, email through SMTP, signed webhooks. See docs/alerts.
 from vendorwatch.alerts.delivery import (
     SIGNATURE_HEADER,
     DeliveryError,
-    SmtpSettings,
     feed_xml,
     sign,
     verify_signature,
@@ -26,6 +25,7 @@ from vendorwatch.alerts.watchlists import (
     remove_watchlist,
     watchlists,
 )
+from vendorwatch.settings import SmtpSettings
 
 __all__ = [
     "CHANGE_KINDS",

@@ -2,7 +2,7 @@
 
 - **Feed**: Atom 1.0 built with feedgen, one entry per alert, newest first.
 - **Email**: one plain-text message per watchlist and run listing its new alerts (stdlib
-  ``smtplib``/``email``); the server comes from ``VENDORWATCH_SMTP_*`` (`SmtpSettings`).
+  ``smtplib``/``email``); the server comes from the ``smtp_*`` settings (`SmtpSettings`).
 - **Webhook**: one JSON ``POST`` per watchlist and run; the header
   ``X-Vendorwatch-Signature: sha256=<hex>`` is the HMAC-SHA256 of the exact body bytes with
   the watchlist's secret, so the receiver can check it came from us (`verify_signature`).
@@ -25,9 +25,9 @@ from typing import Any
 
 import httpx
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vendorwatch.alerts.models import Alert, Watchlist
+from vendorwatch.settings import SmtpSettings
 
 SIGNATURE_HEADER = "X-Vendorwatch-Signature"
 DELIVERY_HEADER = "X-Vendorwatch-Delivery"
@@ -43,21 +43,6 @@ KIND_TITLES = {
 
 class DeliveryError(Exception):
     """A channel refused or did not answer; the message says which and why."""
-
-
-class SmtpSettings(BaseSettings):
-    """The mail server, from ``VENDORWATCH_SMTP_HOST``, ``_PORT``, ``_SENDER`` …"""
-
-    model_config = SettingsConfigDict(env_prefix="VENDORWATCH_SMTP_")
-
-    host: str | None = None
-    port: int = 25
-    sender: str = "vendorwatch@localhost"
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    ssl: bool = False  # SMTP over TLS from the first byte (port 465)
-    timeout: float = 30.0
 
 
 def aware(moment: datetime) -> datetime:

@@ -32,7 +32,6 @@ from sqlalchemy.exc import IntegrityError
 
 from vendorwatch.alerts.delivery import (
     DeliveryError,
-    SmtpSettings,
     email_message,
     send_email,
     send_webhook,
@@ -44,6 +43,7 @@ from vendorwatch.alerts.watchlists import criteria_of
 from vendorwatch.analysis import connect
 from vendorwatch.appdb import transaction
 from vendorwatch.registry import Registry, shipped_registry
+from vendorwatch.settings import SmtpSettings, get_settings
 
 LOCK_NAME = "watch run"
 LOCK_TTL = timedelta(hours=1)
@@ -293,7 +293,7 @@ def run_watchlists(
         own = client is None
         http = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
         try:
-            report.deliveries = deliver(engine, smtp or SmtpSettings(), http)
+            report.deliveries = deliver(engine, smtp or get_settings().smtp, http)
         finally:
             if own:
                 http.close()

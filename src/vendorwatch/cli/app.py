@@ -18,7 +18,7 @@ from vendorwatch.cli.options import (
 )
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
+from vendorwatch.settings import get_settings, use_config_file
 from vendorwatch.warehouse import DateConvention, LoadResult, open_warehouse, snapshots, status
 from vendorwatch.warehouse.layouts import LAYOUTS, LAYOUTS_BY_NAME
 
@@ -44,6 +44,14 @@ def _version(show: bool) -> None:
 
 @app.callback()
 def options(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="A settings file (TOML, keys as in docs/settings.md) instead of the default.",
+            show_default="vendorwatch.toml in the user config folder, if it exists",
+        ),
+    ] = None,
     registry: Annotated[
         Path | None,
         typer.Option(
@@ -59,6 +67,8 @@ def options(
     ] = False,
 ) -> None:
     """Follow the money between U.S. immigration enforcement and its vendors."""
+    if config is not None:
+        use_config_file(config)
     if registry is not None:
         if not registry.is_dir():
             raise typer.BadParameter(f"{registry} is not a folder", param_hint="--registry")
@@ -301,7 +311,7 @@ def main() -> None:
     try:
         app()
     except VendorwatchError as exc:
-        errors.print(f"[red]error:[/] {exc}", highlight=False)
+        errors.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
 
 

@@ -51,7 +51,7 @@ def audit_command(
     ] = None,
     warehouse: Annotated[
         Path | None,
-        typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB warehouse."),
+        typer.Option("--warehouse", help="The DuckDB warehouse."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:

@@ -24,6 +24,7 @@ from vendorwatch.cli.analysis import (
 from vendorwatch.cli.options import current_warehouse
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.settings import get_settings
 
 FACET_NAMES = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state",
                "agency")  # fmt: skip  # kept in step with vendorwatch.analysis.browse.FACETS
@@ -50,7 +51,7 @@ FormatOption = Annotated[
 ]
 WarehouseOption = Annotated[
     Path | None,
-    typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB warehouse file."),
+    typer.Option("--warehouse", help="The DuckDB warehouse file."),
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print what was written as one JSON document.")
@@ -136,7 +137,6 @@ def awards_command(
         str | None,
         typer.Option(
             "--ocid-prefix",
-            envvar="VENDORWATCH_OCID_PREFIX",
             help="OCDS: your registered OCID prefix (ocds-xxxxxx).",
             show_default="ocds-unregistered-vendorwatch",
         ),
@@ -170,7 +170,7 @@ def awards_command(
         package = release_package(
             con,
             filters,
-            prefix=ocid_prefix or DEFAULT_OCID_PREFIX,
+            prefix=ocid_prefix or get_settings().ocid_prefix or DEFAULT_OCID_PREFIX,
             sort=sort,
             descending=not ascending,
             limit=limit,

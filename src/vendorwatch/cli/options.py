@@ -17,7 +17,6 @@ WarehouseOption = Annotated[
     Path | None,
     typer.Option(
         "--warehouse",
-        envvar="VENDORWATCH_WAREHOUSE",
         help="The DuckDB warehouse file.",
         show_default="under the user data directory",
     ),
@@ -27,7 +26,6 @@ AppDbOption = Annotated[
     str | None,
     typer.Option(
         "--app-db",
-        envvar="VENDORWATCH_APP_DATABASE_URL",
         help="The app database URL (sqlite:///… or postgresql+psycopg://…).",
         show_default="a SQLite file beside the warehouse",
     ),

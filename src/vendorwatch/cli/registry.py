@@ -40,7 +40,6 @@ RegistryOption = Annotated[
     Path | None,
     typer.Option(
         "--registry",
-        envvar="VENDORWATCH_REGISTRY",
         help="A registry folder to use instead of the one shipped with vendorwatch.",
         show_default="the shipped registry",
     ),

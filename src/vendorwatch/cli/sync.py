@@ -105,7 +105,6 @@ def sync_command(
         str | None,
         typer.Option(
             "--api-base",
-            envvar="VENDORWATCH_API_BASE",
             help="The API to ask (a mirror, or a local replay server).",
             show_default="https://api.usaspending.gov",
         ),
@@ -140,7 +139,7 @@ def sync_command(
     timeout: Annotated[float, typer.Option(min=1.0, help="Seconds to wait for an answer.")] = 60.0,
     warehouse: Annotated[
         Path | None,
-        typer.Option("--warehouse", envvar="VENDORWATCH_WAREHOUSE", help="The DuckDB file."),
+        typer.Option("--warehouse", help="The DuckDB file."),
     ] = None,
     wait: WaitOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
@@ -158,7 +157,7 @@ def sync_command(
     """Bring the warehouse up to date from the USAspending API (incremental, resumable)."""
     import httpx
 
-    from vendorwatch.sources import API_BASE, SyncOptions, UsaspendingClient, sync
+    from vendorwatch.sources import SyncOptions, UsaspendingClient, sync
 
     options = SyncOptions(
         agencies=tuple(agencies or ("ice", "cbp")),
@@ -170,7 +169,7 @@ def sync_command(
     )
     path = warehouse or get_settings().warehouse
     client = UsaspendingClient(
-        api_base or API_BASE,
+        api_base or get_settings().api_base,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         requests_per_second=rate,
     )

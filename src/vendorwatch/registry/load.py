@@ -637,7 +637,7 @@ class _Checker:
 
 def check_registry(root: Path | None = None) -> tuple[Registry, list[Problem]]:
     """Read every file under ``root`` and return what loaded plus every problem found."""
-    checker = _Checker(root or default_root())
+    checker = _Checker(root or active_root())
     checker.run()
     return checker.registry, checker.problems
 
