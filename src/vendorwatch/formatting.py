@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
 
@@ -44,6 +46,16 @@ def money_short(value: Any) -> str:
             shown = (size / scale).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             return f"{sign}${shown}{letter}"
     return f"{sign}${size.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
+def money_headline(value: Any) -> str:
+    """``$2.5M ($2,472,966.87)``: the rounded figure to read, the exact one to quote."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    if abs(amount) < Decimal(10) ** 6:
+        return money(amount)
+    return f"{money_short(amount)} ({money(amount)})"
 
 
 def count(value: Any) -> str:
@@ -100,3 +112,22 @@ def moment(value: Any) -> str:
 def fiscal_year_text(year: Any) -> str:
     """``FY2026``."""
     return f"FY{int(year)}"
+
+
+def layout_title(name: Any) -> str:
+    """A source layout's name for people (``USAspending API spending_by_transaction export``)."""
+    layout = LAYOUTS_BY_NAME.get(str(name))
+    return layout.title if layout else str(name)
+
+
+FILTERS = {
+    "money": money,
+    "money_short": money_short,
+    "money_headline": money_headline,
+    "count": count,
+    "day": day,
+    "moment": moment,
+    "fy": fiscal_year_text,
+    "layout_title": layout_title,
+}
+"""The Jinja filters the site and the documents share (registered in both environments)."""

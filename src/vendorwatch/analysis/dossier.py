@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.classification import rules
+from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
@@ -220,23 +221,14 @@ def family_dossier(
 
     by_year = rollup("fiscal_year", "sub_agency")
     competition = rollup("fiscal_year", "competition")
-    unknown = sum(Decimal(r["obligations"]) for r in competition if r["competition"] == "unknown")
     total_rows = rollup()
-    total = Decimal(total_rows[0]["obligations"] or 0) if total_rows else Decimal(0)
     sources = questions.rows("dossier:sources", _data_sources(con), family=family_id)
     values = questions.rows(
         "dossier:award-values", _award_values(con), family=family_id, day=today.isoformat()
     )
-    limits = [
-        "Figures are sums of the transactions in the loaded files; a file that holds only part "
-        "of an agency's awards (the API export keeps the largest transactions first and is "
-        "likely incomplete) gives a lower bound, not a total.",
-    ]
-    if any(s["layout"] == API_EXPORT for s in sources):
-        limits.append(
-            "The API export has no competition field: "
-            f"{plain(unknown)} of {plain(total)} is of unknown competition, not 'competed'."
-        )
+    # What the figures cover, beside them: agencies, dates, lower bound, partial years, unknown.
+    scope = coverage(con, family=family_id, today=today)
+    limits = scope.caveats()
     return {
         "family": {"id": family_id, "name": names[family_id]},
         "generated_on": today.isoformat(),
@@ -287,4 +279,5 @@ def family_dossier(
         "claims": _claims(questions, registry, family_id, members),
         "data_sources": sources,
         "limits": limits,
+        "coverage": scope.as_dict(),
     }
