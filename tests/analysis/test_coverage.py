@@ -26,6 +26,7 @@ def _raw(raw_data: Path) -> dict[str, Any]:
     counted once (the scraper's page overlaps dropped, as the warehouse documents)."""
     spans: dict[str, list[date]] = {}
     per_file: Counter[tuple[str, str]] = Counter()
+    amounts: dict[tuple[str, str], list[Decimal]] = {}
     seen: set[tuple[str, ...]] = set()
     total = Decimal(0)
     for path in sorted(raw_data.glob("cbp-ice-dashboard/*.csv.gz")):
@@ -33,13 +34,17 @@ def _raw(raw_data: Path) -> dict[str, Any]:
             for row in csv.DictReader(handle):
                 agency, day = row["Agency"], date.fromisoformat(row["Action Date"])
                 per_file[(path.name, agency)] += 1
+                amounts.setdefault((path.name, agency), []).append(
+                    Decimal(row["Federal Action Obligation"])
+                )
                 span = spans.setdefault(agency, [day, day])
                 span[0], span[1] = min(span[0], day), max(span[1], day)
                 identity = tuple(row[c] for c in IDENTITY)
                 if identity not in seen:
                     seen.add(identity)
                     total += Decimal(row["Federal Action Obligation"])
-    return {"spans": spans, "per_file": per_file, "total": total, "rows": len(seen)}
+    return {"spans": spans, "per_file": per_file, "amounts": amounts, "total": total,
+            "rows": len(seen)}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +69,7 @@ def test_agencies_and_dates_are_the_raw_files(con: Any, raw: dict[str, Any]) -> 
     assert "DHS" not in found.scope()
 
 
-def test_partial_fiscal_year_and_lower_bound(con: Any, raw: dict[str, Any]) -> None:
+def test_partial_fiscal_year_and_partial_source(con: Any, raw: dict[str, Any]) -> None:
     found = coverage(con, today=date(2026, 12, 1))
     last = max(s[1] for s in raw["spans"].values())
     assert last < date(2026, 9, 30)  # the raw files stop before FY2026 ends
@@ -74,7 +79,7 @@ def test_partial_fiscal_year_and_lower_bound(con: Any, raw: dict[str, Any]) -> N
     )
     assert [y.year for y in found.fiscal_years] == list(range(2021, 2027))
     assert found.missing_years == []
-    assert found.lower_bound
+    assert found.partial
     (source,) = found.sources
     assert not source.complete and not source.has_competition
     assert source.files == 6
@@ -87,8 +92,33 @@ def test_partial_fiscal_year_and_lower_bound(con: Any, raw: dict[str, Any]) -> N
     assert sorted(source.round_counts) == rounds
     assert any("3,000 ICE rows" in r for r in rounds)
     caveats = " ".join(found.caveats())
-    assert caveats.startswith(f"Lower bound: all {raw['rows']:,} transactions counted")
+    assert caveats.startswith(f"Partial source: all {raw['rows']:,} transactions counted")
     assert "FY2026 is partial" in caveats
+
+
+def test_which_way_the_partial_totals_can_be_wrong(con: Any, raw: dict[str, Any]) -> None:
+    """Each agency's list in each raw file is sorted largest first and none stops above $0, so
+    only $0 actions and de-obligations can be missing: net totals can only be too high."""
+    lists = raw["amounts"]
+    assert all(v == sorted(v, reverse=True) for v in lists.values())
+    cut = max(v[-1] for v in lists.values())
+    assert cut == 0
+    stopped = {k for k, v in lists.items() if len(v) % 100 == 0}
+    assert all(lists[k][-1] == 0 and min(lists[k]) >= 0 for k in stopped)  # no de-obligations
+    (source,) = coverage(con).sources
+    assert source.direction == "high"
+    assert {(i.file_name, i.agency) for i in source.lists} == set(lists)
+    assert {(i.file_name, i.agency): i.smallest for i in source.lists} == {
+        k: v[-1] for k, v in lists.items()
+    }
+    assert {(i.file_name, i.agency): i.negatives for i in source.lists} == {
+        k: sum(1 for x in v if x < 0) for k, v in lists.items()
+    }
+    found = coverage(con)
+    assert "never understated" in str(found.bound())
+    text = found.caveats()[0]
+    assert "Net totals can be too high, never too low" in text
+    assert "3 of its 12 lists" in text
 
 
 def test_unknown_competition_is_every_dollar_without_the_field(
@@ -108,7 +138,7 @@ def test_a_family_keeps_the_data_scope_and_its_own_unknown(con: Any, raw_data: P
     expected = sum((amount for _, amount in family_transactions(raw_data)["palantir"]), Decimal(0))
     assert found.subject == "palantir"
     assert found.unknown.total == expected == found.unknown.obligations
-    assert found.lower_bound
+    assert found.partial
     assert found.first == date(2020, 10, 1)  # the data's range, not the family's first award
     document = found.as_dict()
     assert document["unknown_competition"]["obligations"] == f"{expected:.2f}"

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ibis
 import yaml
 from pydantic import BaseModel
 
@@ -54,6 +55,26 @@ class AgencyCoverage:
 
 
 @dataclass(frozen=True)
+class SourceList:
+    """One agency's rows in one file of a partial source: how many, in what order, down to what."""
+
+    file_name: str
+    agency: str  # ICE, CBP
+    rows: int
+    smallest: Decimal  # the last amount a largest-first list reached
+    rises: int  # rows larger than the row before them: 0 means sorted largest first
+    negatives: int
+
+    @property
+    def round(self) -> bool:
+        """A round number of rows (3,000; 5,100): where a collector's paging likely stopped."""
+        return self.rows >= 1000 and self.rows % 100 == 0
+
+    def text(self) -> str:
+        return f"{count(self.rows)} {self.agency} rows in {self.file_name}"
+
+
+@dataclass(frozen=True)
 class SourceCoverage:
     layout: str
     title: str
@@ -62,7 +83,26 @@ class SourceCoverage:
     complete: bool
     why: str
     has_competition: bool
-    round_counts: tuple[str, ...] = ()  # "3,000 ICE rows in FILE": where paging likely stopped
+    lists: tuple[SourceList, ...] = ()  # partial sources only
+
+    @property
+    def round_counts(self) -> tuple[str, ...]:
+        return tuple(item.text() for item in self.lists if item.round)
+
+    @property
+    def direction(self) -> str | None:
+        """Which way a total over a partial source can be wrong, from the data itself.
+
+        A list sorted largest first and cut short misses only rows no larger than where it
+        stopped: if every list reached $0.00 or below, what is missing is $0 actions and
+        de-obligations, so net obligations can only be too high ("high"); if a list stopped
+        above $0 (or is not sorted), smaller obligations are missing too ("either").
+        """
+        if self.complete:
+            return None
+        if self.lists and all(i.rises == 0 for i in self.lists):
+            return "high" if max(i.smallest for i in self.lists) <= 0 else "either"
+        return "either"
 
 
 @dataclass(frozen=True)
@@ -94,7 +134,7 @@ class Coverage:
     fiscal_years: list[FiscalYearCoverage]
     missing_years: list[str]  # "FY2023 (CBP)": years inside the range with no rows
     sources: list[SourceCoverage]
-    lower_bound: bool  # the rows counted include a partial source
+    partial: bool  # the rows counted include a partial source
     unknown: UnknownCompetition
     subject: str | None = None  # a family id, or None for everything loaded
     notes: list[str] = field(default_factory=list)
@@ -122,23 +162,22 @@ class Coverage:
             f"({years}{marked})."
         )
 
+    def bound(self) -> str | None:
+        """The headline label: which way the totals can be wrong, or None when complete."""
+        directions = {s.direction for s in self.sources if not s.complete}
+        if not directions:
+            return None
+        if directions == {"high"}:
+            return (
+                "Partial data: counts of transactions and awards are lower bounds; net "
+                "obligations can be overstated (de-obligations are missing), never understated."
+            )
+        return "Partial data: counts are lower bounds; totals can be too high or too low."
+
     def caveats(self) -> list[str]:
         """Each limit of a total in words: lower bound, partial years, unknown competition."""
         out: list[str] = []
-        partial = [s for s in self.sources if not s.complete]
-        if self.lower_bound and partial:
-            s = partial[0]
-            evidence = f" ({s.round_counts[0]}, a round number)" if s.round_counts else ""
-            counted = sum(x.transactions for x in self.sources)
-            which = (
-                f"all {count(s.transactions)}"
-                if s.transactions == counted
-                else (f"{count(s.transactions)} of the {count(counted)}")
-            )
-            out.append(
-                f"Lower bound: {which} transactions counted come from the {s.title}, "
-                f"which {s.why}{evidence}. The true totals are higher."
-            )
+        out.extend(_partial_text(s, self.sources) for s in self.sources if not s.complete)
         out.extend(f"FY{y.year} is partial: {y.reason}." for y in self.partial_years)
         if self.missing_years:
             out.append(f"No rows are loaded for {', '.join(self.missing_years)}.")
@@ -148,8 +187,8 @@ class Coverage:
             why = []
             if u.no_field:
                 layouts = [s.title for s in self.sources if not s.has_competition]
-                why.append(f"{' and '.join(layouts)} {'has' if len(layouts) == 1 else 'have'} "
-                           "no competition field")  # fmt: skip
+                verb = "has" if len(layouts) == 1 else "have"
+                why.append(f"the {' and the '.join(layouts)} {verb} no competition field")
             if u.blank:
                 why.append(f"{money_short(u.blank)} carry a blank or unlisted competition code")
             out.append(
@@ -188,7 +227,8 @@ class Coverage:
                 for y in self.fiscal_years
             ],
             "missing_years": self.missing_years,
-            "lower_bound": self.lower_bound,
+            "partial": self.partial,
+            "bound": self.bound(),
             "sources": [
                 {
                     "layout": s.layout,
@@ -199,6 +239,7 @@ class Coverage:
                     "why": s.why,
                     "has_competition": s.has_competition,
                     "round_counts": list(s.round_counts),
+                    "direction": s.direction,
                 }
                 for s in self.sources
             ],
@@ -249,13 +290,52 @@ def _files(con: Any) -> dict[str, tuple[str, str]]:
     return {sha: (name, layout) for sha, name, layout in found}
 
 
-def _rows_per_file_agency(con: Any) -> dict[tuple[str, str], int]:
-    """Rows as the files hold them (repeats included): where a collector stopped paging."""
+def _lists(con: Any) -> list[dict[str, Any]]:
+    """Per file and agency, the rows as the files hold them (repeats included, in file order):
+    how many, the smallest amount, and how many rows are larger than the row before them."""
     t = con.table("transactions")
-    grouped = t.group_by(sha256=t.source_sha256, agency=t.awarding_sub_agency_name).aggregate(
-        rows=t.count()
+    order = ibis.window(
+        group_by=[t.source_sha256, t.awarding_sub_agency_name], order_by=t.source_row
     )
-    return {(r["sha256"], r["agency"] or ""): r["rows"] for r in grouped.to_pyarrow().to_pylist()}
+    amount = t.federal_action_obligation
+    t = t.mutate(_rise=(amount > amount.lag().over(order)).fill_null(False).cast("int64"))
+    grouped = t.group_by(sha256=t.source_sha256, agency=t.awarding_sub_agency_name).aggregate(
+        rows=t.count(),
+        smallest=t.federal_action_obligation.min(),
+        rises=t._rise.sum(),
+        negatives=(t.federal_action_obligation < 0).cast("int64").sum(),
+    )
+    rows: list[dict[str, Any]] = grouped.to_pyarrow().to_pylist()
+    return rows
+
+
+def _partial_text(s: SourceCoverage, sources: list[SourceCoverage]) -> str:
+    """The partial source's caveat: what it is, the evidence, and which way totals can be off."""
+    counted = sum(x.transactions for x in sources)
+    which = (
+        f"all {count(s.transactions)}"
+        if s.transactions == counted
+        else f"{count(s.transactions)} of the {count(counted)}"
+    )
+    text = f"Partial source: {which} transactions counted come from the {s.title}, which {s.why}."
+    rounds = [i for i in s.lists if i.round]
+    if rounds:
+        text += (
+            f" {len(rounds)} of its {len(s.lists)} lists (one per agency and file) stop at a round "
+            f"number of rows: {'; '.join(i.text() for i in rounds)}."
+        )
+    if s.direction == "high":
+        lowest = max(i.smallest for i in s.lists)
+        reached = "$0.00" if lowest == 0 else money_short(lowest)
+        text += (
+            " Every list is in order, largest first, and reaches "
+            f"{reached} or below, so every positive obligation in it is loaded: what can be "
+            "missing is $0 actions and de-obligations. Net totals can be too high, never too "
+            "low; counts of transactions and awards are lower bounds."
+        )
+    else:
+        text += " Totals can be too high or too low; counts are lower bounds."
+    return text
 
 
 def _agencies(rows: list[dict[str, Any]]) -> list[AgencyCoverage]:
@@ -324,7 +404,7 @@ def _fiscal_years(
 def _sources(
     rows: list[dict[str, Any]],
     files: dict[str, tuple[str, str]],
-    per_file_agency: dict[tuple[str, str], int],
+    lists: list[dict[str, Any]],
 ) -> list[SourceCoverage]:
     per_layout: dict[str, dict[str, Any]] = defaultdict(lambda: {"files": set(), "rows": 0})
     for r in rows:
@@ -335,15 +415,17 @@ def _sources(
     for layout, seen in sorted(per_layout.items(), key=lambda kv: -kv[1]["rows"]):
         facts = rules().layouts.get(layout)
         known = LAYOUTS_BY_NAME.get(layout)
-        rounds = tuple(
-            f"{count(n)} {_short(agency)} rows in {files[sha][0]}"
-            for (sha, agency), n in sorted(per_file_agency.items())
-            if sha in files
-            and files[sha][1] == layout
-            and n >= 1000
-            and n % 100 == 0
-            and files[sha][0] in seen["files"]
-        )
+        partial = not (facts.complete if facts else False)
+        mine = tuple(
+            SourceList(
+                files[r["sha256"]][0], _short(r["agency"] or "no agency"), int(r["rows"]),
+                Decimal(r["smallest"] or 0), int(r["rises"] or 0), int(r["negatives"] or 0),
+            )
+            for r in lists
+            if files.get(r["sha256"], ("", ""))[1] == layout
+            and files[r["sha256"]][0] in seen["files"]
+        ) if partial else ()  # fmt: skip
+        mine = tuple(sorted(mine, key=lambda i: (i.file_name, i.agency)))
         out.append(
             SourceCoverage(
                 layout=layout,
@@ -356,7 +438,7 @@ def _sources(
                     known is not None
                     and (not known.fields or "extent_competed_code" in known.fields)
                 ),
-                round_counts=rounds if facts and not facts.complete else (),
+                lists=mine,
             )
         )
     return out
@@ -387,7 +469,7 @@ def coverage(con: Any, *, family: str | None = None, today: date | None = None) 
     agencies = _agencies(everything)
     years, missing = _fiscal_years(everything, agencies, today)
     mine = everything if family is None else _groups(con, family)
-    sources = _sources(mine, files, _rows_per_file_agency(con))
+    sources = _sources(mine, files, _lists(con))
     return Coverage(
         agencies=agencies,
         first=min((a.first for a in agencies), default=None),
@@ -395,7 +477,7 @@ def coverage(con: Any, *, family: str | None = None, today: date | None = None) 
         fiscal_years=years,
         missing_years=missing,
         sources=sources,
-        lower_bound=any(not s.complete for s in sources),
+        partial=any(not s.complete for s in sources),
         unknown=_unknown(mine, sources, files),
         subject=family,
     )
