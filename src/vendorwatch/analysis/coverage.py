@@ -170,7 +170,7 @@ class Coverage:
         if directions == {"high"}:
             return (
                 "Partial data: counts of transactions and awards are lower bounds; net "
-                "obligations can be overstated (de-obligations are missing), never understated."
+                "obligations can be overstated (de-obligations can be missing), not understated."
             )
         return "Partial data: counts are lower bounds; totals can be too high or too low."
 
@@ -198,12 +198,39 @@ class Coverage:
             )
         return out + self.notes
 
+    def general(self) -> list[str]:
+        """The caveats without this selection's figures: for a page whose total is of any
+        selection (browse, search), where the whole data's dollar shares would mislead."""
+        out: list[str] = []
+        for s in self.sources:
+            if not s.complete:
+                stopped = len(s.round_counts)
+                out.append(
+                    f"Partial source: the {s.title} {s.why}"
+                    + (f" ({stopped} of its {len(s.lists)} lists stop at a round number of rows)"
+                       if stopped else "")
+                    + "."
+                )  # fmt: skip
+        out.extend(f"FY{y.year} is partial: {y.reason}." for y in self.partial_years)
+        if self.missing_years:
+            out.append(f"No rows are loaded for {', '.join(self.missing_years)}.")
+        without = [s.title for s in self.sources if not s.has_competition]
+        if without or self.unknown.blank:
+            why = f": the {' and the '.join(without)} has no competition field" if without else ""
+            out.append(
+                "Competition “unknown” means the loaded records do not say whether an award was "
+                f"competed{why}. It is not counted as competed or as not competed."
+            )
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: for exports' metadata and the API (dates ISO, money exact strings)."""
         return {
             "subject": self.subject,
             "scope": self.scope(),
             "caveats": self.caveats(),
+            "general": self.general(),
+            "bound": self.bound(),
             "agencies": [
                 {
                     "name": a.name,
@@ -228,7 +255,6 @@ class Coverage:
             ],
             "missing_years": self.missing_years,
             "partial": self.partial,
-            "bound": self.bound(),
             "sources": [
                 {
                     "layout": s.layout,
@@ -330,7 +356,7 @@ def _partial_text(s: SourceCoverage, sources: list[SourceCoverage]) -> str:
         text += (
             " Every list is in order, largest first, and reaches "
             f"{reached} or below, so every positive obligation in it is loaded: what can be "
-            "missing is $0 actions and de-obligations. Net totals can be too high, never too "
+            "missing is $0 actions and de-obligations. Net totals can be too high, not too "
             "low; counts of transactions and awards are lower bounds."
         )
     else:
