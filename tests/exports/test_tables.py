@@ -179,3 +179,30 @@ def test_award_values_parquet_and_csv(con: Any, sample_warehouse: Path, tmp_path
     rows = read_csv(csv_out)
     assert [r["family"] or None for r in rows] == [r["family"] for r in expected]
     assert [r["running"] for r in rows] == [str(r["running"]) for r in expected]
+
+
+def test_exports_carry_what_the_data_covers(con: Any, raw_data: Path, tmp_path: Path) -> None:
+    """The caveats travel with the file: in Parquet's schema metadata, beside a CSV (CSVW)."""
+    import gzip
+
+    last = date.min
+    for path in raw_data.glob("cbp-ice-dashboard/*.csv.gz"):
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                last = max(last, date.fromisoformat(row["Action Date"]))
+    out = tmp_path / "awards.parquet"
+    write_parquet(award_table(con, {"family": ["palantir"]}, limit=3), out)
+    carried = json.loads(pq.read_schema(out).metadata[b"vendorwatch.coverage"])
+    assert carried["subject"] == "palantir"
+    assert carried["last"] == last.isoformat()
+    assert carried["partial"] is True
+    assert [a["short"] for a in carried["agencies"]] == ["CBP", "ICE"]
+    assert any(y["partial"] for y in carried["fiscal_years"])
+    csv_out = tmp_path / "rollup.csv"
+    write_csv(rollup_table(con, ["fiscal_year"]), csv_out)
+    sidecar = json.loads((tmp_path / "rollup.csv-metadata.json").read_text("utf-8"))
+    assert sidecar["url"] == "rollup.csv"
+    assert sidecar["dc:description"].startswith("CBP and ICE obligations only")
+    assert "FY2026 is partial" in sidecar["dc:description"]
+    assert [c["name"] for c in sidecar["tableSchema"]["columns"]] == list(read_csv(csv_out)[0])
+    assert sidecar["notes"][0]["vendorwatch:coverage"]["subject"] is None

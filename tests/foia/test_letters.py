@@ -124,7 +124,7 @@ def test_request_by_recipient_and_dates(con: Any) -> None:
     assert "70CTD022FR0000170" in piids
     assert all(a.recipient == "PALANTIR TECHNOLOGIES INC." for a in found)
     spec = _spec(con, awards=found, start=date(2022, 1, 1), end=date(2022, 12, 31))
-    assert "for the period 2022-01-01 to 2022-12-31" in compose_request(spec).text
+    assert "for the period 1 January 2022 to 31 December 2022" in compose_request(spec).text
     with pytest.raises(VendorwatchError, match="no award to recipient 'PALANTIR'"):
         awards_of_recipient(con, "PALANTIR", date(2022, 1, 1), date(2022, 12, 31))
 

@@ -162,3 +162,79 @@ def test_library_audit_upload_and_download(
     report = tmp_path / "audit.pdf"
     download.value.save_as(report)
     assert report.read_bytes().startswith(b"%PDF")
+
+
+def _raw_scope(raw_data: Path) -> tuple[set[str], str, str]:
+    """Agencies and first/last action day of the raw API export files, read with csv."""
+    import csv
+    import gzip
+    from datetime import date
+
+    agencies: set[str] = set()
+    days: list[date] = []
+    for path in raw_data.glob("cbp-ice-dashboard/*.csv.gz"):
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                agencies.add(row["Agency"])
+                days.append(date.fromisoformat(row["Action Date"]))
+    first, last = min(days), max(days)
+    return agencies, f"{first.day} {first:%B %Y}", f"{last.day} {last:%B %Y}"
+
+
+def _beside(tab: Page, total: str, caveats: str) -> None:
+    """The caveats are on screen with the total, without scrolling, just below it."""
+    top = tab.locator(total).bounding_box()
+    box = tab.locator(caveats).bounding_box()
+    height = tab.viewport_size["height"] if tab.viewport_size else 900
+    assert top is not None and box is not None
+    assert 0 <= box["y"] - (top["y"] + top["height"]) < 250
+    assert box["y"] < height
+
+
+def test_caveats_beside_the_home_and_family_totals(
+    page: tuple[Page, list[str]], server: str, raw_data: Path
+) -> None:
+    from tests.raw_families import family_transactions
+
+    tab, _ = page
+    agencies, first, last = _raw_scope(raw_data)
+    tab.goto(server + "/")
+    lede = tab.locator("p.lede").inner_text()
+    assert "other DHS components" not in lede
+    for short in agencies:
+        assert f"({short})" in lede
+    caveats = tab.locator("#home-caveats").inner_text()
+    assert f"{' and '.join(sorted(agencies))} obligations only, {first} to {last}" in caveats
+    assert "FY2026 partial" in caveats and "FY2026 is partial" in caveats
+    assert "counts of transactions and awards are lower bounds" in caveats
+    assert "de-obligations" in caveats
+    assert "Competition “unknown”" in caveats and "not counted as competed" in caveats
+    _beside(tab, "p.lede", "#home-caveats")
+    _shot(tab, "home-caveats")
+
+    expected = sum((a for _, a in family_transactions(raw_data)["palantir"]), Decimal(0))
+    tab.goto(server + "/family/palantir")
+    total = tab.locator("#family-total").inner_text()
+    exact = re.search(r"\((\$[\d,.]+)\)", total)
+    assert exact is not None and _money(exact.group(1)) == expected
+    rounded = (expected / 1_000_000).quantize(Decimal("0.1"))
+    assert total.startswith(f"${rounded}M")
+    caveats = tab.locator("#family-caveats").inner_text()
+    assert f"obligations only, {first} to {last}" in caveats
+    assert "FY2026 is partial" in caveats and "Partial source" in caveats
+    assert "Competition “unknown”" in caveats
+    _beside(tab, "#family-total", "#family-caveats")
+    assert "(partial)" in tab.locator("section[aria-labelledby=obligations] table").inner_text()
+    assert re.search(r"\d{4}-\d{2}-\d{2}", tab.locator("main").inner_text()) is None
+    _shot(tab, "family-caveats")
+
+
+def test_caveats_beside_the_family_total_on_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(server + "/family/relx-plc")
+    _beside(tab, "#family-total", "#family-caveats")
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    _shot(tab, "family-caveats-phone")
+    context.close()
+    assert width <= 400

@@ -8,7 +8,6 @@ The result is a plain JSON-ready dict so the CLI, the site and the JSON export s
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import ibis
@@ -17,6 +16,7 @@ import ibis.expr.types as ir
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.claims import check_registry_claim
 from vendorwatch.analysis.classification import rules
+from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
@@ -116,21 +116,6 @@ def _top_awards(limit: int) -> Builder:
     return build
 
 
-def _curve(column: str) -> Builder:
-    """Obligations per action date of one family member (or the family) inside the family."""
-
-    def build(facts: ir.Table, family: ir.Scalar, subject: ir.Scalar) -> ir.Table:
-        t = family_rows(facts, family)
-        return (
-            t.filter(t[column] == subject)
-            .group_by("action_date")
-            .aggregate(amount=t.federal_action_obligation.sum())
-            .order_by("action_date")
-        )
-
-    return build
-
-
 def _award_values(con: Any) -> Builder:
     """What the family's award summaries say: current and potential value, awards running."""
 
@@ -204,23 +189,14 @@ def family_dossier(
 
     by_year = rollup("fiscal_year", "sub_agency")
     competition = rollup("fiscal_year", "competition")
-    unknown = sum(Decimal(r["obligations"]) for r in competition if r["competition"] == "unknown")
     total_rows = rollup()
-    total = Decimal(total_rows[0]["obligations"] or 0) if total_rows else Decimal(0)
     sources = questions.rows("dossier:sources", _data_sources(con), family=family_id)
     values = questions.rows(
         "dossier:award-values", _award_values(con), family=family_id, day=today.isoformat()
     )
-    limits = [
-        "Figures are sums of the transactions in the loaded files; a file that holds only part "
-        "of an agency's awards (the API export keeps the largest transactions first and is "
-        "likely incomplete) gives a lower bound, not a total.",
-    ]
-    if any(s["layout"] == API_EXPORT for s in sources):
-        limits.append(
-            "The API export has no competition field: "
-            f"{plain(unknown)} of {plain(total)} is of unknown competition, not 'competed'."
-        )
+    # What the figures cover, beside them: agencies, dates, lower bound, partial years, unknown.
+    scope = coverage(con, family=family_id, today=today)
+    limits = scope.caveats()
     return {
         "family": {"id": family_id, "name": names[family_id]},
         "generated_on": today.isoformat(),
@@ -271,4 +247,5 @@ def family_dossier(
         "claims": _claims(questions, registry, family_id, members),
         "data_sources": sources,
         "limits": limits,
+        "coverage": scope.as_dict(),
     }

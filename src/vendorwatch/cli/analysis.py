@@ -227,6 +227,8 @@ def family(
             award["first_action"], award["last_action"], money(award["obligations"]),
         )  # fmt: skip
     console.print(top)
+    if dossier.get("coverage"):
+        console.print(f"[yellow]covers:[/] {dossier['coverage']['scope']}", highlight=False)
     for limit in dossier["limits"]:
         console.print(f"[yellow]limit:[/] {limit}", highlight=False)
 

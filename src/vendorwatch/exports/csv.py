@@ -13,6 +13,8 @@ from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from vendorwatch.exports.metadata import write_sidecar
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -25,11 +27,13 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(table: pa.Table, path: Path) -> int:
-    """Write ``table`` to ``path``; returns the number of data rows."""
+    """Write ``table`` to ``path`` (and, if it carries coverage, ``FILE.csv-metadata.json``
+    beside it); returns the number of data rows."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(table.column_names)
         for batch in table.to_batches(max_chunksize=10_000):
             columns = [column.to_pylist() for column in batch.columns]
             writer.writerows([_cell(v) for v in row] for row in zip(*columns, strict=True))
+    write_sidecar(table, Path(path))
     return int(table.num_rows)

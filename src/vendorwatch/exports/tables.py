@@ -19,6 +19,7 @@ from vendorwatch.analysis import rollup
 from vendorwatch.analysis.browse import Filters, award_list
 from vendorwatch.analysis.rollups import award_values
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.exports.metadata import with_coverage
 
 MONEY = pa.decimal128(38, 2)
 _INT_DIMENSIONS = {"fiscal_year"}
@@ -63,7 +64,7 @@ def rollup_table(
     rows = rollup(con, by, where=where, limit=limit)
     schema = rollup_schema(by)
     typed = [{**row, "obligations": money(row["obligations"])} for row in rows]
-    return pa.Table.from_pylist(typed, schema=schema)
+    return with_coverage(pa.Table.from_pylist(typed, schema=schema), con, where)
 
 
 _VALUE_MONEY = ("obligated", "current_value", "potential_value")
@@ -86,7 +87,7 @@ def award_values_table(
          *((c, pa.int64()) for c in _VALUE_COUNTS[1:])]
     )  # fmt: skip
     typed = [{**row, **{m: money(row[m]) for m in _VALUE_MONEY}} for row in rows]
-    return pa.Table.from_pylist(typed, schema=schema)
+    return pa.Table.from_pylist(typed, schema=schema)  # award summaries: not the transactions
 
 
 def award_table(
@@ -104,4 +105,5 @@ def award_table(
         if limit < 1:
             raise VendorwatchError("limit must be 1 or more")
         ordered = ordered.limit(limit)
-    return ordered.to_pyarrow().select(AWARD_SCHEMA.names).cast(AWARD_SCHEMA)
+    table = ordered.to_pyarrow().select(AWARD_SCHEMA.names).cast(AWARD_SCHEMA)
+    return with_coverage(table, con, filters)

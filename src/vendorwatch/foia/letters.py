@@ -14,7 +14,7 @@ import importlib
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +25,12 @@ import jinja2
 
 from vendorwatch.analysis import AwardHistory, award_history
 from vendorwatch.analysis.base import transactions
+from vendorwatch.analysis.coverage import coverage
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.clock import Schedule, day_text
 from vendorwatch.foia.directory import Office
+from vendorwatch.foia.period import award_start
+from vendorwatch.formatting import day as long_day
 
 
 class FeeCategory(enum.StrEnum):
@@ -103,6 +106,9 @@ class AwardRef:
     obligated: Decimal | None
     competed: str
     parent_piid: str | None = None
+    start: date | None = None  # when the award's life began (vendorwatch.foia.period)
+    start_source: str | None = None  # where that date came from, in words for the letter
+    partial: bool = False  # its loaded actions come from a source that holds only some rows
 
     @classmethod
     def from_history(cls, h: AwardHistory) -> AwardRef:
@@ -114,6 +120,7 @@ class AwardRef:
         if first is None and h.summary:
             first = h.summary.get("award_base_action_date")
             last = h.summary.get("award_latest_action_date")
+        began = award_start(h)
         return cls(
             piid=h.piid,
             award_key=h.award_key,
@@ -124,6 +131,8 @@ class AwardRef:
             obligated=obligated,
             competed=str(h.competition.status),
             parent_piid=parent_piid(h.award_key),
+            start=began.on if began else None,
+            start_source=began.source if began else None,
         )
 
 
@@ -142,7 +151,16 @@ def parent_piid(award_key: str) -> str | None:
 def awards_by_id(con: Any, ids: Sequence[str]) -> list[AwardRef]:
     """Each PIID or generated award id from the warehouse; an unknown id is a user error."""
     today = date.today()
-    return [AwardRef.from_history(award_history(con, i, as_of=today)) for i in ids]
+    histories = [award_history(con, i, as_of=today) for i in ids]
+    partial = {  # files of sources that hold only some rows (vendorwatch.analysis.coverage)
+        item.file_name for s in coverage(con).sources if not s.complete for item in s.lists
+    }
+    return [
+        replace(
+            AwardRef.from_history(h), partial=any(a.source_file in partial for a in h.transactions)
+        )
+        for h in histories
+    ]
 
 
 def awards_of_recipient(con: Any, name: str, start: date, end: date) -> list[AwardRef]:
@@ -248,6 +266,7 @@ def _money(value: Decimal) -> str:
 
 def _render(kind: LetterKind, subject: str, template: str, **context: Any) -> Letter:
     context.setdefault("day", day_text)
+    context.setdefault("long_day", long_day)
     context.setdefault("money", _money)
     text = _TEXT.get_template(template).render(subject=subject, **context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -259,8 +278,10 @@ def compose_request(spec: RequestSpec) -> Letter:
     spec.check()
     vendors = list(dict.fromkeys([*(a.recipient for a in spec.awards if a.recipient)]))
     vendors += [v for v in spec.vendors if v.upper() not in {x.upper() for x in vendors}]
-    firsts = [a.first_action for a in spec.awards if a.first_action]
-    start = spec.start or (min(firsts) if firsts else None)
+    # The whole life of each award: from its base award (or the best date the records give),
+    # not from the first action a loaded file happens to hold.
+    firsts = [a.start or a.first_action for a in spec.awards if a.start or a.first_action]
+    start = spec.start or (min(d for d in firsts if d) if firsts else None)
     end = spec.end or spec.on or date.today()
     obligated = [a.obligated for a in spec.awards if a.obligated is not None]
     not_competed = [a for a in spec.awards if a.competed == "not competed"]
@@ -278,6 +299,8 @@ def compose_request(spec: RequestSpec) -> Letter:
         vendors=vendors,
         start=start,
         end=end,
+        whole_life=spec.start is None and start is not None,
+        partial=[a for a in spec.awards if a.partial],
         on=spec.on or date.today(),
         total=sum(obligated, Decimal(0)) if obligated else None,
         not_competed=not_competed,

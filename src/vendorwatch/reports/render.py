@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -13,16 +12,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.formatting import FILTERS, plural
 from vendorwatch.reports import charts
-
-
-def money(value: str | Decimal | None) -> str:
-    """``$1,234.56`` from an exact decimal (or its string), never through float."""
-    if value is None or value == "":
-        return "—"
-    amount = Decimal(str(value))
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
 
 
 @cache
@@ -33,7 +24,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["money"] = money
+    env.filters.update(FILTERS)
+    env.globals["plural"] = plural
     return env
 
 

@@ -16,6 +16,7 @@ from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import FACETS, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
+from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.search import search
 from vendorwatch.analysis.sectors import sector_rollup
 from vendorwatch.audit import Limits, audit_files, render_audit
@@ -83,11 +84,12 @@ def _home(state: SiteState) -> dict[str, Any]:
     # Only the data, surveillance and research part of each family: GEO's detention money is
     # not surveillance, its B.I. monitoring is (analysis.sectors).
     watched = sector_rollup(con, state.registry)
+    agencies = " and ".join(a["short"] for a in scope(state)["agencies"]) or "DHS"
     chart = charts.horizontal_bars(
         watched[:15],
         label="name",
         value="obligations",
-        title="Data, surveillance and research vendors: DHS obligations in the loaded data",
+        title=f"Data, surveillance and research vendors: {agencies} obligations in the loaded data",
         axis_title="Obligations (USD)",
     )
     raw = con.con
@@ -98,7 +100,14 @@ def _home(state: SiteState) -> dict[str, Any]:
         "chart": chart,
         "status": summary,
         "last_load": max((f["loaded_at"] for f in summary["files"]), default=None),
+        "coverage": scope(state),
     }
+
+
+def scope(state: SiteState) -> dict[str, Any]:
+    """What the loaded data covers (vendorwatch.analysis.coverage), once per process."""
+    found: dict[str, Any] = state.memo("coverage", lambda: coverage(state.con()).as_dict())
+    return found
 
 
 def warm(state: SiteState) -> list[str]:
@@ -130,7 +139,9 @@ async def search_page(request: Request, q: str = "") -> Response:
     state = site(request)
     results = search(state.con(), state.registry, q) if q.strip() else None
     return templates.TemplateResponse(
-        request, "search.html", {"q": q, "results": results, "names": state.family_names}
+        request,
+        "search.html",
+        {"q": q, "results": results, "names": state.family_names, "coverage": scope(state)},
     )
 
 
@@ -175,7 +186,8 @@ async def browse_json(request: Request) -> Response:
     chosen, listing, sort, descending, page, view = _browse(request)
     return _json(
         {"filters": chosen, "view": view, "sort": sort, "descending": descending, "page": page,
-         "total": listing.total, "obligations": listing.obligations, view: listing.rows},
+         "total": listing.total, "obligations": listing.obligations, view: listing.rows,
+         "coverage": scope(site(request))},
         f"vendorwatch-{view}.json",
     )  # fmt: skip
 
@@ -203,6 +215,7 @@ async def browse(request: Request) -> Response:
             "view": view,
             "names": state.family_names,
             "labels": rules().categories,
+            "coverage": scope(state),
         },
     )
 

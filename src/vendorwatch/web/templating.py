@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from vendorwatch.reports.render import money
+from vendorwatch.formatting import FILTERS, plural
 
 _env = Environment(
     loader=ChoiceLoader(
@@ -20,7 +20,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["money"] = money
+_env.filters.update(FILTERS)  # $1.2B, 23,461, 1 December 2026: vendorwatch.formatting
+_env.globals["plural"] = plural
 _env.globals["urlencode"] = lambda pairs: urlencode(pairs, doseq=True)
 
 templates = Jinja2Templates(env=_env)
