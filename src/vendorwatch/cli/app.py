@@ -214,6 +214,7 @@ def serve(
 
     from vendorwatch.build import build
     from vendorwatch.web import create_app
+    from vendorwatch.web.security import configure_logging
 
     path = _warehouse(warehouse)
     sample = sample or get_settings().sample_data
@@ -233,7 +234,7 @@ def serve(
                 highlight=False,
             )
     _print_status(_status(path))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(logging.INFO)  # JSON lines, no client addresses
     console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
     # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
     site = create_app(path, log_ips=log_ips, warm=warm)
