@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from pythonjsonlogger.json import JsonFormatter
-
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
