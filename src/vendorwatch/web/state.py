@@ -22,7 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from vendorwatch.analysis.browse import Filters, Page, awards, facets, transaction_list
+from vendorwatch.analysis import selections
+from vendorwatch.analysis.browse import Filters, Page, transaction_list
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
@@ -273,8 +274,9 @@ class SiteState:
 
     def facets(self, chosen: Filters) -> dict[str, list[dict[str, Any]]]:
         key = "facets:" + _key(chosen)
+        snap = self.snapshot()
         found: dict[str, list[dict[str, Any]]] = self.recent(
-            key, lambda: facets(self.con(), chosen)
+            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared)
         )
         return found
 
@@ -282,13 +284,21 @@ class SiteState:
         self, view: str, chosen: Filters, *, sort: str, descending: bool, offset: int, limit: int
     ) -> Page:
         """A page of awards (or of transactions, ``view="transactions"``) of a selection."""
-        lister = awards if view == "awards" else transaction_list
-        key = json.dumps([view, _key(chosen), sort, descending, offset, limit])
+        snap = self.snapshot()
+
+        def compute() -> Page:
+            if view == "awards":  # compiled once per shape of selection
+                return selections.awards(
+                    snap.backend(), chosen, snap.prepared, sort=sort, descending=descending,
+                    offset=offset, limit=limit,
+                )  # fmt: skip
+            return transaction_list(
+                snap.backend(), chosen, sort=sort, descending=descending, offset=offset,
+                limit=limit,
+            )  # fmt: skip
+
         page: Page = self.recent(
-            key,
-            lambda: lister(
-                self.con(), chosen, sort=sort, descending=descending, offset=offset, limit=limit
-            ),
+            json.dumps([view, _key(chosen), sort, descending, offset, limit]), compute
         )
         return page
 
