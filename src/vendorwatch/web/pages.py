@@ -352,6 +352,7 @@ def source_row(request: Request, sha256: str, row: int) -> Response:
     )  # fmt: skip
 
 
+AUDIT_TIME = 300.0  # seconds an upload's audit may take
 AUDIT_FORMATS = {"page": None, "html": "text/html", "pdf": "application/pdf",
                  "csv": "text/csv", "json": "application/json"}  # fmt: skip
 
@@ -377,7 +378,9 @@ async def audit_upload(request: Request) -> Response:
     fmt = str(form.get("format") or "page")
     if fmt not in AUDIT_FORMATS:
         raise VendorwatchError(f"unknown format {fmt!r}")
-    return await run(request, _audit, request, files, library, fmt, limits)
+    # Bounded by the upload limits rather than the selection time limit (its message, "narrow
+    # the selection", means nothing for an upload).
+    return await run(request, _audit, request, files, library, fmt, limits, time_limit=AUDIT_TIME)
 
 
 def _audit(

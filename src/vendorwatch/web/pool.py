@@ -138,10 +138,13 @@ class Job:
             self.cursor.interrupt()
 
 
-async def run(request: Request, fn: Callable[..., T], *args: Any) -> T:
+async def run(
+    request: Request, fn: Callable[..., T], *args: Any, time_limit: float | None = None
+) -> T:
     """``fn(*args)`` on the site's pool (see `SiteState.run`): for handlers that must await
-    something on the loop first (an upload) and then do the heavy part."""
-    result: T = await request.app.state.site.run(fn, *args)
+    something on the loop first (an upload) and then do the heavy part. ``time_limit``
+    overrides the site's for work bounded otherwise (an audit, by its upload limits)."""
+    result: T = await request.app.state.site.run(fn, *args, time_limit=time_limit)
     return result
 
 

@@ -195,9 +195,10 @@ class SiteState:
                 self._current.enter()
             return self._current
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, time_limit: float | None = None) -> T:
         """``fn(*args)`` on a worker thread against the current snapshot, within the time
-        limit; past it the query is interrupted and :class:`TooSlow` raised."""
+        limit (``time_limit``, else the site's); past it the query is interrupted and
+        :class:`TooSlow` raised."""
         self.refresh()
         loop = asyncio.get_running_loop()
         snap = self._acquire()
@@ -208,7 +209,8 @@ class SiteState:
         job = Job(snap)
         future = loop.run_in_executor(self._pool(), self._work, job, fn, args)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.time_limit)
+            limit = self.time_limit if time_limit is None else time_limit
+            return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
             job.interrupt()
             future.add_done_callback(_quiet)
