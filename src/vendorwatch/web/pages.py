@@ -110,6 +110,20 @@ def warm(state: SiteState) -> list[str]:
     state.facets({})  # /browse as the nav links it: every award, largest first
     state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
+    # The common shapes of selection, compiled once (`analysis.selections`): every later
+    # selection of the same shape, whatever its values, only binds them.
+    if families:
+        top = families[0]
+        years = [str(v["value"]) for v in state.facets({"family": [top]})["fiscal_year"]]
+        agencies = [str(v["value"]) for v in state.facets({})["sub_agency"]]
+        for chosen in (
+            {"fiscal_year": years[:1]},
+            {"family": [top], "fiscal_year": years[:1]},
+            {"family": [top], "fiscal_year": years[:1], "sub_agency": agencies[:1]},
+        ):
+            state.facets(chosen)
+            state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
+                          limit=PAGE_SIZE)  # fmt: skip
     for family in families:
         state.dossier(family)
     return families
