@@ -1,41 +1,47 @@
-"""Web benchmark: a real uvicorn server on loopback, loaded from a second process.
+"""Web benchmark: vendorwatch and Datasette side by side, real servers on loopback.
 
-    python benchmarks/web.py                       # real sample + 10,000,000 SYNTHETIC rows
-    python benchmarks/web.py --quick               # smoke run: sample + 200,000 rows, 3 s loads
-    python benchmarks/web.py --duration 20 --rounds 3 --markdown
+    python benchmarks/web.py                      # the real sample and 1,000,000 SYNTHETIC rows
+    python benchmarks/web.py --duration 5 --markdown
 
-For each warehouse (the real sample, and the SYNTHETIC one `benchmarks/analysis.py` builds
-and caches in ``benchmarks/out/``) and each page, a fresh server process is started:
-``vendorwatch.web.create_app(warehouse)`` under uvicorn on 127.0.0.1 and a free port, as
-``vendorwatch serve`` runs it (one worker; handlers on the event loop; dossiers and the home
-page cached per process). Then:
+For each warehouse (the real sample, and the SYNTHETIC one `benchmarks/analysis.py` builds and
+caches in ``benchmarks/out/``) two servers are started in turn, each in its own process:
 
-- **first**: one request with nothing cached in that process (opens the warehouse, builds the
-  dossier or home page) — what the first visitor after a restart waits;
-- **repeated**: ``wrk`` (Debian's ``apt-get install wrk``) for ``--duration`` seconds with
-  ``--connections`` connections, p50/p95 from its latency histogram; without ``wrk``, a
-  bounded httpx loop (at most ``--duration`` seconds and 10,000 requests) does the same.
+- **vendorwatch**: ``create_app(warehouse)`` under uvicorn, as ``vendorwatch serve`` runs it
+  (started warm, measured once `/readyz` answers 200; handlers on the worker pool);
+- **Datasette**: ``datasette serve`` from the venv over the same facts exported to SQLite
+  (`analysis.sqlite_copy`, indexed on every facet column), default settings.
 
-Loopback only; nothing leaves the machine. Peak memory is the server's ``VmHWM``. Other jobs
-share the two cores: read medians of ``--rounds``.
+Then, with an httpx client loop of 1, 4 and 8 concurrent clients for ``--duration`` seconds:
+
+- **uncached**: every request a *different* selection (family x fiscal year x sub-agency,
+  never repeated within a server's life), ``/browse?family=…&fiscal_year=…`` (facets with
+  dollars and the first page of awards) against Datasette's
+  ``/db/facts?family=…&fiscal_year=…&_facet=…`` (the same seven facets, counts only);
+- **cached**: the home page (``/``; Datasette's ``/``);
+- **home under load**: the home page from one client while 4 clients ask uncached selections.
+
+Loopback only; nothing leaves the machine. Server peak memory is its ``VmHWM``. The load
+generator shares the two cores with the server (and with other jobs): read the table as a
+comparison under the same conditions, not as absolute figures.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
-import shutil
+import random
 import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import duckdb
 import httpx
 import typer
 from rich.console import Console
@@ -49,31 +55,29 @@ except ModuleNotFoundError:  # run as a script: python benchmarks/web.py
     import synthetic  # type: ignore[no-redef]
     from ingest import _markdown  # type: ignore[no-redef]
 
-PAGES = {
-    "home": "/",
-    "family page": "/family/relx-plc",
-    "facet query": "/browse?family=relx-plc&fiscal_year=2024",
-}
 HOST = "127.0.0.1"
-MAX_REQUESTS = 10_000  # the httpx fallback's bound, besides its time limit
-
-_WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  io.write(string.format(
-    '{"requests": %d, "seconds": %f, "p50_ms": %f, "p95_ms": %f, "errors": %d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(95) / 1e3,
-    summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.status + summary.errors.timeout))
-end
-"""
+CLIENTS = (1, 4, 8)
+DATASETTE = Path(sys.executable).with_name("datasette")
+# The site's facet names and the facts columns Datasette facets on.
+FACET_COLUMNS = {
+    "sub_agency": "awarding_sub_agency_name",
+    "family": "family",
+    "fiscal_year": "fiscal_year",
+    "competition": "competition",
+    "classification": "classification",
+    "state": "primary_place_of_performance_state_code",
+    "agency": "awarding_agency_name",
+}
 
 _SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from vendorwatch.web import create_app
-uvicorn.run(create_app(Path(sys.argv[1]), warm=sys.argv[4] == "warm"), host=sys.argv[2],
-            port=int(sys.argv[3]), access_log=False, log_level="warning")
+try:
+    app = create_app(Path(sys.argv[1]), warm=True)  # as `vendorwatch serve` starts
+except TypeError:
+    app = create_app(Path(sys.argv[1]))
+uvicorn.run(app, host=sys.argv[2], port=int(sys.argv[3]), access_log=False, log_level="warning")
 """
 
 
@@ -85,30 +89,24 @@ def free_port() -> int:
 
 
 class Server:
-    """``create_app(warehouse)`` under uvicorn in a child process on a free loopback port."""
+    """A server in a child process on a free loopback port, ready when ``probe`` answers
+    (404: a vendorwatch from before ``/readyz``, for before-and-after runs)."""
 
-    def __init__(self, warehouse: Path, *, warm: bool = False) -> None:
-        self.port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, str(warehouse), HOST, str(self.port),
-             "warm" if warm else "cold"],
-            env=env,
-        )  # fmt: skip
-        self.base = f"http://{HOST}:{self.port}"
-        limit = 900 if warm else 60  # a warm start works out the home page and dossiers first
-        deadline = time.monotonic() + limit
+    def __init__(self, command: list[str], port: int, probe: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+        self.proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        self.base = f"http://{HOST}:{port}"
+        deadline = time.monotonic() + 900  # a warm start works out the dossiers first
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"server for {warehouse} exited ({self.proc.returncode})")
+                raise SystemExit(f"{command[:3]} exited ({self.proc.returncode})")
             try:
-                httpx.get(f"{self.base}/static/does-not-exist", timeout=1)
-                self.ready_s = time.perf_counter() - started
-                return
+                if httpx.get(self.base + probe, timeout=5).status_code in (200, 404):
+                    return
             except httpx.TransportError:
-                time.sleep(0.1)
-        raise SystemExit(f"server did not start in {limit} s")
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"{command[:3]} did not start")
 
     def peak_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -125,156 +123,199 @@ class Server:
             self.proc.wait()
 
 
-def first_request(url: str) -> float:
-    started = time.perf_counter()
-    response = httpx.get(url, timeout=600)
-    elapsed = (time.perf_counter() - started) * 1000
-    response.raise_for_status()
-    return elapsed
+def vendorwatch_server(warehouse: Path) -> Server:
+    port = free_port()
+    command = [sys.executable, "-c", _SERVER, str(warehouse), HOST, str(port)]
+    return Server(command, port, "/readyz")
 
 
-def with_wrk(url: str, seconds: float, connections: int) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_SCRIPT)
-    try:
-        done = subprocess.run(
-            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-             "--timeout", "60s", "-s", script.name, url],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    finally:
-        Path(script.name).unlink()
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+def datasette_server(sqlite: Path) -> Server:
+    port = free_port()
+    command = [str(DATASETTE), "serve", str(sqlite), "--host", HOST, "--port", str(port)]
+    return Server(command, port, "/-/versions.json")
 
 
-def with_httpx(url: str, seconds: float, connections: int) -> dict[str, Any]:
-    """The fallback load: ``connections`` clients in a loop, bounded in time and count."""
+def selections(warehouse: Path) -> list[dict[str, str]]:
+    """Every (family, fiscal year, sub-agency) the facts hold, and each (family, fiscal year),
+    shuffled: enough different selections that none repeats in a run."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    pairs = con.execute(
+        "SELECT DISTINCT family, CAST(fiscal_year AS VARCHAR) FROM facts WHERE family IS NOT NULL"
+    ).fetchall()
+    triples = con.execute(
+        "SELECT DISTINCT family, CAST(fiscal_year AS VARCHAR), awarding_sub_agency_name "
+        "FROM facts WHERE family IS NOT NULL AND awarding_sub_agency_name IS NOT NULL"
+    ).fetchall()
+    con.close()
+    out = [{"family": f, "fiscal_year": y} for f, y in pairs]
+    out += [{"family": f, "fiscal_year": y, "sub_agency": a} for f, y, a in triples]
+    random.Random(20261201).shuffle(out)
+    return out
+
+
+def vendorwatch_url(chosen: dict[str, str]) -> str:
+    return "/browse?" + urlencode(chosen)
+
+
+def datasette_url(db: str, chosen: dict[str, str]) -> str:
+    params = [(FACET_COLUMNS[k], v) for k, v in chosen.items()]
+    params += [("_facet", column) for column in FACET_COLUMNS.values()]
+    return f"/{db}/facts?" + urlencode(params)
+
+
+def load(base: str, urls: Iterator[str], seconds: float, clients: int) -> dict[str, Any]:
+    """``clients`` clients in a loop, each taking the next URL, for ``seconds``."""
     latencies: list[float] = []
     errors = 0
 
     async def client(deadline: float, http: httpx.AsyncClient) -> None:
         nonlocal errors
-        while time.monotonic() < deadline and len(latencies) < MAX_REQUESTS:
+        while time.monotonic() < deadline:
             t0 = time.perf_counter()
-            response = await http.get(url)
+            response = await http.get(next(urls))
             latencies.append((time.perf_counter() - t0) * 1000)
             errors += response.status_code >= 400
 
     async def run() -> float:
         started = time.monotonic()
-        async with httpx.AsyncClient(timeout=60) as http:
-            await asyncio.gather(*(client(started + seconds, http) for _ in range(connections)))
+        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+            await asyncio.gather(*(client(started + seconds, http) for _ in range(clients)))
         return time.monotonic() - started
 
     elapsed = asyncio.run(run())
+    return _figures(latencies, errors, elapsed)
+
+
+def _figures(latencies: list[float], errors: int, elapsed: float) -> dict[str, Any]:
     return {
         "requests": len(latencies),
-        "seconds": elapsed,
-        "p50_ms": analysis.percentile(latencies, 50),
-        "p95_ms": analysis.percentile(latencies, 95),
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": analysis.percentile(latencies, 50) if latencies else float("nan"),
+        "p95_ms": analysis.percentile(latencies, 95) if latencies else float("nan"),
         "errors": errors,
     }
 
 
-@dataclass
-class Runs:
-    ready_s: list[float] = field(default_factory=list)
-    first_ms: list[float] = field(default_factory=list)
-    rps: list[float] = field(default_factory=list)
-    p50_ms: list[float] = field(default_factory=list)
-    p95_ms: list[float] = field(default_factory=list)
-    requests: list[int] = field(default_factory=list)
-    errors: list[int] = field(default_factory=list)
-    peak_mb: list[float] = field(default_factory=list)
+def home_under_load(
+    base: str, home: str, urls: Iterator[str], seconds: float, busy: int
+) -> dict[str, Any]:
+    """The home page's latency from one client while ``busy`` clients ask uncached pages."""
+    home_latencies: list[float] = []
+    errors = 0
+
+    async def busy_client(deadline: float, http: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            await http.get(next(urls))
+
+    async def home_client(deadline: float, http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            response = await http.get(home)
+            home_latencies.append((time.perf_counter() - t0) * 1000)
+            errors += response.status_code >= 400
+            await asyncio.sleep(0.05)
+
+    async def run() -> float:
+        started = time.monotonic()
+        deadline = started + seconds
+        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+            await asyncio.gather(
+                home_client(deadline, http), *(busy_client(deadline, http) for _ in range(busy))
+            )
+        return time.monotonic() - started
+
+    elapsed = asyncio.run(run())
+    return _figures(home_latencies, errors, elapsed)
+
+
+def measure(server: Server, home: str, urls: Iterator[str], seconds: float) -> list[Any]:
+    rows: list[Any] = []
+    httpx.get(server.base + home, timeout=300).raise_for_status()  # cached from here on
+    for clients in CLIENTS:
+        rows.append(("uncached", clients, load(server.base, urls, seconds, clients)))
+    for clients in CLIENTS:
+        rows.append(("cached home", clients, load(server.base, itertools.repeat(home),
+                                                  seconds, clients)))  # fmt: skip
+    rows.append(("home, 4 uncached", 1, home_under_load(server.base, home, urls, seconds, 4)))
+    return rows
 
 
 def main(  # noqa: PLR0917 - Typer options
-    rows: Annotated[int, typer.Option(help="Synthetic transactions.")] = 10_000_000,
-    duration: Annotated[float, typer.Option(help="Seconds of load per page.")] = 15,
-    connections: Annotated[int, typer.Option(help="Concurrent connections.")] = 4,
-    rounds: Annotated[int, typer.Option(help="Servers per measurement (medians).")] = 2,
-    quick: Annotated[bool, typer.Option(help="Smoke run: 200,000 rows, 3 s, 1 round.")] = False,
+    rows: Annotated[int, typer.Option(help="Synthetic transactions.")] = 1_000_000,
+    duration: Annotated[float, typer.Option(help="Seconds per measurement.")] = 5,
     real: Annotated[bool, typer.Option(help="Measure the real sample too.")] = True,
     raw: Annotated[Path | None, typer.Option(help="The real data folder.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write all runs here.")] = None,
     markdown: Annotated[bool, typer.Option(help="Also print the table as Markdown.")] = False,
-    warm: Annotated[
-        bool, typer.Option(help="Start servers warm, as `vendorwatch serve` does.")
-    ] = False,
 ) -> None:
-    """Requests/s and p50/p95 of home, a family page and a facet query over real HTTP."""
-    if quick:
-        rows, duration, rounds = 200_000, 3, 1
+    """vendorwatch against Datasette: uncached selections, cached home, 1/4/8 clients."""
     raw = raw or synthetic.find_raw()
     console = Console(stderr=True)
-    load = with_wrk if shutil.which("wrk") else with_httpx
-    tool = "wrk" if load is with_wrk else "httpx loop"
     warehouses: list[tuple[str, Path]] = []
     if real:
         warehouses.append(("real sample", analysis.sample_warehouse(raw)))
-    with console.status(f"synthetic warehouse, {rows:,} rows (cached in benchmarks/out/) …"):
-        warehouses.append(
-            (f"SYNTHETIC {rows:,} rows", analysis.synthetic_warehouse(rows, raw, console))
-        )
-    runs: dict[tuple[str, str], Runs] = {}
-    for attempt in range(rounds):
-        for label, path in warehouses:
-            for page, target in PAGES.items():
-                console.log(f"[round {attempt + 1}/{rounds}] {label}: {page} ({tool})")
-                server = Server(path, warm=warm)
-                try:
-                    entry = runs.setdefault((label, page), Runs())
-                    entry.ready_s.append(server.ready_s)
-                    entry.first_ms.append(first_request(server.base + target))
-                    figures = load(server.base + target, duration, connections)
-                    entry.rps.append(figures["requests"] / figures["seconds"])
-                    entry.p50_ms.append(figures["p50_ms"])
-                    entry.p95_ms.append(figures["p95_ms"])
-                    entry.requests.append(figures["requests"])
-                    entry.errors.append(figures["errors"])
-                    entry.peak_mb.append(server.peak_mb())
-                finally:
-                    server.stop()
-
-    med = statistics.median
-    table = Table(
-        title=f"Web ({'warm' if warm else 'cold'} start): first request, then {connections} "
-        f"connections for {duration:g} s ({tool}); medians of {rounds} servers"
-    )
-    for name in ("warehouse", "page", "ready s", "first ms", "requests/s", "p50 ms", "p95 ms",
-                 "requests", "errors", "server peak RSS MB"):  # fmt: skip
-        table.add_column(name, justify="left" if name in ("warehouse", "page") else "right")
-    last = None
-    for (label, page), r in runs.items():
-        table.add_row(
-            label if label != last else "",
-            f"{page} {PAGES[page]}",
-            f"{med(r.ready_s):,.1f}",
-            f"{med(r.first_ms):,.0f}",
-            f"{med(r.rps):,.1f}",
-            f"{med(r.p50_ms):,.1f}",
-            f"{med(r.p95_ms):,.1f}",
-            f"{sum(r.requests):,}",
-            f"{sum(r.errors):,}",
-            f"{med(r.peak_mb):,.0f}",
-            end_section=page == list(PAGES)[-1],
-        )
-        last = label
-    out = Console(width=160)
+    if rows:
+        with console.status(f"synthetic warehouse, {rows:,} rows (cached in benchmarks/out/) …"):
+            path = analysis.synthetic_warehouse(rows, raw, console)
+        warehouses.append((f"SYNTHETIC {rows:,} rows", path))
+    results: list[dict[str, Any]] = []
+    for label, warehouse in warehouses:
+        sqlite = analysis.sqlite_copy(warehouse, console)
+        chosen = selections(warehouse)
+        for engine in ("vendorwatch", "Datasette"):
+            console.log(f"{label}: {engine}")
+            if engine == "vendorwatch":
+                server = vendorwatch_server(warehouse)
+                urls = (vendorwatch_url(c) for c in itertools.cycle(chosen))
+                home = "/"
+            else:
+                server = datasette_server(sqlite)
+                urls = (datasette_url(sqlite.stem, c) for c in itertools.cycle(chosen))
+                home = "/"
+            try:
+                for scenario, clients, figures in measure(server, home, urls, duration):
+                    results.append({"warehouse": label, "scenario": scenario,
+                                    "clients": clients, "engine": engine, **figures})  # fmt: skip
+                peak = server.peak_mb()
+            finally:
+                server.stop()
+            for r in results:
+                if r["warehouse"] == label and r["engine"] == engine:
+                    r["peak_mb"] = peak
+    table = Table(title=f"vendorwatch vs Datasette, {duration:g} s per row (httpx clients)")
+    for name in ("warehouse", "scenario", "clients", "vw p50 ms", "vw p95 ms", "vw req/s",
+                 "DS p50 ms", "DS p95 ms", "DS req/s", "vw errors", "DS errors",
+                 "vw peak MB", "DS peak MB"):  # fmt: skip
+        table.add_column(name, justify="left" if name in ("warehouse", "scenario") else "right")
+    keyed = {(r["warehouse"], r["scenario"], r["clients"], r["engine"]): r for r in results}
+    for label, _ in warehouses:
+        for scenario, clients in (
+            [("uncached", c) for c in CLIENTS]
+            + [("cached home", c) for c in CLIENTS]
+            + [("home, 4 uncached", 1)]
+        ):
+            vw = keyed[(label, scenario, clients, "vendorwatch")]
+            ds = keyed[(label, scenario, clients, "Datasette")]
+            table.add_row(
+                label, scenario, str(clients),
+                f"{vw['p50_ms']:,.0f}", f"{vw['p95_ms']:,.0f}", f"{vw['rps']:,.1f}",
+                f"{ds['p50_ms']:,.0f}", f"{ds['p95_ms']:,.0f}", f"{ds['rps']:,.1f}",
+                str(vw["errors"]), str(ds["errors"]), f"{vw['peak_mb']:,.0f}",
+                f"{ds['peak_mb']:,.0f}",
+            )  # fmt: skip
+    out = Console(width=200)
     out.print(
-        f"vendorwatch web benchmark · uvicorn, one worker, 127.0.0.1 · load: {tool} · "
-        f"Python {sys.version.split()[0]} · {os.cpu_count()} CPUs"
+        f"vendorwatch web benchmark · uvicorn, one worker, 127.0.0.1 · Python "
+        f"{sys.version.split()[0]} · {os.cpu_count()} CPUs · load average "
+        f"{os.getloadavg()[0]:.1f}"
     )
     out.print(table)
     if markdown:
         print()
         print(_markdown(table))
     if json_out:
-        json_out.write_text(
-            json.dumps({f"{k[0]} | {k[1]}": v.__dict__ for k, v in runs.items()}, indent=1),
-            "utf-8",
-        )
+        json_out.write_text(json.dumps(results, indent=1), "utf-8")
 
 
 if __name__ == "__main__":

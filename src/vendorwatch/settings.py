@@ -88,6 +88,17 @@ class Settings(BaseSettings):
         default="",
         description="Signs the FOIA tracker's session cookies; empty: a new secret per start.",
     )
+    # The site (vendorwatch.web.state): worker threads, each with a read-only cursor.
+    query_threads: int = Field(default=4, ge=1, description="Worker threads answering requests.")
+    request_time_limit: float = Field(
+        default=10.0, gt=0, description="Seconds a request may run before it is interrupted."
+    )
+    snapshot_check_seconds: float = Field(
+        default=1.0, ge=0, description="How often the site looks for a new warehouse version."
+    )
+    duckdb_memory_limit: str = Field(
+        default="256MB", description="DuckDB's memory limit for the site's snapshot."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "vendorwatch@localhost"

@@ -16,10 +16,13 @@ from fastapi.testclient import TestClient
 
 from vendorwatch.web import create_app
 
+# The shared machine may be slow; the time limit itself is tested in test_serving.py.
+TIME_LIMIT = 300.0
+
 
 @pytest.fixture(scope="session")
 def client(sample_warehouse: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(sample_warehouse)) as test_client:
+    with TestClient(create_app(sample_warehouse, time_limit=TIME_LIMIT)) as test_client:
         yield test_client
 
 
@@ -51,5 +54,5 @@ def running(app: FastAPI) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server(sample_warehouse: Path) -> Iterator[str]:
-    with running(create_app(sample_warehouse)) as url:
+    with running(create_app(sample_warehouse, time_limit=TIME_LIMIT)) as url:
         yield url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ def test_a_warm_site_is_ready_before_its_first_request(
     app = create_app(sample_warehouse, warm=True)
     caplog.set_level("INFO", logger="vendorwatch.web")
     with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200  # alive while it warms
+        deadline = time.monotonic() + 300
+        while (ready := client.get("/readyz")).status_code == 503:
+            assert "warming" in ready.json()["detail"]
+            assert time.monotonic() < deadline, "the site never finished warming"
+            time.sleep(0.2)
+        assert ready.json()["ready"] is True
         state = app.state.site
         watched = [str(r["family"]) for r in state._memo["home"]["watched"]]
         assert {"relx-plc", "thomson-reuters-corp", "palantir"} <= set(watched)

@@ -262,6 +262,7 @@ def serve(
 
     from vendorwatch.build import build_warehouse, keep_current
     from vendorwatch.web import create_app
+    from vendorwatch.web.security import configure_logging
 
     path = _warehouse(warehouse)
     if sample:
@@ -288,7 +289,7 @@ def serve(
         )
     current_warehouse(path)
     _print_status(_status(path))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(logging.INFO)  # JSON lines, no client addresses
     stop = threading.Event()
     threading.Thread(target=keep_current, args=(path, stop), daemon=True).start()
     console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)

@@ -17,6 +17,7 @@ from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.search import search
 from vendorwatch.warehouse.status import status
+from vendorwatch.web.pool import offloop
 from vendorwatch.web.state import SiteState
 
 
@@ -125,13 +126,15 @@ class FacetFilters:
 
 
 @router.get("/status")
-async def api_status(request: Request) -> dict[str, Any]:
+@offloop
+def api_status(request: Request) -> dict[str, Any]:
     """What is loaded: source files and table totals."""
     return status(_site(request).con().con)
 
 
 @router.get("/families", response_model=FamilyPage)
-async def api_families(
+@offloop
+def api_families(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Cursor = None,
@@ -148,14 +151,16 @@ async def api_families(
 
 
 @router.get("/families/{family_id}")
-async def api_family(request: Request, family_id: str) -> dict[str, Any]:
+@offloop
+def api_family(request: Request, family_id: str) -> dict[str, Any]:
     """A family's dossier: ownership, products, obligations, top awards, claims, sources."""
     data, _ = _site(request).dossier(family_id)
     return data
 
 
 @router.get("/families/{family_id}/as-of")
-async def api_family_as_of(
+@offloop
+def api_family_as_of(
     request: Request,
     family_id: str,
     day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
@@ -167,7 +172,8 @@ async def api_family_as_of(
 
 
 @router.get("/awards", response_model=AwardPage)
-async def api_awards(
+@offloop
+def api_awards(
     request: Request,
     filters: Annotated[FacetFilters, Depends()],
     sort: Sort = "obligations",
@@ -189,7 +195,8 @@ async def api_awards(
 
 
 @router.get("/facets", response_model=dict[str, list[FacetValue]])
-async def api_facets(
+@offloop
+def api_facets(
     request: Request, filters: Annotated[FacetFilters, Depends()]
 ) -> dict[str, list[FacetValue]]:
     """Each facet's values with obligations (dollars) and counts, under the other filters."""
@@ -198,22 +205,23 @@ async def api_facets(
 
 
 @router.get("/awards/{award_key}")
-async def api_award(request: Request, award_key: str, as_of: date | None = None) -> dict[str, Any]:
+@offloop
+def api_award(request: Request, award_key: str, as_of: date | None = None) -> dict[str, Any]:
     """One award: transactions with their source rows and obligations as of a date."""
     return award_history(_site(request).con(), award_key, as_of).as_dict()
 
 
 @router.get("/search")
-async def api_search(
-    request: Request, q: Annotated[str, Query(max_length=200)] = ""
-) -> dict[str, Any]:
+@offloop
+def api_search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
     """Families, products, recipients and awards matching every word of ``q``."""
     state = _site(request)
     return search(state.con(), state.registry, q)
 
 
 @router.get("/rollup")
-async def api_rollup(
+@offloop
+def api_rollup(
     request: Request,
     by: Annotated[list[Literal[tuple(DIMENSIONS)]] | None, Query()] = None,  # type: ignore[valid-type]
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

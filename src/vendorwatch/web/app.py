@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 from vendorwatch.web import api, claims, feeds, foia, pages
+from vendorwatch.web.pool import TooSlow
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
@@ -31,24 +31,29 @@ def create_app(
     app_database_url: str | None = None,
     secure_cookies: bool | None = None,
     warm: bool = False,
+    time_limit: float | None = None,
+    threads: int | None = None,
 ) -> FastAPI:
     """The site over ``warehouse``; the FOIA tracker's accounts and requests live in the app
     database (opened on the first tracker page; default from settings). ``secure_cookies``:
     None marks the session cookie Secure when the request came over HTTPS. ``warm`` works out
-    the home page and the watched families' dossiers before the server takes requests."""
-    site = SiteState(Path(warehouse))
-    accounts = Accounts(app_database_url or get_settings().app_database_url, secure_cookies)
+    the home page and the watched families' dossiers in the background (``/readyz`` says when
+    it is done), as it does for every newly published warehouse version before the swap.
+    ``time_limit`` and ``threads`` default to the settings."""
+    settings = get_settings()
+    site = SiteState(
+        Path(warehouse),
+        threads=threads or settings.query_threads,
+        time_limit=time_limit or settings.request_time_limit,
+        check_interval=settings.snapshot_check_seconds,
+        memory_limit=settings.duckdb_memory_limit,
+        warmer=pages.warm,
+    )
+    accounts = Accounts(app_database_url or settings.app_database_url, secure_cookies)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if warm:
-            started = time.perf_counter()
-            families = pages.warm(site)
-            log.info(
-                "warmed the home page and %d dossiers in %.1f s",
-                len(families),
-                time.perf_counter() - started,
-            )
+        site.start(warm=warm)
         yield
         site.close()
         accounts.close()
@@ -74,13 +79,32 @@ def create_app(
     app.include_router(feeds.router)
     app.include_router(claims.router)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """The process is alive and answering (says nothing about the data)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """200 once a warehouse version is open and warmed; 503 saying why not."""
+        site.refresh()
+        ready, why = site.ready
+        return JSONResponse({"ready": ready, "detail": why}, status_code=200 if ready else 503)
+
+    @app.exception_handler(TooSlow)
+    async def too_slow(request: Request, exc: TooSlow) -> HTMLResponse | JSONResponse:
+        return _problem(request, exc.message, 503)
+
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
-        status = 404 if "no " in exc.message[:20] else 400
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.message}, status_code=status)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": exc.message, "status": status}, status_code=status
-        )
+        return _problem(request, exc.message, 404 if "no " in exc.message[:20] else 400)
 
     return app
+
+
+def _problem(request: Request, message: str, status: int) -> HTMLResponse | JSONResponse:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", {"message": message, "status": status}, status_code=status
+    )

@@ -25,6 +25,7 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
+from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
@@ -121,13 +122,28 @@ def warm(state: SiteState) -> list[str]:
     state.facets({})  # /browse as the nav links it: every award, largest first
     state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
+    # The common shapes of selection, compiled once (`analysis.selections`): every later
+    # selection of the same shape, whatever its values, only binds them.
+    if families:
+        top = families[0]
+        years = [str(v["value"]) for v in state.facets({"family": [top]})["fiscal_year"]]
+        agencies = [str(v["value"]) for v in state.facets({})["sub_agency"]]
+        for chosen in (
+            {"fiscal_year": years[:1]},
+            {"family": [top], "fiscal_year": years[:1]},
+            {"family": [top], "fiscal_year": years[:1], "sub_agency": agencies[:1]},
+        ):
+            state.facets(chosen)
+            state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
+                          limit=PAGE_SIZE)  # fmt: skip
     for family in families:
         state.dossier(family)
     return families
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request) -> Response:
+@offloop
+def home(request: Request) -> Response:
     state = site(request)
     return templates.TemplateResponse(
         request, "home.html", state.memo("home", lambda: _home(state))
@@ -135,7 +151,8 @@ async def home(request: Request) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search_page(request: Request, q: str = "") -> Response:
+@offloop
+def search_page(request: Request, q: str = "") -> Response:
     state = site(request)
     results = search(state.con(), state.registry, q) if q.strip() else None
     return templates.TemplateResponse(
@@ -167,7 +184,8 @@ def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int
 
 
 @router.get("/browse.csv")
-async def browse_csv(request: Request) -> Response:
+@offloop
+def browse_csv(request: Request) -> Response:
     chosen, _, sort, descending, _, view = _browse(request)
     lister = awards if view == "awards" else transaction_list
     rows: list[dict[str, Any]] = []
@@ -182,7 +200,8 @@ async def browse_csv(request: Request) -> Response:
 
 
 @router.get("/browse.json")
-async def browse_json(request: Request) -> Response:
+@offloop
+def browse_json(request: Request) -> Response:
     chosen, listing, sort, descending, page, view = _browse(request)
     return _json(
         {"filters": chosen, "view": view, "sort": sort, "descending": descending, "page": page,
@@ -193,7 +212,8 @@ async def browse_json(request: Request) -> Response:
 
 
 @router.get("/browse", response_class=HTMLResponse)
-async def browse(request: Request) -> Response:
+@offloop
+def browse(request: Request) -> Response:
     state = site(request)
     chosen, listing, sort, descending, page, view = _browse(request)
     facet_values = state.facets(chosen)
@@ -221,7 +241,8 @@ async def browse(request: Request) -> Response:
 
 
 @router.get("/family/{family_id}.pdf")
-async def family_pdf(request: Request, family_id: str) -> Response:
+@offloop
+def family_pdf(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return Response(
         dossier_pdf(data),
@@ -231,13 +252,15 @@ async def family_pdf(request: Request, family_id: str) -> Response:
 
 
 @router.get("/family/{family_id}.json")
-async def family_json(request: Request, family_id: str) -> Response:
+@offloop
+def family_json(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return _json(data, f"{family_id}-dossier.json")
 
 
 @router.get("/family/{family_id}.html")
-async def family_standalone(request: Request, family_id: str) -> Response:
+@offloop
+def family_standalone(request: Request, family_id: str) -> Response:
     data, _ = site(request).dossier(family_id)
     return Response(
         dossier_html(data),
@@ -247,7 +270,8 @@ async def family_standalone(request: Request, family_id: str) -> Response:
 
 
 @router.get("/family/{family_id}", response_class=HTMLResponse)
-async def family(request: Request, family_id: str) -> Response:
+@offloop
+def family(request: Request, family_id: str) -> Response:
     state = site(request)
     data, chart_svgs = state.dossier(family_id)
     day = parse_date(request.query_params.get("as_of"))
@@ -286,7 +310,8 @@ def _award(request: Request, award_key: str) -> dict[str, Any]:
 
 
 @router.get("/award/{award_key}.csv")
-async def award_csv(request: Request, award_key: str) -> Response:
+@offloop
+def award_csv(request: Request, award_key: str) -> Response:
     data = _award(request, award_key)["data"]
     rows = [
         {**{k: v for k, v in t.items() if k != "source"}, "source_file": t["source"]["file"],
@@ -297,13 +322,15 @@ async def award_csv(request: Request, award_key: str) -> Response:
 
 
 @router.get("/award/{award_key}.json")
-async def award_json(request: Request, award_key: str) -> Response:
+@offloop
+def award_json(request: Request, award_key: str) -> Response:
     data = _award(request, award_key)["data"]
     return _json(data, f"{data['piid']}.json")
 
 
 @router.get("/award/{award_key}", response_class=HTMLResponse)
-async def award(request: Request, award_key: str) -> Response:
+@offloop
+def award(request: Request, award_key: str) -> Response:
     context = _award(request, award_key)
     history = context["history"]
     points = [
@@ -319,13 +346,15 @@ async def award(request: Request, award_key: str) -> Response:
 
 
 @router.get("/sources", response_class=HTMLResponse)
-async def sources(request: Request) -> Response:
+@offloop
+def sources(request: Request) -> Response:
     summary = status(site(request).con().con)
     return templates.TemplateResponse(request, "sources.html", {"status": summary})
 
 
 @router.get("/source/{sha256}/{row}", response_class=HTMLResponse)
-async def source_row(request: Request, sha256: str, row: int) -> Response:
+@offloop
+def source_row(request: Request, sha256: str, row: int) -> Response:
     raw = site(request).con().con
     found = raw.execute(
         "SELECT file_name, path, layout, target_table, loaded_at FROM source_files "
@@ -353,12 +382,14 @@ async def source_row(request: Request, sha256: str, row: int) -> Response:
     )  # fmt: skip
 
 
+AUDIT_TIME = 300.0  # seconds an upload's audit may take
 AUDIT_FORMATS = {"page": None, "html": "text/html", "pdf": "application/pdf",
                  "csv": "text/csv", "json": "application/json"}  # fmt: skip
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_form(request: Request) -> Response:
+@offloop
+def audit_form(request: Request) -> Response:
     return templates.TemplateResponse(request, "audit.html", {"audit": None, "limits": Limits()})
 
 
@@ -377,6 +408,15 @@ async def audit_upload(request: Request) -> Response:
     fmt = str(form.get("format") or "page")
     if fmt not in AUDIT_FORMATS:
         raise VendorwatchError(f"unknown format {fmt!r}")
+    # Bounded by the upload limits rather than the selection time limit (its message, "narrow
+    # the selection", means nothing for an upload).
+    return await run(request, _audit, request, files, library, fmt, limits, time_limit=AUDIT_TIME)
+
+
+def _audit(
+    request: Request, files: list[tuple[str, bytes]], library: str | None, fmt: str, limits: Limits
+) -> Response:
+    """Parse, match and render on a worker thread: an upload's parse takes seconds."""
     state = site(request)
     report = audit_files(
         files, registry=state.registry, con=state.con(), library=library, limits=limits

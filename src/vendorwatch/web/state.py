@@ -1,101 +1,284 @@
-"""What the running site holds: the warehouse (read-only), the registry, and caches.
+"""What the running site holds: the published warehouse version, the registry, the pool.
 
-The warehouse does not change while the site serves it (loads need the write lock), so
-finished dossiers and charts are cached for the life of the process.
+The warehouse is published in versions (`vendorwatch.warehouse.snapshots`). The site serves
+one :class:`~vendorwatch.web.pool.Snapshot` at a time; at most once per ``check_interval`` it
+asks whether a new version was published (one ``readlink``), and if so opens and warms the new
+one in the background and swaps it in whole. Finished dossiers, charts and recent selections
+are cached per snapshot: a version never changes, so they never go stale, and they go with it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from vendorwatch.analysis import connect
-from vendorwatch.analysis.browse import Filters, Page, awards, facets, transaction_list
+from vendorwatch.analysis import selections
+from vendorwatch.analysis.browse import Filters, Page, transaction_list
 from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.reports.render import dossier_charts
+from vendorwatch.warehouse.snapshots import reader_path, version_id
+from vendorwatch.web.pool import Job, Snapshot, TooSlow
+
+log = logging.getLogger("vendorwatch.web")
+T = TypeVar("T")
+
+_bound = threading.local()  # the snapshot a worker thread is answering from
 
 
 def _key(chosen: Filters) -> str:
     return json.dumps({k: sorted(map(str, v)) for k, v in chosen.items()}, sort_keys=True)
 
 
+def _quiet(future: Future[Any] | asyncio.Future[Any]) -> None:
+    """Retrieve an abandoned job's outcome so that asyncio does not log it as lost."""
+    if not future.cancelled():
+        future.exception()
+
+
 @dataclass
 class SiteState:
     warehouse: Path
     registry: Registry = field(default_factory=shipped_registry)
-    _con: Any = field(default=None, repr=False)
-    _dossiers: dict[str, tuple[dict[str, Any], dict[str, str]]] = field(
-        default_factory=dict, repr=False
-    )
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
-    _recent: OrderedDict[str, Any] = field(default_factory=OrderedDict, repr=False)
+    threads: int = 4
+    time_limit: float = 10.0
+    check_interval: float = 1.0
+    memory_limit: str = "256MB"
+    duckdb_threads: int | None = None
+    warmer: Callable[[SiteState], Any] | None = None
     recent_limit: int = 256
+    _current: Snapshot | None = field(default=None, repr=False)
+    _pending: str | None = field(default=None, repr=False)
+    _checked: float = field(default=0.0, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _background: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    problem: str | None = field(default=None, repr=False)
+
+    # ---------------------------------------------------------------- snapshots
+
+    def _open(self) -> Snapshot:
+        version = version_id(self.warehouse)
+        return Snapshot(
+            reader_path(self.warehouse),
+            version,
+            memory_limit=self.memory_limit,
+            threads=self.duckdb_threads,
+        )
+
+    def snapshot(self) -> Snapshot:
+        """The version this thread answers from: its request's, else the current one."""
+        bound: Snapshot | None = getattr(_bound, "snapshot", None)
+        if bound is not None:
+            return bound
+        with self._lock:
+            if self._current is None:
+                self._current = self._open()
+                self.problem = None
+            return self._current
 
     def con(self) -> Any:
-        """The read-only warehouse connection.
+        """An Ibis backend over this thread's own read-only cursor on the snapshot."""
+        return self.snapshot().backend()
 
-        Handlers are ``async``, so all queries run on the event loop's one thread, one at a
-        time; DuckDB parallelises each query itself. (A connection per worker thread made the
-        process abort at exit when those threads died holding DuckDB state.)
-        """
+    @property
+    def ready(self) -> tuple[bool, str]:
+        """Whether the site answers from a warmed snapshot, and if not, why."""
+        current = self._current
+        if current is None:
+            return False, self.problem or "no warehouse version is open yet"
+        if self.warmer is not None and not current.warmed:
+            return False, f"warming {current.version or current.file.name}"
+        return True, f"serving {current.version or current.file.name}"
+
+    def start(self, *, warm: bool) -> None:
+        """Open the published version; warm it in the background when asked."""
+        try:
+            snap = self.snapshot()
+        except VendorwatchError as exc:
+            self.problem = exc.message
+            return
+        if warm and self.warmer is not None:
+            self._pool(background=True).submit(self._warm, snap).add_done_callback(_quiet)
+        else:
+            snap.warmed = True
+
+    def _warm(self, snap: Snapshot) -> Snapshot:
+        started = time.perf_counter()
+        _bound.snapshot = snap
+        try:
+            found = self.warmer(self) if self.warmer is not None else []
+        finally:
+            _bound.snapshot = None
+        snap.warmed = True
+        log.info(
+            "warmed the home page and %d dossiers in %.1f s",
+            len(found or []),
+            time.perf_counter() - started,
+            extra={"version": snap.version},
+        )
+        return snap
+
+    def _prepare(self, version: str) -> Snapshot:
+        """Open and warm a newly published version (in the background thread)."""
+        snap = self._open()
+        return self._warm(snap) if self.warmer is not None else snap
+
+    def refresh(self) -> None:
+        """Notice a newly published version (at most once per ``check_interval``)."""
+        now = time.monotonic()
+        if now - self._checked < self.check_interval:
+            return
+        self._checked = now
+        found = version_id(self.warehouse)
+        current = self._current
+        if found is None or found == self._pending or (current and found == current.version):
+            return
+        self._pending = found
+        log.info("new warehouse version %s; opening it", found)
+        job = self._pool(background=True).submit(self._prepare, found)
+        job.add_done_callback(lambda f: self._swap(found, f))
+
+    def _swap(self, version: str, done: Future[Snapshot]) -> None:
         with self._lock:
-            if self._con is None:
-                self._con = connect(self.warehouse)
-            return self._con
+            self._pending = None if self._pending == version else self._pending
+            error = done.exception()
+            if error is not None:
+                log.error("could not open warehouse version %s: %s", version, error)
+                self._checked = 0.0  # try again on the next request
+                return
+            old, self._current = self._current, done.result()
+        log.info("now serving warehouse version %s", version)
+        if old is not None:
+            old.retire()
+
+    # ---------------------------------------------------------------- the pool
+
+    def _pool(self, *, background: bool = False) -> ThreadPoolExecutor:
+        with self._lock:
+            if background:
+                if self._background is None:
+                    self._background = ThreadPoolExecutor(1, thread_name_prefix="vw-warm")
+                return self._background
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="vw-query")
+            return self._executor
+
+    def _work(self, job: Job, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        try:
+            if job.abandoned:
+                raise TooSlow
+            _bound.snapshot = job.snapshot
+            job.cursor = job.snapshot.backend().con
+            try:
+                return fn(*args)
+            finally:
+                _bound.snapshot = None
+        finally:
+            job.snapshot.leave()
+
+    def _acquire(self) -> Snapshot | None:
+        """The current snapshot, counted as in use (so a swap cannot close it under us)."""
+        with self._lock:
+            if self._current is not None:
+                self._current.enter()
+            return self._current
+
+    async def run(self, fn: Callable[..., T], *args: Any, time_limit: float | None = None) -> T:
+        """``fn(*args)`` on a worker thread against the current snapshot, within the time
+        limit (``time_limit``, else the site's); past it the query is interrupted and
+        :class:`TooSlow` raised."""
+        self.refresh()
+        loop = asyncio.get_running_loop()
+        snap = self._acquire()
+        if snap is None:  # nothing open yet: open it off the loop
+            await loop.run_in_executor(self._pool(), self.snapshot)
+            snap = self._acquire()
+            assert snap is not None
+        job = Job(snap)
+        future = loop.run_in_executor(self._pool(), self._work, job, fn, args)
+        try:
+            limit = self.time_limit if time_limit is None else time_limit
+            return await asyncio.wait_for(asyncio.shield(future), limit)
+        except TimeoutError:
+            job.interrupt()
+            future.add_done_callback(_quiet)
+            raise TooSlow from None
 
     def close(self) -> None:
+        for pool in (self._background, self._executor):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._background = self._executor = None
         with self._lock:
-            if self._con is not None:
-                self._con.disconnect()
-                self._con = None
+            current, self._current = self._current, None
+        if current is not None:
+            current.close()
+
+    # ---------------------------------------------------------------- caches of the snapshot
+
+    @property
+    def _dossiers(self) -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
+        return self.snapshot().dossiers
+
+    @property
+    def _memo(self) -> dict[str, Any]:
+        return self.snapshot().memo
+
+    @property
+    def _recent(self) -> OrderedDict[str, Any]:
+        return self.snapshot().recent
 
     def dossier(self, family_id: str) -> tuple[dict[str, Any], dict[str, str]]:
-        """The family's dossier data and its chart SVGs, built once."""
-        with self._lock:
-            cached = self._dossiers.get(family_id)
+        """The family's dossier data and its chart SVGs, built once per version."""
+        snap = self.snapshot()
+        cached = snap.dossiers.get(family_id)
         if cached is None:
-            data = family_dossier(self.con(), self.registry, family_id)
+            data = family_dossier(snap.backend(), self.registry, family_id)
             cached = (data, dossier_charts(data))
-            with self._lock:
-                self._dossiers[family_id] = cached
+            snap.dossiers[family_id] = cached
         return cached
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
-        """A value computed once per process (the warehouse is fixed while serving)."""
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
+        """A value computed once per version (a version never changes)."""
+        snap = self.snapshot()
+        if key in snap.memo:
+            return snap.memo[key]
         value = compute()
-        with self._lock:
-            self._memo[key] = value
+        snap.memo[key] = value
         return value
 
     def recent(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value kept among the last ``recent_limit`` asked for (a selection's facets, a page
         of awards): at 10M rows the unfiltered facets take seconds, and people come back."""
+        snap = self.snapshot()
         with self._lock:
-            if key in self._recent:
-                self._recent.move_to_end(key)
-                return self._recent[key]
+            if key in snap.recent:
+                snap.recent.move_to_end(key)
+                return snap.recent[key]
         value = compute()
         with self._lock:
-            self._recent[key] = value
-            while len(self._recent) > self.recent_limit:
-                self._recent.popitem(last=False)
+            snap.recent[key] = value
+            while len(snap.recent) > self.recent_limit:
+                snap.recent.popitem(last=False)
         return value
 
     def facets(self, chosen: Filters) -> dict[str, list[dict[str, Any]]]:
         key = "facets:" + _key(chosen)
+        snap = self.snapshot()
         found: dict[str, list[dict[str, Any]]] = self.recent(
-            key, lambda: facets(self.con(), chosen)
+            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared)
         )
         return found
 
@@ -103,13 +286,21 @@ class SiteState:
         self, view: str, chosen: Filters, *, sort: str, descending: bool, offset: int, limit: int
     ) -> Page:
         """A page of awards (or of transactions, ``view="transactions"``) of a selection."""
-        lister = awards if view == "awards" else transaction_list
-        key = json.dumps([view, _key(chosen), sort, descending, offset, limit])
+        snap = self.snapshot()
+
+        def compute() -> Page:
+            if view == "awards":  # compiled once per shape of selection
+                return selections.awards(
+                    snap.backend(), chosen, snap.prepared, sort=sort, descending=descending,
+                    offset=offset, limit=limit,
+                )  # fmt: skip
+            return transaction_list(
+                snap.backend(), chosen, sort=sort, descending=descending, offset=offset,
+                limit=limit,
+            )  # fmt: skip
+
         page: Page = self.recent(
-            key,
-            lambda: lister(
-                self.con(), chosen, sort=sort, descending=descending, offset=offset, limit=limit
-            ),
+            json.dumps([view, _key(chosen), sort, descending, offset, limit]), compute
         )
         return page
 

@@ -1,0 +1,164 @@
+"""Serving that does not stall: a bounded pool of worker threads over read-only snapshots.
+
+Datasette's pattern. The event loop only accepts requests and writes answers; every query,
+render, PDF and audit runs on one of ``query_threads`` worker threads, each with its own
+DuckDB cursor (``con.cursor()``) on the published snapshot, wrapped as the Ibis backend the
+analysis functions take. A request that runs past the time limit is interrupted
+(``cursor.interrupt()``) and answered with a clear "narrow it" message, never a hang.
+
+A :class:`Snapshot` is one published version of the warehouse (see
+`vendorwatch.warehouse.snapshots`), opened read-only, with the caches that belong to it: when
+a new version is published, the site opens it, warms it in the background while still
+answering from the old one, swaps, and closes the old one once its last request has finished.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import duckdb
+import ibis
+from starlette.requests import Request
+
+from vendorwatch.errors import VendorwatchError
+
+TOO_LARGE = (
+    "This selection is too large to answer in time; narrow it (pick a family or a fiscal year)."
+)
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class TooSlow(VendorwatchError):
+    """A request ran past the time limit and was interrupted."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_LARGE)
+
+
+class Snapshot:
+    """One published version of the warehouse, read-only, and what the site keeps about it.
+
+    DuckDB's memory limit and thread count are set here because the site's own threads are
+    the parallelism: a query per worker, not every core per query.
+    """
+
+    def __init__(
+        self, file: Path, version: str | None, *, memory_limit: str, threads: int | None
+    ) -> None:
+        self.file = file
+        self.version = version
+        # Set after connecting, not as connect() config: DuckDB refuses a second connection
+        # to one file in a process with a different config (a CLI query, a test).
+        self.db = duckdb.connect(str(file), read_only=True)
+        self.db.execute("SET enable_progress_bar = false")
+        self.db.execute("SET memory_limit = ?", [memory_limit])
+        if threads:
+            self.db.execute(f"SET threads = {int(threads)}")
+        self.warmed = False
+        # The caches: they describe this version only, and go with it.
+        self.dossiers: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+        self.memo: dict[str, Any] = {}
+        self.recent: OrderedDict[str, Any] = OrderedDict()
+        self.prepared: dict[Any, Any] = {}  # compiled statements per selection shape
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._in_flight = 0
+        self._retired = False
+        self._closed = False
+
+    def backend(self) -> Any:
+        """This thread's Ibis backend over its own cursor (created on first use)."""
+        found = getattr(self._local, "backend", None)
+        if found is None:
+            with self._lock:
+                if self._closed:
+                    raise VendorwatchError("the warehouse version was closed; try again")
+                cursor = self.db.cursor()
+                self._cursors.append(cursor)
+            cursor.execute("SET enable_progress_bar = false")
+            found = ibis.duckdb.from_connection(cursor)
+            self._local.backend = found
+        return found
+
+    def enter(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            done = self._retired and self._in_flight == 0
+        if done:
+            self.close()
+
+    def retire(self) -> None:
+        """No new requests come here; close once the requests still running have finished."""
+        with self._lock:
+            self._retired = True
+            done = self._in_flight == 0
+        if done:
+            self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cursors, self._cursors = self._cursors, []
+        for cursor in cursors:
+            cursor.close()
+        self.db.close()
+
+
+@dataclass
+class Job:
+    """One request's work: where it runs, so that a time limit can interrupt its query."""
+
+    snapshot: Snapshot
+    abandoned: bool = False
+    cursor: Any = field(default=None, repr=False)
+
+    def interrupt(self) -> None:
+        self.abandoned = True
+        if self.cursor is not None:
+            self.cursor.interrupt()
+
+
+async def run(
+    request: Request, fn: Callable[..., T], *args: Any, time_limit: float | None = None
+) -> T:
+    """``fn(*args)`` on the site's pool (see `SiteState.run`): for handlers that must await
+    something on the loop first (an upload) and then do the heavy part. ``time_limit``
+    overrides the site's for work bounded otherwise (an audit, by its upload limits)."""
+    result: T = await request.app.state.site.run(fn, *args, time_limit=time_limit)
+    return result
+
+
+def offloop(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """A plain handler body run on the site's pool, within its time limit.
+
+    Put under the route decorator of a ``def`` handler that takes ``request``; FastAPI reads
+    the original signature (parameters, dependencies, response model) through ``__wrapped__``.
+    """
+
+    @functools.wraps(fn)
+    async def endpoint(*args: P.args, **kwargs: P.kwargs) -> T:
+        request = kwargs["request"]
+        assert isinstance(request, Request)
+        return await run(request, functools.partial(fn, *args, **kwargs))
+
+    return endpoint
