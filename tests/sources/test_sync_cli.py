@@ -63,6 +63,11 @@ def first_sync_args() -> tuple[str, ...]:
 
 
 def counts(warehouse: Path) -> dict[str, Any]:
+    """What the published version holds; none published yet (a first run that never finished)
+    holds nothing."""
+    if not warehouse.exists():
+        names = "awards award_keys transactions transaction_keys runs changes files"
+        return {name: 0 for name in names.split()} | {"obligations": None}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731

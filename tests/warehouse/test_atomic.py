@@ -90,6 +90,6 @@ def test_no_environment_variable_arms_a_fault_point(raw_data: Path, warehouse_pa
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    con = open_warehouse(warehouse_path)
-    assert con.execute("SELECT count(*) FROM awards").fetchone() == (1_369,)
+    con = open_warehouse(warehouse_path, read_only=True)
+    assert con.execute("SELECT count(*) FROM awards").fetchall() == [(1_369,)]
     con.close()
