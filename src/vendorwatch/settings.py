@@ -40,6 +40,15 @@ class Settings(BaseSettings):
         default_factory=find_sample_data,
         description="Folder of real public data loaded on first `serve`.",
     )
+    # Login throttling on the FOIA tracker (vendorwatch.web.throttle): failed sign-ins allowed
+    # per account and per client within the window, then refused with "try again in N s".
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_attempts_per_client: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_throttle_storage: str = Field(
+        default="memory://",
+        description="A `limits` storage URL; several workers need a shared one (redis://…).",
+    )
 
 
 @lru_cache(maxsize=1)

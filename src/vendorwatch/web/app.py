@@ -20,6 +20,7 @@ from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
+from vendorwatch.web.throttle import LoginThrottle
 
 log = logging.getLogger("vendorwatch.web")
 
@@ -31,13 +32,18 @@ def create_app(
     app_database_url: str | None = None,
     secure_cookies: bool | None = None,
     warm: bool = False,
+    login_throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """The site over ``warehouse``; the FOIA tracker's accounts and requests live in the app
     database (opened on the first tracker page; default from settings). ``secure_cookies``:
     None marks the session cookie Secure when the request came over HTTPS. ``warm`` works out
     the home page and the watched families' dossiers before the server takes requests."""
     site = SiteState(Path(warehouse))
-    accounts = Accounts(app_database_url or get_settings().app_database_url, secure_cookies)
+    accounts = Accounts(
+        app_database_url or get_settings().app_database_url,
+        secure_cookies,
+        login_throttle=login_throttle,  # None: from settings
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
