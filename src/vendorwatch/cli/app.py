@@ -279,3 +279,8 @@ app.add_typer(_export.export_app, name="export")
 from vendorwatch.cli import watch as _watch  # noqa: E402
 
 app.add_typer(_watch.watch_app, name="watch")
+
+from vendorwatch.cli import appdb as _appdb  # noqa: E402
+
+app.command("backup")(_appdb.backup_command)
+app.command("restore")(_appdb.restore_command)
