@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     login_throttle_storage: str = Field(
         default="memory://",
-        description="A `limits` storage URL; several workers need a shared one (redis://…).",
+        description="A `limits` storage URL; several workers need a shared one: appdb:// (the "
+        "app database), redis://….",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from tests.appdb.engines import ENGINES
 from vendorwatch.appdb import transaction
@@ -21,7 +21,9 @@ from vendorwatch.appdb.accounts import (
     sign_out_everywhere,
     user_by_email,
 )
+from vendorwatch.appdb.counters import ThrottleCounter
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.web.throttle import LoginThrottle
 
 PASSWORD = "correct horse battery"
 
@@ -98,3 +100,32 @@ def test_lockout_notices_reach_the_accounts_organisations_only(app_engine: Engin
         [notice] = lockouts_in(s, organisation(s, "clinic"))
         assert notice.user.email == "ana@clinic.example" and notice.failures == 5
         assert lockouts_in(s, organisation(s, "other")) == []
+
+
+@ENGINES
+def test_workers_share_sign_in_counts_in_the_app_database(app_engine: Engine) -> None:
+    def worker() -> LoginThrottle:  # each web worker has its own throttle on the same database
+        return LoginThrottle(
+            attempts_per_account=3,
+            attempts_per_client=100,
+            window_seconds=600,
+            storage_url="appdb://",
+            secret="shared",
+            app_database=lambda: app_engine,
+        )
+
+    one, two = worker(), worker()
+    email, client = "ana@clinic.example", "203.0.113.7"
+    assert not one.failed(email, client).locked
+    assert not two.failed(email, client).locked
+    assert one.refused(email, client) is None
+    assert two.failed(email, client).locked  # the third failure, counted across both
+    refusal = one.refused(email, "198.51.100.1")  # per account: from anywhere
+    assert refusal is not None and refusal.scope == "account"
+    assert 1 <= refusal.retry_after <= 600
+    with app_engine.connect() as c:
+        rows = c.execute(select(ThrottleCounter.key, ThrottleCounter.hits)).all()
+    assert sorted(hits for _, hits in rows) == [3, 3]  # the account and the client
+    assert not any("203.0.113" in key or "@" in key for key, _ in rows)  # keyed hashes only
+    one.succeeded(email)
+    assert two.refused(email, client) is None

@@ -35,7 +35,7 @@ from vendorwatch.appdb.accounts import (
     record_lockout,
     user_by_email,
 )
-from vendorwatch.appdb.backup import backup, restore
+from vendorwatch.appdb.backup import TRANSIENT, backup, restore
 from vendorwatch.cli.app import main
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.letters import AwardRef, FeeCategory, Requester
@@ -129,6 +129,8 @@ def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
     found = {}
     with engine.connect() as c:
         for table in import_models().sorted_tables:
+            if table.name in TRANSIENT:
+                continue
             rows = c.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             found[table.name] = [{k: normalised(v) for k, v in row.items()} for row in rows]
     engine.dispose()

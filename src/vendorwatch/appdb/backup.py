@@ -97,9 +97,13 @@ def known_revision(engine: Engine) -> str | None:
 # --- backup --------------------------------------------------------------------------------
 
 
+# Counts that expire within minutes (the sign-in throttle's): neither user data nor kept.
+TRANSIENT = frozenset({"throttle_counters"})
+
+
 def _tables() -> list[Table]:
-    """The app's tables in foreign-key order (parents first)."""
-    return list(import_models().sorted_tables)
+    """The app's tables of user data in foreign-key order (parents first)."""
+    return [t for t in import_models().sorted_tables if t.name not in TRANSIENT]
 
 
 @contextmanager

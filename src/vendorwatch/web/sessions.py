@@ -76,7 +76,7 @@ class Accounts:
         self._sessions = URLSafeTimedSerializer(key, salt="vendorwatch-session")
         self._logins = URLSafeTimedSerializer(key, salt="vendorwatch-login-form")
         self.throttle = self.login_throttle or LoginThrottle.from_settings(
-            get_settings(), secret=key
+            get_settings(), secret=key, app_database=self.engine
         )
 
     def engine(self) -> Engine:

@@ -8,8 +8,9 @@ once (`Failure.locked`) so the caller can tell the account's organisation admins
 
 Keys are keyed hashes (HMAC-SHA256 with the site's secret), so neither a client address nor
 an email is kept in the store or could be logged from it. The store is any `limits` storage
-URL: ``memory://`` (the default) counts within one process; several workers must share one
-(``redis://…``, ``memcached://…``) and the same ``VENDORWATCH_SESSION_SECRET``.
+URL: ``memory://`` (the default) counts within one process; several workers must share one —
+``appdb://`` (the app database itself, `vendorwatch.appdb.counters`), ``redis://…``,
+``memcached://…`` — and the same ``VENDORWATCH_SESSION_SECRET``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hmac
 import math
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,7 +28,9 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.errors import ConfigurationError
 from limits.storage import MovingWindowSupport, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
+from sqlalchemy import Engine
 
+from vendorwatch.appdb.counters import SCHEME, AppDatabaseStorage
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import Settings
 
@@ -64,13 +68,20 @@ class LoginThrottle:
         window_seconds: int = 900,
         storage_url: str = "memory://",
         secret: str = "",
+        app_database: Callable[[], Engine] | None = None,
     ) -> None:
         if min(attempts_per_account, attempts_per_client, window_seconds) < 1:
             raise VendorwatchError("login throttle: attempts and window must be at least 1")
-        try:
-            storage = storage_from_string(storage_url)
-        except ConfigurationError as exc:
-            raise VendorwatchError(f"login throttle storage {storage_url!r}: {exc}") from None
+        storage: object
+        if storage_url.startswith(f"{SCHEME}://"):
+            if app_database is None:
+                raise VendorwatchError(f"login throttle storage {storage_url!r}: no app database")
+            storage = AppDatabaseStorage(app_database, storage_url)
+        else:
+            try:
+                storage = storage_from_string(storage_url)
+            except ConfigurationError as exc:
+                raise VendorwatchError(f"login throttle storage {storage_url!r}: {exc}") from None
         if not isinstance(storage, Storage):
             raise VendorwatchError(f"login throttle storage {storage_url!r} is asynchronous")
         self.storage = storage
@@ -89,13 +100,19 @@ class LoginThrottle:
         self._key = (secret or secrets.token_urlsafe(32)).encode()
 
     @classmethod
-    def from_settings(cls, settings: Settings, secret: str = "") -> LoginThrottle:
+    def from_settings(
+        cls,
+        settings: Settings,
+        secret: str = "",
+        app_database: Callable[[], Engine] | None = None,
+    ) -> LoginThrottle:
         return cls(
             attempts_per_account=settings.login_attempts_per_account,
             attempts_per_client=settings.login_attempts_per_client,
             window_seconds=settings.login_window_seconds,
             storage_url=settings.login_throttle_storage,
             secret=secret,
+            app_database=app_database,
         )
 
     def _hash(self, kind: str, value: str) -> str:

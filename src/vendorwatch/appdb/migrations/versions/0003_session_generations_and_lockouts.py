@@ -1,4 +1,5 @@
-"""session generations and login lockouts: sessions revocable server-side, lockout notices
+"""session generations, login lockouts, throttle counters: sessions revocable server-side,
+lockout notices for admins, sign-in counts shared by several workers
 
 Revision ID: 0003
 Revises: 0002
@@ -38,6 +39,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("login_lockouts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_login_lockouts_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "throttle_counters",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_counters")),
+    )
 
 
 def downgrade() -> None:
