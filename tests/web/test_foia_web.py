@@ -489,3 +489,35 @@ def test_one_client_guessing_many_accounts_is_refused(sample_warehouse: Path, ap
     kept = [v for v in vars(throttle.storage).values() if isinstance(v, dict)]
     stored = " ".join(str(key) for table in kept for key in table)
     assert stored and "testclient" not in stored and "@" not in stored
+
+
+def test_changing_the_password_signs_out_everywhere_else(
+    sample_warehouse: Path, app_db: str
+) -> None:
+    with (
+        make_client(sample_warehouse, app_db) as here,
+        make_client(sample_warehouse, app_db) as elsewhere,
+    ):
+        log_in(here, EDITOR)
+        log_in(elsewhere, EDITOR)
+        form = here.get("/foia/password")
+        assert form.status_code == 200 and "Change your password" in form.text
+        token = token_of(form)
+        wrong = here.post("/foia/password", data={"csrf_token": token, "current": "not mine!",
+                                                  "new": "a brand new one",
+                                                  "confirm": "a brand new one"})  # fmt: skip
+        assert wrong.status_code == 400 and "that is not your password" in wrong.text
+        differ = here.post("/foia/password", data={"csrf_token": token, "current": PASSWORD,
+                                                   "new": "a brand new one",
+                                                   "confirm": "a brand new two"})  # fmt: skip
+        assert differ.status_code == 400 and "the two entries differ" in differ.text
+        assert elsewhere.get("/foia", follow_redirects=False).status_code == 200  # nothing yet
+        done = here.post("/foia/password", data={"csrf_token": token, "current": PASSWORD,
+                                                 "new": "a brand new one",
+                                                 "confirm": "a brand new one"},
+                         follow_redirects=False)  # fmt: skip
+        assert done.status_code == 303
+        assert here.get("/foia", follow_redirects=False).status_code == 200  # a fresh session
+        assert elsewhere.get("/foia", follow_redirects=False).status_code == 303
+        assert log_in(elsewhere, EDITOR).status_code == 400  # the old password is gone
+        assert log_in(elsewhere, EDITOR, password="a brand new one").status_code == 303

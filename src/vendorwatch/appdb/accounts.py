@@ -326,3 +326,14 @@ def sign_out_everywhere(session: Session, admin: User, org: Organisation, user_i
         raise VendorwatchError(f"no member #{user_id} in {org.slug!r}")
     end_sessions(session, target)
     return target
+
+
+def change_password(session: Session, user: User, current: str, new: str, again: str) -> None:
+    """The user's own password change: the current one first; every session then ends."""
+    if not verify_password(user, current):
+        raise AccessDenied("current password: that is not your password")
+    if new != again:
+        raise VendorwatchError("new password: the two entries differ")
+    if new == current:
+        raise VendorwatchError("new password: choose one that differs from the current one")
+    set_password(session, user, new)

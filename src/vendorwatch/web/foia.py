@@ -28,6 +28,7 @@ from vendorwatch.appdb.accounts import (
     Role,
     User,
     authenticate,
+    change_password,
     end_sessions,
     lockouts_in,
     members_of,
@@ -261,6 +262,54 @@ async def logout(request: Request) -> Response:
             end_sessions(m.session, m.user)
     response = RedirectResponse("/login", status_code=303)
     accounts(request).end(response)
+    return response
+
+
+def _password_page(request: Request, m: Member, message: str | None, status: int) -> Response:
+    return templates.TemplateResponse(
+        request, "foia_password.html", m.context(message=message), status_code=status
+    )
+
+
+@router.get("/foia/password", response_class=HTMLResponse)
+async def password_form(request: Request) -> Response:
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        return _password_page(request, m, None, 200)
+
+
+@router.post("/foia/password", response_class=HTMLResponse)
+async def password_change(request: Request) -> Response:
+    """A new password ends every session of the account; this browser gets a fresh one.
+
+    A wrong current password counts as a failed sign-in: a stolen session cannot be used to
+    guess the password without limit."""
+    site_accounts = accounts(request)
+    form = await checked_form(request, site_accounts.login(request))
+    if isinstance(form, Response):
+        return form
+    throttle, client = site_accounts.throttle, client_of(request)
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        refusal = throttle.refused(m.user.email, client)
+        if refusal is not None:
+            return _password_page(request, m, refusal.message, 429)
+        try:
+            change_password(m.session, m.user, str(form.get("current") or ""),
+                            str(form.get("new") or ""), str(form.get("confirm") or ""))  # fmt: skip
+        except AccessDenied as exc:
+            failure = throttle.failed(m.user.email, client)
+            if failure.locked:
+                record_lockout(m.session, m.user.email, failure.failures, failure.until)
+            return _password_page(request, m, exc.message, 400)
+        except VendorwatchError as exc:
+            return _password_page(request, m, exc.message, 400)
+        fresh = new_login(m.user.id, m.tracker.org.slug, m.user.password_hash,
+                          m.user.session_generation)  # fmt: skip
+    response = RedirectResponse("/foia", status_code=303)
+    site_accounts.start(request, response, fresh)
     return response
 
 
