@@ -335,5 +335,11 @@ def test_a_database_newer_than_this_vendorwatch_is_left_alone(tmp_path: Path) ->
         with pytest.raises(VendorwatchError, match="at schema revision 9999, newer than this"):
             attempt()
     assert not (tmp_path / "newer.zip").exists()
+    missing = tmp_path / "missing.sqlite3"
+    with pytest.raises(VendorwatchError, match=r"no app database at .*missing\.sqlite3"):
+        backup(f"sqlite:///{missing}", tmp_path / "missing.zip")
+    assert not missing.exists()  # not created by asking
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
     with pytest.raises(VendorwatchError, match="not a vendorwatch app database"):
-        backup(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "empty.zip")
+        backup(f"sqlite:///{empty}", tmp_path / "empty.zip")

@@ -143,6 +143,11 @@ def backup(url: str, out_file: Path) -> BackupSummary:
     if not out_file.parent.is_dir():
         raise VendorwatchError(f"{out_file}: folder {out_file.parent} does not exist")
     engine = make_engine(url)
+    database = engine.url.database
+    local = engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
+    if local and not Path(str(database)).expanduser().is_file():
+        engine.dispose()  # connecting would create an empty file: say what is missing instead
+        raise VendorwatchError(f"no app database at {database}")
     try:
         revision = known_revision(engine)
         if revision is None:
