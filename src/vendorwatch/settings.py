@@ -99,6 +99,16 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="256MB", description="DuckDB's memory limit for the site's snapshot."
     )
+    # Login throttling on the FOIA tracker (vendorwatch.web.throttle): failed sign-ins allowed
+    # per account and per client within the window, then refused with "try again in N s".
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_attempts_per_client: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_throttle_storage: str = Field(
+        default="memory://",
+        description="A `limits` storage URL; several workers need a shared one: appdb:// (the "
+        "app database), redis://….",
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "vendorwatch@localhost"

@@ -130,3 +130,45 @@ def test_track_a_request_end_to_end(sample_warehouse: Path, tmp_path: Path) -> N
     assert unknown.returncode == 1 and "has no reminder #9999" in unknown.stderr
     missing = vw("event", "99", "note", "2026-07-01", app_db=db)
     assert missing.returncode == 1 and "no FOIA request #99" in missing.stderr
+
+
+def test_user_add_keeps_an_existing_password_unless_reset(tmp_path: Path) -> None:
+    from vendorwatch.appdb import open_app_database, transaction
+    from vendorwatch.appdb.accounts import authenticate, user_by_email
+
+    db = tmp_path / "app.sqlite3"
+
+    def add(*args: str, password: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "VENDORWATCH_APP_DATABASE_URL": f"sqlite:///{db}"}
+        return subprocess.run(
+            [sys.executable, "-m", "vendorwatch", "foia", "user", "add", *args],
+            input=password + "\n", capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+
+    def can_log_in(password: str) -> bool:
+        engine = open_app_database(f"sqlite:///{db}")
+        try:
+            with transaction(engine) as s:
+                return authenticate(s, "ana@clinic.example", password) is not None
+        finally:
+            engine.dispose()
+
+    first = add("ana@clinic.example", "--org", "clinic", "--password-stdin", password="first one!")
+    assert first.returncode == 0, first.stderr
+    # Added to another organisation: not asked for a password, and the old one still works.
+    other = add("ana@clinic.example", "--org", "other", "--role", "viewer", password="intruder!!")
+    assert other.returncode == 0, other.stderr
+    assert "password unchanged" in other.stdout
+    assert "Password" not in other.stdout  # no prompt at all
+    assert can_log_in("first one!") and not can_log_in("intruder!!")
+    # Only --reset-password replaces it, and that ends the user's sessions.
+    reset = add("ana@clinic.example", "--org", "clinic", "--reset-password", "--password-stdin",
+                password="second one")  # fmt: skip
+    assert reset.returncode == 0, reset.stderr
+    assert "password replaced" in reset.stdout
+    assert can_log_in("second one") and not can_log_in("first one!")
+    engine = open_app_database(f"sqlite:///{db}")
+    with transaction(engine) as s:
+        user = user_by_email(s, "ana@clinic.example")
+        assert user is not None and user.session_generation == 1
+    engine.dispose()

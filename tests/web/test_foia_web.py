@@ -22,6 +22,7 @@ from tests.appdb.engines import ENGINES, database_url
 from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.appdb.accounts import Role, add_account
 from vendorwatch.web import create_app
+from vendorwatch.web.throttle import LoginThrottle
 
 __all__ = ["database_url"]  # the fixture, parametrised by ENGINES
 
@@ -52,8 +53,10 @@ def app_db(database_url: str) -> str:
     return database_url
 
 
-def make_client(warehouse: Path, url: str, **kw: bool) -> TestClient:
-    return TestClient(create_app(warehouse, app_database_url=url, **kw))
+def make_client(
+    warehouse: Path, url: str, throttle: LoginThrottle | None = None, **kw: bool
+) -> TestClient:
+    return TestClient(create_app(warehouse, app_database_url=url, login_throttle=throttle, **kw))
 
 
 @pytest.fixture
@@ -68,12 +71,14 @@ def token_of(page: Response) -> str:
     return found.group(1)
 
 
-def log_in(client: TestClient, email: str, next_: str = "/foia") -> Response:
+def log_in(
+    client: TestClient, email: str, next_: str = "/foia", password: str = PASSWORD
+) -> Response:
     form = client.get("/login", params={"next": next_})
     assert form.status_code == 200
     done: Response = client.post(
         "/login",
-        data={"csrf_token": token_of(form), "email": email, "password": PASSWORD, "next": next_},
+        data={"csrf_token": token_of(form), "email": email, "password": password, "next": next_},
         follow_redirects=False,
     )
     return done
@@ -288,7 +293,7 @@ def test_a_new_password_ends_old_sessions(site: TestClient, app_db: str) -> None
     engine = open_app_database(app_db)
     with transaction(engine) as session:
         add_account(session, EDITOR, name="Ana", password="a brand new one", org_slug="new-org",
-                    role=Role.VIEWER)  # fmt: skip
+                    role=Role.VIEWER, reset_password=True)  # fmt: skip
     engine.dispose()
     assert site.get("/foia", follow_redirects=False).status_code == 303
 
@@ -372,3 +377,147 @@ def test_followup_appeal_and_reminders_done(site: TestClient) -> None:
     assert done.status_code == 303
     assert "ring the office (done)" in site.get(f"/foia/{request_id}").text
     assert "ring the office" not in site.get("/foia/calendar.ics").text
+
+
+ADMIN = "ada@clinic.example"
+
+
+def add_admin(url: str) -> None:
+    engine = open_app_database(url)
+    with transaction(engine) as session:
+        add_account(session, ADMIN, name="Ada", password=PASSWORD, org_slug="clinic",
+                    role=Role.ADMIN)  # fmt: skip
+    engine.dispose()
+
+
+def session_cookie(done: Response) -> str:
+    found = re.search(r"vw_session=([^;]+)", done.headers["set-cookie"])
+    assert found
+    return found.group(1)
+
+
+def test_a_copied_cookie_stops_working_after_logout(site: TestClient) -> None:
+    copied = session_cookie(log_in(site, EDITOR))
+    thief = TestClient(site.app)  # another browser holding a copy of the real cookie
+    with_copy = {"cookie": f"vw_session={copied}"}
+    assert thief.get("/foia", headers=with_copy, follow_redirects=False).status_code == 200
+    out = site.post("/foia/logout", data={"csrf_token": token_of(site.get("/foia"))})
+    assert out.status_code == 200  # followed to the login page
+    assert thief.get("/foia", headers=with_copy, follow_redirects=False).status_code == 303
+    assert session_cookie(log_in(site, EDITOR)) != copied  # a new login works again
+    assert site.get("/foia", follow_redirects=False).status_code == 200
+    assert thief.get("/foia", headers=with_copy, follow_redirects=False).status_code == 303
+
+
+def test_an_admin_signs_a_member_out_everywhere(sample_warehouse: Path, app_db: str) -> None:
+    add_admin(app_db)
+    with (
+        make_client(sample_warehouse, app_db) as admin,
+        make_client(sample_warehouse, app_db) as editor,
+        make_client(sample_warehouse, app_db) as viewer,
+    ):
+        log_in(editor, EDITOR)
+        log_in(viewer, VIEWER)
+        log_in(admin, ADMIN)
+        members = admin.get("/foia/members")
+        button = r'<td>([^<]+@[^<]+)</td><td>\w+</td>\s*<td><form method="post" action="([^"]+)"'
+        forms = dict(re.findall(button, members.text))
+        assert set(forms) == {ADMIN, EDITOR, VIEWER}
+        # A viewer cannot sign anyone out; nobody sees the buttons but admins.
+        assert "Sign out everywhere" not in viewer.get("/foia/members").text
+        refused = viewer.post(forms[EDITOR], data={"csrf_token": token_of(viewer.get("/foia"))})
+        assert refused.status_code == 403
+        assert editor.get("/foia", follow_redirects=False).status_code == 200
+        done = admin.post(
+            forms[EDITOR], data={"csrf_token": token_of(members)}, follow_redirects=False
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/foia/members"
+        assert editor.get("/foia", follow_redirects=False).status_code == 303
+        assert viewer.get("/foia", follow_redirects=False).status_code == 200  # only that one
+        assert admin.get("/foia", follow_redirects=False).status_code == 200
+        # Someone of another organisation reads as missing.
+        stranger = int(forms[EDITOR].split("/")[3]) + 2  # seeded third: bob@other.example
+        missing = admin.post(
+            f"/foia/members/{stranger}/sign-out", data={"csrf_token": token_of(members)}
+        )
+        assert missing.status_code == 404
+
+
+def test_wrong_passwords_lock_the_account_and_tell_its_admins(
+    sample_warehouse: Path, app_db: str
+) -> None:
+    add_admin(app_db)
+    throttle = LoginThrottle(attempts_per_account=3, attempts_per_client=100, window_seconds=600)
+    with make_client(sample_warehouse, app_db, throttle) as client:
+        for _ in range(3):
+            assert log_in(client, EDITOR, password="a wrong guess").status_code == 400
+        locked = log_in(client, EDITOR)  # now even the right password is refused
+        assert locked.status_code == 429
+        found = re.search(
+            r"Too many failed sign-ins for this account; try again in (\d+) s", locked.text
+        )
+        assert found and 1 <= int(found.group(1)) <= 600
+        assert locked.headers["retry-after"] == found.group(1)
+        assert client.get("/foia", follow_redirects=False).status_code == 303  # not logged in
+        # Unknown emails are throttled alike (no hint which exist), with nobody to tell.
+        for _ in range(3):
+            log_in(client, "nobody@clinic.example", password="a wrong guess")
+        assert log_in(client, "nobody@clinic.example").status_code == 429
+        # Per account: the viewer signs in from the same client.
+        assert log_in(client, VIEWER).status_code == 303
+        assert "Sign-ins locked" not in client.get("/foia/members").text  # not an admin
+    with make_client(sample_warehouse, app_db) as admin:
+        log_in(admin, ADMIN)
+        notice = admin.get("/foia/members").text
+        assert "Sign-ins locked" in notice
+        assert re.search(r"Ana \(ana@clinic\.example\): 3 failed sign-ins; locked on", notice)
+        assert notice.count("failed sign-ins; locked") == 1  # one notice per lockout
+    with make_client(sample_warehouse, app_db) as other:
+        log_in(other, STRANGER)
+        assert "Sign-ins locked" not in other.get("/foia/members").text
+
+
+def test_one_client_guessing_many_accounts_is_refused(sample_warehouse: Path, app_db: str) -> None:
+    throttle = LoginThrottle(attempts_per_account=100, attempts_per_client=3, window_seconds=600)
+    with make_client(sample_warehouse, app_db, throttle) as client:
+        for email in (EDITOR, VIEWER, STRANGER):
+            assert log_in(client, email, password="a wrong guess").status_code == 400
+        refused = log_in(client, EDITOR)
+        assert refused.status_code == 429
+        assert "Too many failed sign-ins from your network; try again in" in refused.text
+    # The store holds keyed hashes, never the client's address or an email.
+    kept = [v for v in vars(throttle.storage).values() if isinstance(v, dict)]
+    stored = " ".join(str(key) for table in kept for key in table)
+    assert stored and "testclient" not in stored and "@" not in stored
+
+
+def test_changing_the_password_signs_out_everywhere_else(
+    sample_warehouse: Path, app_db: str
+) -> None:
+    with (
+        make_client(sample_warehouse, app_db) as here,
+        make_client(sample_warehouse, app_db) as elsewhere,
+    ):
+        log_in(here, EDITOR)
+        log_in(elsewhere, EDITOR)
+        form = here.get("/foia/password")
+        assert form.status_code == 200 and "Change your password" in form.text
+        token = token_of(form)
+        wrong = here.post("/foia/password", data={"csrf_token": token, "current": "not mine!",
+                                                  "new": "a brand new one",
+                                                  "confirm": "a brand new one"})  # fmt: skip
+        assert wrong.status_code == 400 and "that is not your password" in wrong.text
+        differ = here.post("/foia/password", data={"csrf_token": token, "current": PASSWORD,
+                                                   "new": "a brand new one",
+                                                   "confirm": "a brand new two"})  # fmt: skip
+        assert differ.status_code == 400 and "the two entries differ" in differ.text
+        assert elsewhere.get("/foia", follow_redirects=False).status_code == 200  # nothing yet
+        done = here.post("/foia/password", data={"csrf_token": token, "current": PASSWORD,
+                                                 "new": "a brand new one",
+                                                 "confirm": "a brand new one"},
+                         follow_redirects=False)  # fmt: skip
+        assert done.status_code == 303
+        assert here.get("/foia", follow_redirects=False).status_code == 200  # a fresh session
+        assert elsewhere.get("/foia", follow_redirects=False).status_code == 303
+        assert log_in(elsewhere, EDITOR).status_code == 400  # the old password is gone
+        assert log_in(elsewhere, EDITOR, password="a brand new one").status_code == 303

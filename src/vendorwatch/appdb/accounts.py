@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from vendorwatch.appdb.base import Base, Timestamped
@@ -49,6 +50,9 @@ class User(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     # None: the account cannot log in (the local CLI user, or an invitation not yet taken up).
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Every web session carries the generation it began in; bumping it (logout, a new
+    # password, an admin's "sign out everywhere") ends all of them at once, server-side.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -64,6 +68,23 @@ class Membership(Timestamped, Base):
 
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class LoginLockout(Timestamped, Base):
+    """Sign-ins to an account were refused for a while after too many wrong passwords.
+
+    Kept so the account's organisation admins see it on their members page; no client
+    address is stored (the throttle itself only ever sees a keyed hash of it).
+    """
+
+    __tablename__ = "login_lockouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
 
 
 class AccessDenied(VendorwatchError):
@@ -210,6 +231,31 @@ def members_of(session: Session, org: Organisation) -> list[tuple[User, Role]]:
     return sorted(members, key=lambda m: (order.index(m[1]), m[0].email))
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every web session of ``user`` (on any device); returns the new generation.
+
+    One UPDATE that adds 1 in the database, so two at once never hand out the same number.
+    """
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+    )
+    session.refresh(user, ["session_generation"])
+    return user.session_generation
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password for ``user``; their sessions everywhere end with the old one."""
+    user.password_hash = hash_password(password)
+    session.flush()
+    end_sessions(session, user)
+
+
 def add_account(
     session: Session,
     email: str,
@@ -219,24 +265,75 @@ def add_account(
     org_slug: str,
     role: Role,
     org_name: str | None = None,
+    reset_password: bool = False,
 ) -> tuple[User, Organisation]:
     """A user who can log in, made a member of ``org_slug`` (created if new) with ``role``.
 
-    An existing user (by email) is added to the organisation; with ``password`` their
-    password is set. Adding someone who is already a member is a user error, not a role change.
+    An existing user (by email) is added to the organisation and keeps their password: only
+    ``reset_password`` (with ``password``) replaces it, which also ends their sessions. Adding
+    someone who is already a member is a user error, not a role change (unless it is only a
+    password reset).
     """
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(session, email)
     if user is None:
         if password is None:
             raise VendorwatchError(f"a new user {email!r} needs a password")
         user = create_user(session, email, name, password)
-    elif password is not None:
-        user.password_hash = hash_password(password)
+    elif reset_password:
+        if password is None:
+            raise VendorwatchError(f"resetting {user.email}'s password needs the new password")
+        set_password(session, user, password)
     org = session.scalar(select(Organisation).where(Organisation.slug == org_slug))
     if org is None:
         org = create_organisation(session, org_slug, org_name or org_slug)
     existing = role_in(session, user, org)
     if existing is not None:
+        if reset_password:
+            return user, org
         raise VendorwatchError(f"{user.email} is already a {existing} of {org.slug!r}")
     add_member(session, org, user, role)
     return user, org
+
+
+def record_lockout(session: Session, email: str, failures: int, until: datetime) -> bool:
+    """Note that sign-ins to ``email`` are refused until ``until``; False if no such user."""
+    user = user_by_email(session, email)
+    if user is None:
+        return False
+    session.add(LoginLockout(user_id=user.id, failures=failures, locked_until=until))
+    session.flush()
+    return True
+
+
+def lockouts_in(session: Session, org: Organisation, limit: int = 20) -> list[LoginLockout]:
+    """Recent lockouts of the organisation's members, newest first (for its admins)."""
+    rows = session.scalars(
+        select(LoginLockout)
+        .join(Membership, Membership.user_id == LoginLockout.user_id)
+        .where(Membership.organisation_id == org.id)
+        .order_by(LoginLockout.created_at.desc(), LoginLockout.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def sign_out_everywhere(session: Session, admin: User, org: Organisation, user_id: int) -> User:
+    """An admin of ``org`` ends every session of one of its members (a lost laptop, a
+    leaked cookie). Someone outside ``org`` reads as missing, not as forbidden."""
+    require_role(session, admin, org, Role.ADMIN)
+    target = session.get(User, user_id)
+    if target is None or role_in(session, target, org) is None:
+        raise VendorwatchError(f"no member #{user_id} in {org.slug!r}")
+    end_sessions(session, target)
+    return target
+
+
+def change_password(session: Session, user: User, current: str, new: str, again: str) -> None:
+    """The user's own password change: the current one first; every session then ends."""
+    if not verify_password(user, current):
+        raise AccessDenied("current password: that is not your password")
+    if new != again:
+        raise VendorwatchError("new password: the two entries differ")
+    if new == current:
+        raise VendorwatchError("new password: choose one that differs from the current one")
+    set_password(session, user, new)

@@ -24,6 +24,7 @@ NAMING_CONVENTION = {
 # metadata is complete. A new part of the app adds its models module here.
 MODEL_MODULES = (
     "vendorwatch.appdb.accounts",
+    "vendorwatch.appdb.counters",
     "vendorwatch.foia.models",
     "vendorwatch.alerts.models",
 )

@@ -344,3 +344,8 @@ app.add_typer(_watch.watch_app, name="watch")
 from vendorwatch.cli import claims as _claims  # noqa: E402
 
 app.add_typer(_claims.claim_app, name="claim")
+
+from vendorwatch.cli import appdb as _appdb  # noqa: E402
+
+app.command("backup")(_appdb.backup_command)
+app.command("restore")(_appdb.restore_command)

@@ -659,29 +659,40 @@ def user_add_command(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    reset_password: Annotated[
+        bool,
+        typer.Option(
+            "--reset-password",
+            help="Give an existing user a new password (their sessions everywhere end).",
+        ),
+    ] = False,
     app_db: AppDbOption = None,
 ) -> None:
     """Create a login (or add an existing one to an organisation) with a role.
 
-    The password is asked for twice without echo, or read from standard input; an existing
-    user added to another organisation keeps their password unless one is given on stdin.
+    A new user's password is asked for twice without echo, or read from standard input. An
+    existing user keeps their password and is not asked for one; only --reset-password
+    replaces it.
     """
     import sys
 
     from vendorwatch.appdb import open_app_database, transaction
-    from vendorwatch.appdb.accounts import Role, add_account
+    from vendorwatch.appdb.accounts import Role, add_account, role_in, user_by_email
 
     try:
         wanted = Role(role)
     except ValueError:
         raise VendorwatchError(f"--role {role!r}: use viewer, editor or admin") from None
-    password: str | None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     engine = open_app_database(app_db or get_settings().app_database_url)
     try:
+        with transaction(engine) as session:
+            exists = user_by_email(session, email) is not None
+        password: str | None = None
+        if reset_password or not exists:
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         with transaction(engine) as session:
             user, organisation = add_account(
                 session,
@@ -691,9 +702,17 @@ def user_add_command(
                 org_slug=org,
                 role=wanted,
                 org_name=org_name,
+                reset_password=reset_password and exists,
             )
-            article = "an" if wanted is Role.ADMIN else "a"
-            done = f"{user.email} is now {article} {wanted} of {organisation.slug!r}"
+            actual = role_in(session, user, organisation) or wanted
+            article = "a" if actual is Role.VIEWER else "an"
+            done = f"{user.email} is now {article} {actual} of {organisation.slug!r}"
+            if exists:
+                done += (
+                    "; password replaced, their sessions ended"
+                    if reset_password
+                    else "; password unchanged (--reset-password sets a new one)"
+                )
     finally:
         engine.dispose()
     console.print(done, highlight=False)

@@ -20,6 +20,7 @@ from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
+from vendorwatch.web.throttle import LoginThrottle
 
 log = logging.getLogger("vendorwatch.web")
 
@@ -33,6 +34,7 @@ def create_app(
     warm: bool = False,
     time_limit: float | None = None,
     threads: int | None = None,
+    login_throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """The site over ``warehouse``; the FOIA tracker's accounts and requests live in the app
     database (opened on the first tracker page; default from settings). ``secure_cookies``:
@@ -49,7 +51,11 @@ def create_app(
         memory_limit=settings.duckdb_memory_limit,
         warmer=pages.warm,
     )
-    accounts = Accounts(app_database_url or settings.app_database_url, secure_cookies)
+    accounts = Accounts(
+        app_database_url or settings.app_database_url,
+        secure_cookies,
+        login_throttle=login_throttle,  # None: from settings
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -28,10 +28,15 @@ from vendorwatch.appdb.accounts import (
     Role,
     User,
     authenticate,
+    change_password,
+    end_sessions,
+    lockouts_in,
     members_of,
     memberships_of,
     organisation,
+    record_lockout,
     role_in,
+    sign_out_everywhere,
     user_by_id,
 )
 from vendorwatch.errors import VendorwatchError
@@ -62,8 +67,8 @@ from vendorwatch.web.sessions import (
     Accounts,
     Login,
     new_login,
-    password_fingerprint,
     same_token,
+    still_valid,
 )
 from vendorwatch.web.templating import templates
 
@@ -125,7 +130,7 @@ def member(request: Request) -> Iterator[Member | None]:
         return
     with transaction(site_accounts.engine()) as session:
         user = user_by_id(session, login.user_id)
-        if user is None or password_fingerprint(user.password_hash) != login.password:
+        if user is None or not still_valid(login, user.password_hash, user.session_generation):
             yield None
             return
         orgs = memberships_of(session, user)
@@ -182,13 +187,20 @@ def safe_next(target: str | None) -> str:
 # --- login and logout --------------------------------------------------------------------
 
 
-def _login_page(request: Request, next_: str, message: str | None, status: int) -> Response:
+def _login_page(
+    request: Request,
+    next_: str,
+    message: str | None,
+    status: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
     token = accounts(request).login_form_token(request)
     response = templates.TemplateResponse(
         request,
         "foia_login.html",
         {"next": safe_next(next_), "message": message, "csrf_token": token},
         status_code=status,
+        headers=headers,
     )
     accounts(request).keep_login_form_token(request, response, token)
     return response
@@ -199,6 +211,11 @@ async def login_form(request: Request, next: str = "/foia") -> Response:
     return _login_page(request, next, None, 200)
 
 
+def client_of(request: Request) -> str:
+    """The client's address, only ever handed to the throttle (which hashes it)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request) -> Response:
     site_accounts = accounts(request)
@@ -207,18 +224,27 @@ async def login_submit(request: Request) -> Response:
     expected = site_accounts.login_form_expected(request)
     if expected is None or not same_token(token if isinstance(token, str) else None, expected):
         return refuse(request, "This login form is out of date; open the login page again.")
-    next_ = text(form, "next")
+    next_, email, client = text(form, "next"), text(form, "email"), client_of(request)
+    throttle = site_accounts.throttle
+    refusal = throttle.refused(email, client)
+    if refusal is not None:  # before the password is even looked at
+        retry = {"Retry-After": str(refusal.retry_after)}
+        return _login_page(request, next_, refusal.message, 429, retry)
     with transaction(site_accounts.engine()) as session:
-        user = authenticate(session, text(form, "email"), str(form.get("password") or ""))
-        orgs = memberships_of(session, user) if user is not None else []
-        if user is None or not orgs:
-            message = (
-                "That email and password do not match an account."
-                if user is None
-                else "Your account is not a member of any organisation yet."
+        user = authenticate(session, email, str(form.get("password") or ""))
+        if user is None:
+            failure = throttle.failed(email, client)
+            if failure.locked:  # tell the account's admins (members page)
+                record_lockout(session, email, failure.failures, failure.until)
+            return _login_page(
+                request, next_, "That email and password do not match an account.", 400
             )
+        throttle.succeeded(email)
+        orgs = memberships_of(session, user)
+        if not orgs:
+            message = "Your account is not a member of any organisation yet."
             return _login_page(request, next_, message, 400)
-        login = new_login(user.id, orgs[0][0].slug, user.password_hash)
+        login = new_login(user.id, orgs[0][0].slug, user.password_hash, user.session_generation)
     response = RedirectResponse(safe_next(next_), status_code=303)
     site_accounts.start(request, response, login)
     return response
@@ -226,11 +252,64 @@ async def login_submit(request: Request) -> Response:
 
 @router.post("/foia/logout")
 async def logout(request: Request) -> Response:
+    """Ends the session here and, server-side, every other one of the account (a copied
+    cookie included): the account's session generation moves on."""
     form = await checked_form(request, accounts(request).login(request))
     if isinstance(form, Response):
         return form
+    with member(request) as m:
+        if m is not None:
+            end_sessions(m.session, m.user)
     response = RedirectResponse("/login", status_code=303)
     accounts(request).end(response)
+    return response
+
+
+def _password_page(request: Request, m: Member, message: str | None, status: int) -> Response:
+    return templates.TemplateResponse(
+        request, "foia_password.html", m.context(message=message), status_code=status
+    )
+
+
+@router.get("/foia/password", response_class=HTMLResponse)
+async def password_form(request: Request) -> Response:
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        return _password_page(request, m, None, 200)
+
+
+@router.post("/foia/password", response_class=HTMLResponse)
+async def password_change(request: Request) -> Response:
+    """A new password ends every session of the account; this browser gets a fresh one.
+
+    A wrong current password counts as a failed sign-in: a stolen session cannot be used to
+    guess the password without limit."""
+    site_accounts = accounts(request)
+    form = await checked_form(request, site_accounts.login(request))
+    if isinstance(form, Response):
+        return form
+    throttle, client = site_accounts.throttle, client_of(request)
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        refusal = throttle.refused(m.user.email, client)
+        if refusal is not None:
+            return _password_page(request, m, refusal.message, 429)
+        try:
+            change_password(m.session, m.user, str(form.get("current") or ""),
+                            str(form.get("new") or ""), str(form.get("confirm") or ""))  # fmt: skip
+        except AccessDenied as exc:
+            failure = throttle.failed(m.user.email, client)
+            if failure.locked:
+                record_lockout(m.session, m.user.email, failure.failures, failure.until)
+            return _password_page(request, m, exc.message, 400)
+        except VendorwatchError as exc:
+            return _password_page(request, m, exc.message, 400)
+        fresh = new_login(m.user.id, m.tracker.org.slug, m.user.password_hash,
+                          m.user.session_generation)  # fmt: skip
+    response = RedirectResponse("/foia", status_code=303)
+    site_accounts.start(request, response, fresh)
     return response
 
 
@@ -247,7 +326,7 @@ async def switch_organisation(request: Request) -> Response:
         wanted = organisation(m.session, text(form, "org"))
         if role_in(m.session, m.user, wanted) is None:
             return refuse(request, f"You are not a member of {wanted.slug!r}.")
-        switched = Login(login.user_id, wanted.slug, login.csrf, login.password)
+        switched = Login(login.user_id, wanted.slug, login.csrf, login.password, login.generation)
     response = RedirectResponse("/foia", status_code=303)
     accounts(request).start(request, response, switched)
     return response
@@ -277,7 +356,27 @@ async def members_page(request: Request) -> Response:
         if m is None:
             return to_login(request)
         people = members_of(m.session, m.tracker.org)
-        return templates.TemplateResponse(request, "foia_members.html", m.context(members=people))
+        locked = lockouts_in(m.session, m.tracker.org) if m.role is Role.ADMIN else []
+        return templates.TemplateResponse(
+            request, "foia_members.html", m.context(members=people, lockouts=locked)
+        )
+
+
+@router.post("/foia/members/{user_id:int}/sign-out")
+async def member_sign_out(request: Request, user_id: int) -> Response:
+    """An admin's "sign out everywhere" for one member: every session of theirs ends."""
+    form = await checked_form(request, accounts(request).login(request))
+    if isinstance(form, Response):
+        return form
+    with member(request) as m:
+        if m is None:
+            return to_login(request)
+        try:
+            target = sign_out_everywhere(m.session, m.user, m.tracker.org, user_id)
+        except AccessDenied as exc:
+            return refuse(request, exc.message)
+        myself = target.id == m.user.id
+    return RedirectResponse("/login" if myself else "/foia/members", status_code=303)
 
 
 @router.get("/foia/calendar.ics")

@@ -6,15 +6,16 @@ The public pages set no cookie and are never sent one: the session cookie's path
 when the request came over HTTPS (or always or never, as the operator sets).
 
 A session holds the user's id, the organisation they are working in, a CSRF token for its
-forms, and a fingerprint of the password hash, so changing a password ends every session.
-Sessions last `MAX_AGE` seconds.
+forms, a fingerprint of the password hash, and the account's session generation when it
+began. Each request checks the generation against the app database, so sessions end
+server-side: logging out, a new password and an admin's "sign out everywhere" bump it, and
+every cookie issued before (a copied one too) stops working. Sessions last `MAX_AGE` seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vendorwatch.appdb import open_app_database
+from vendorwatch.settings import get_settings
+from vendorwatch.web.throttle import LoginThrottle
 
 SESSION_COOKIE = "vw_session"
 SESSION_PATH = "/foia"
@@ -33,7 +36,6 @@ LOGIN_COOKIE = "vw_login"
 LOGIN_PATH = "/login"
 MAX_AGE = 12 * 60 * 60
 LOGIN_MAX_AGE = 60 * 60
-SECRET_ENV = "VENDORWATCH_SESSION_SECRET"  # noqa: S105 (the variable's name)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Login:
     org: str
     csrf: str
     password: str  # fingerprint of the password hash when the session began
+    generation: int  # the account's session generation when the session began
 
 
 def password_fingerprint(password_hash: str | None) -> str:
@@ -60,7 +63,8 @@ class Accounts:
 
     database_url: str
     secure: bool | None = None  # None: Secure cookies when the request is HTTPS
-    secret: str = field(default_factory=lambda: os.environ.get(SECRET_ENV) or "")
+    secret: str = field(default_factory=lambda: get_settings().session_secret)
+    login_throttle: LoginThrottle | None = None  # None: from settings
     _engine: Engine | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -69,6 +73,9 @@ class Accounts:
         key = self.secret or secrets.token_urlsafe(32)
         self._sessions = URLSafeTimedSerializer(key, salt="vendorwatch-session")
         self._logins = URLSafeTimedSerializer(key, salt="vendorwatch-login-form")
+        self.throttle = self.login_throttle or LoginThrottle.from_settings(
+            get_settings(), secret=key, app_database=self.engine
+        )
 
     def engine(self) -> Engine:
         """The app database, upgraded to the current schema the first time it is needed."""
@@ -96,13 +103,21 @@ class Accounts:
             return None
         try:
             data = self._sessions.loads(raw, max_age=MAX_AGE)
-            return Login(int(data["u"]), str(data["o"]), str(data["c"]), str(data["p"]))
+            return Login(
+                int(data["u"]), str(data["o"]), str(data["c"]), str(data["p"]), int(data["g"])
+            )
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 
     def start(self, request: Request, response: Response, login: Login) -> None:
         value = self._sessions.dumps(
-            {"u": login.user_id, "o": login.org, "c": login.csrf, "p": login.password}
+            {
+                "u": login.user_id,
+                "o": login.org,
+                "c": login.csrf,
+                "p": login.password,
+                "g": login.generation,
+            }
         )
         self._set(request, response, SESSION_COOKIE, value, path=SESSION_PATH, max_age=MAX_AGE)
         response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
@@ -129,5 +144,14 @@ class Accounts:
             return None
 
 
-def new_login(user_id: int, org: str, password_hash: str | None) -> Login:
-    return Login(user_id, org, secrets.token_urlsafe(24), password_fingerprint(password_hash))
+def new_login(user_id: int, org: str, password_hash: str | None, generation: int) -> Login:
+    return Login(
+        user_id, org, secrets.token_urlsafe(24), password_fingerprint(password_hash), generation
+    )
+
+
+def still_valid(login: Login, password_hash: str | None, generation: int) -> bool:
+    """False once the account's password changed or its sessions were ended."""
+    return login.generation == generation and same_token(
+        login.password, password_fingerprint(password_hash)
+    )
