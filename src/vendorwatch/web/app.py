@@ -76,10 +76,12 @@ def create_app(
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
         status = 404 if "no " in exc.message[:20] else 400
+        near = [s.as_dict() for s in getattr(exc, "suggestions", [])]  # UnknownOrganisation
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.message}, status_code=status)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": exc.message, "status": status}, status_code=status
-        )
+            body: dict[str, object] = {"detail": exc.message}
+            return JSONResponse(body | ({"suggestions": near} if near else {}), status_code=status)
+        message = getattr(exc, "reader_message", exc.message)
+        context = {"message": message, "status": status, "suggestions": near}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
     return app
