@@ -4,12 +4,12 @@ traceback, never a zero that does not say why. Unknown ids get the nearest ones.
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from vendorwatch.cli.app import app
@@ -35,9 +35,9 @@ def test_every_organisation_id_answers_everywhere(
     page = client.get(f"/family/{org_id}")
     assert page.status_code == 200, page.text[:300]
     assert "Traceback" not in page.text
-    assert f"<h1>{html.escape(ref.name)}</h1>" in page.text
+    assert f"<h1>{escape(ref.name)}</h1>" in page.text
     if not ref.is_family:  # the family is named, with a link to its page
-        assert f'<a href="/family/{ref.family}">{html.escape(ref.family_name)}</a>' in page.text
+        assert f'<a href="/family/{ref.family}">{escape(ref.family_name)}</a>' in page.text
 
     data = client.get(f"/api/families/{org_id}")
     assert data.status_code == 200
@@ -45,7 +45,7 @@ def test_every_organisation_id_answers_everywhere(
     assert dossier["subject"]["id"] == org_id
     assert dossier["family"]["id"] == ref.family
     if not dossier["totals"]["transactions"]:
-        assert f"No obligations to {html.escape(ref.name)} in the loaded data" in page.text
+        assert f"No obligations to {escape(ref.name)} in the loaded data" in page.text
     assert client.get(f"/family/{org_id}.json").json() == dossier
 
     as_of = client.get(f"/api/families/{org_id}/as-of", params={"date": "2023-06-30"})
