@@ -70,6 +70,9 @@ def test_reader_path(page: tuple[Page, list[str]], server: str, tmp_path: Path) 
     tab.get_by_role("button", name="Search").click()
     tab.wait_for_url(re.compile(r"/search\?q=LexisNexis"))
     tab.get_by_role("link", name="LexisNexis Risk Solutions Inc.").click()
+    tab.wait_for_url(re.compile(r"/family/lexisnexis-risk-solutions$"))  # the company itself
+    assert tab.locator("h1").inner_text() == "LexisNexis Risk Solutions Inc."
+    tab.locator("#part-of").get_by_role("link", name="RELX PLC").click()
     tab.wait_for_url(re.compile(r"/family/relx-plc$"))
     assert tab.locator("h1").inner_text() == "RELX PLC"
     _shot(tab, "family")

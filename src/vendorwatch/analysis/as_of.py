@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import plain
-from vendorwatch.analysis.dossier import family_rows, require_family
+from vendorwatch.analysis.dossier import family_rows, require_family, scope, subject
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import rollup_expr
 from vendorwatch.registry import Registry
@@ -25,22 +25,26 @@ from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 API_EXPORT = API_TRANSACTION_EXPORT.name
 
 
-def _mine(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, *, after: bool) -> ir.Table:
+def _mine(
+    facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, orgs: ir.Scalar | None, *, after: bool
+) -> ir.Table:
     day = as_of.cast("date")
-    mine = family_rows(facts, family)
+    mine = family_rows(facts, family, orgs)
     return mine.filter(mine.action_date > day if after else mine.action_date <= day)
 
 
 def _rollup(by: tuple[str, ...], *, after: bool) -> Builder:
-    def build(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar) -> ir.Table:
-        return rollup_expr(_mine(facts, family, as_of, after=after), by)
+    def build(
+        facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, orgs: ir.Scalar | None = None
+    ) -> ir.Table:
+        return rollup_expr(_mine(facts, family, as_of, orgs, after=after), by)
 
     return build
 
 
-def _monthly(facts: ir.Table, family: ir.Scalar) -> ir.Table:
+def _monthly(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
     """The family's obligations month by month over all its dates (the chart's curve)."""
-    mine = family_rows(facts, family)
+    mine = family_rows(facts, family, orgs)
     month = mine.action_date.truncate("M")
     return (
         mine.group_by(month=month)
@@ -50,8 +54,10 @@ def _monthly(facts: ir.Table, family: ir.Scalar) -> ir.Table:
 
 
 def _latest(con: Any, count: int) -> Builder:
-    def build(facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar) -> ir.Table:
-        t = _mine(facts, family, as_of, after=False)
+    def build(
+        facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, orgs: ir.Scalar | None = None
+    ) -> ir.Table:
+        t = _mine(facts, family, as_of, orgs, after=False)
         files = con.table("source_files").select("sha256", "file_name", "layout")
         return (
             t.join(files, t.source_sha256 == files.sha256)
@@ -82,12 +88,15 @@ def _name(registry: Registry, org_id: str | None) -> str | None:
 
 
 def family_as_of(
-    con: Any, registry: Registry, family_id: str, as_of: date, *, latest: int = 10
+    con: Any, registry: Registry, org_id: str, as_of: date, *, latest: int = 10
 ) -> dict[str, Any]:
-    """The family's cumulative obligations on ``as_of``, by company, with what came after."""
-    require_family(con, registry, family_id)
+    """The family's cumulative obligations on ``as_of``, by company, with what came after; for
+    a company id, that company's (and the companies it owns) within its family."""
+    ref = require_family(con, registry, org_id)
+    members, scoped = scope(registry, ref)
+    about = subject(ref, members, registry)
     questions = Prepared(con)
-    values = {"family": family_id, "as_of": as_of.isoformat()}
+    values = {**scoped, "as_of": as_of.isoformat()}
 
     def ask(name: str, build: Builder) -> list[dict[str, Any]]:
         return questions.rows(f"as-of:{name}", build, **values)
@@ -104,19 +113,26 @@ def family_as_of(
     recent = ask(f"latest:{latest}", _latest(con, latest))
     running = Decimal(0)
     by_month = []
-    for row in questions.rows("as-of:monthly", _monthly, family=family_id):
+    for row in questions.rows("as-of:monthly", _monthly, **scoped):
         running += Decimal(str(row["obligations"] or 0))
         by_month.append({**row, "cumulative": plain(running)})
-    notes = []
-    if not total["transactions"]:
-        notes.append(f"no transaction of this family is dated on or before {as_of.isoformat()}")
+    notes = [about["note"]] if about["note"] else []
+    if not total["transactions"] and not later["transactions"]:
+        notes.append(f"no transaction in the loaded data is resolved to {about['name']}")
+    elif not total["transactions"]:
+        notes.append(
+            f"no transaction of this {'family' if ref.is_family else 'company'} is dated on or "
+            f"before {as_of.isoformat()}"
+        )
     if any(r["layout"] == API_EXPORT for r in recent):
         notes.append(
             "some transactions come from an API export that keeps the largest transactions "
             "first and may be incomplete: the figure is a lower bound"
         )
     return {
-        "family": {"id": family_id, "name": registry.organisation(family_id).name},
+        "family": {"id": ref.family, "name": ref.family_name},
+        "subject": about,
+        "company": None if ref.is_family else ref.as_dict(),
         "as_of": as_of.isoformat(),
         "obligated": total["obligations"],
         "transactions": total["transactions"],

@@ -22,19 +22,53 @@ from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
+from vendorwatch.registry.lookup import OrganisationRef, lookup, owned
 from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
 API_EXPORT = API_TRANSACTION_EXPORT.name
 
 
-def require_family(con: Any, registry: Registry, family_id: str) -> None:
-    """Refuse, in words a user can act on, a family the registry or the warehouse cannot answer."""
-    if family_id not in registry.organisations:
-        raise VendorwatchError(
-            f"no organisation {family_id!r} in the registry; `vendorwatch resolve NAME` finds ids"
-        )
+def require_family(con: Any, registry: Registry, org_id: str) -> OrganisationRef:
+    """The family or company ``org_id`` names; refused, with the nearest ids, when the registry
+    does not hold it (`UnknownOrganisation`), or when the warehouse cannot answer yet."""
+    ref = lookup(registry, org_id)
     if not has_resolutions(con):
         raise VendorwatchError("the warehouse is not resolved yet; run `vendorwatch resolve --all`")
+    return ref
+
+
+def scope(registry: Registry, ref: OrganisationRef) -> tuple[list[str], dict[str, str]]:
+    """The organisations whose figures an id's answer counts, and the questions' values.
+
+    A family counts every member; a company counts itself and the companies it owns, within
+    its family (so its figures are its share of the family's, as the family page lists them).
+    """
+    members = family_members(registry, ref.family)
+    if ref.is_family:
+        return members, {"family": ref.family}
+    mine = [o for o in owned(registry, ref.id) if o in members]
+    return mine, {"family": ref.family, "orgs": ",".join(mine)}
+
+
+def subject(ref: OrganisationRef, members: list[str], registry: Registry) -> dict[str, Any]:
+    """Who an answer's figures are of, in words: the family, or a company within it."""
+    if ref.kind == "agency":
+        return {
+            "id": ref.id, "name": ref.name, "kind": "agency",
+            "note": f"{ref.name} is a government agency: in these records agencies buy, they are "
+            "not paid; its purchases are listed under Browse by sub-agency.",
+        }  # fmt: skip
+    if ref.is_family:
+        return {"id": ref.id, "name": ref.name, "kind": "family", "note": None}
+    others = [registry.organisation(o).name for o in members if o != ref.id]
+    with_owned = f" and the companies it owns ({', '.join(others)})" if others else ""
+    return {
+        "id": ref.id,
+        "name": ref.name,
+        "kind": "company",
+        "note": f"Figures are those of {ref.name}{with_owned}, part of the {ref.family_name} "
+        "family; the family's page has them all.",
+    }
 
 
 def family_members(registry: Registry, family_id: str) -> list[str]:
@@ -94,21 +128,25 @@ def _tree(family_id: str, edges: list[dict[str, Any]], names: dict[str, str]) ->
     return node(family_id, None, frozenset())
 
 
-def family_rows(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-    """The rows of one family (read from its own row groups: ``facts`` is family-sorted)."""
-    return facts.filter(facts.family == family)
+def family_rows(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+    """The rows of one family (read from its own row groups: ``facts`` is family-sorted), or,
+    with ``orgs`` (organisation ids joined by commas), of those companies within it."""
+    mine = facts.filter(facts.family == family)
+    if orgs is None:
+        return mine
+    return mine.filter(orgs.split(",").contains(mine.organisation))
 
 
 def _rollup(by: tuple[str, ...]) -> Builder:
-    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        return rollup_expr(family_rows(facts, family), by)
+    def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+        return rollup_expr(family_rows(facts, family, orgs), by)
 
     return build
 
 
 def _top_awards(limit: int) -> Builder:
-    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        t = family_rows(facts, family)
+    def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+        t = family_rows(facts, family, orgs)
         fields = ("piid", "recipient", "organisation", "sub_agency", "description")
         grouped = per_award(t, *fields, "classification", "rule", "evidence")
         return grouped.order_by(ibis.desc("obligations")).limit(limit)
@@ -119,17 +157,18 @@ def _top_awards(limit: int) -> Builder:
 def _award_values(con: Any) -> Builder:
     """What the family's award summaries say: current and potential value, awards running."""
 
-    def build(_facts: ir.Table, family: ir.Scalar, day: ir.Scalar) -> ir.Table:
-        summaries = award_summaries(con, classified=False)
-        mine = summaries.filter(summaries.family == family)
+    def build(
+        _facts: ir.Table, family: ir.Scalar, day: ir.Scalar, orgs: ir.Scalar | None = None
+    ) -> ir.Table:
+        mine = family_rows(award_summaries(con, classified=False), family, orgs)
         return award_values_expr(mine, [], day.cast("date"))
 
     return build
 
 
 def _data_sources(con: Any) -> Builder:
-    def build(facts: ir.Table, family: ir.Scalar) -> ir.Table:
-        t = family_rows(facts, family)
+    def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+        t = family_rows(facts, family, orgs)
         files = con.table("source_files")
         counts = t.group_by(sha256=t.source_sha256).aggregate(rows=t.count())
         return (
@@ -173,32 +212,37 @@ def _claims(
     return checked
 
 
-def family_dossier(
-    con: Any, registry: Registry, family_id: str, *, top: int = 10
-) -> dict[str, Any]:
-    """The dossier of one family (an organisation id at the top of an ownership chain)."""
-    require_family(con, registry, family_id)
-    members = family_members(registry, family_id)
-    names = {org: registry.organisation(org).name for org in members}
+def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) -> dict[str, Any]:
+    """The dossier of a family (an organisation id at the top of an ownership chain), or of a
+    company within its family (any other organisation id): its own figures, the family named."""
+    ref = require_family(con, registry, org_id)
+    family_id = ref.family
+    members, values = scope(registry, ref)
+    names = {org: registry.organisation(org).name for org in [family_id, *members]}
     edges = _ownership(registry, members)
     questions = Prepared(con)
     today = date.today()
 
     def rollup(*by: str) -> list[dict[str, Any]]:
-        return questions.rows(f"dossier:rollup:{','.join(by)}", _rollup(by), family=family_id)
+        return questions.rows(f"dossier:rollup:{','.join(by)}", _rollup(by), **values)
 
     by_year = rollup("fiscal_year", "sub_agency")
     competition = rollup("fiscal_year", "competition")
     total_rows = rollup()
-    sources = questions.rows("dossier:sources", _data_sources(con), family=family_id)
-    values = questions.rows(
-        "dossier:award-values", _award_values(con), family=family_id, day=today.isoformat()
+    sources = questions.rows("dossier:sources", _data_sources(con), **values)
+    summaries = questions.rows(
+        "dossier:award-values", _award_values(con), **values, day=today.isoformat()
     )
     # What the figures cover, beside them: agencies, dates, lower bound, partial years, unknown.
-    scope = coverage(con, family=family_id, today=today)
-    limits = scope.caveats()
+    covered = coverage(con, family=family_id, today=today)
+    limits = covered.caveats()
+    about = subject(ref, members, registry)
+    if about["note"]:
+        limits.insert(0, about["note"])
     return {
         "family": {"id": family_id, "name": names[family_id]},
+        "subject": about,
+        "company": None if ref.is_family else ref.as_dict(),
         "generated_on": today.isoformat(),
         "members": [
             {
@@ -211,7 +255,7 @@ def family_dossier(
             for org in members
         ],
         "ownership": edges,
-        "tree": _tree(family_id, edges, names),
+        "tree": _tree(ref.id, edges, names),
         "products": [
             {
                 "id": p.value.id,
@@ -235,17 +279,24 @@ def family_dossier(
             for s in registry.organisation(org).sells
         ],
         "totals": total_rows[0] if total_rows else None,
-        "award_summaries": values[0] if values and values[0]["awards"] else None,
-        "by_organisation": rollup("organisation"),
+        "award_summaries": summaries[0] if summaries and summaries[0]["awards"] else None,
+        "by_organisation": [
+            {**row, "name": names.get(str(row["organisation"]), row["organisation"])}
+            for row in rollup("organisation")
+        ],
         "by_year_and_agency": by_year,
         "competition": competition,
         "classification": [
             {**row, "label": rules().categories.get(str(row["classification"]), "other")}
             for row in rollup("classification")
         ],
-        "top_awards": questions.rows(f"dossier:top:{top}", _top_awards(top), family=family_id),
-        "claims": _claims(questions, registry, family_id, members),
+        "top_awards": questions.rows(f"dossier:top:{top}", _top_awards(top), **values),
+        "claims": [
+            c
+            for c in _claims(questions, registry, family_id, members)
+            if ref.is_family or c["subject"] in members
+        ],
         "data_sources": sources,
         "limits": limits,
-        "coverage": scope.as_dict(),
+        "coverage": covered.as_dict(),
     }

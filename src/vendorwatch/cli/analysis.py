@@ -166,8 +166,19 @@ def rollup_command(
     console.print(table)
 
 
+def heading(data: dict[str, Any]) -> str:
+    """Whose figures these are: the family, or a company named with its family."""
+    name = str(data["subject"]["name"])
+    if data["subject"]["id"] == data["family"]["id"]:
+        return name
+    return f"{name} (in the {data['family']['name']} family)"
+
+
 def family(
-    family_id: Annotated[str, typer.Argument(help="Family id, e.g. relx-plc, palantir.")],
+    family_id: Annotated[
+        str,
+        typer.Argument(help="Family or company id, e.g. relx-plc, lexisnexis-risk-solutions."),
+    ],
     warehouse: WarehouseOption = None,
     as_of: Annotated[
         str | None,
@@ -175,7 +186,8 @@ def family(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A family's rollup: companies, obligations by agency and fiscal year, awards, flags."""
+    """A family's rollup: companies, obligations by agency and fiscal year, awards, flags; for a
+    company id, that company's figures within its family."""
     from vendorwatch.analysis import connect
     from vendorwatch.analysis.dossier import family_dossier
     from vendorwatch.registry import shipped_registry
@@ -190,7 +202,7 @@ def family(
         return
     totals = dossier["totals"] or {"obligations": "0", "transactions": 0, "awards": 0}
     console.print(
-        f"[bold]{dossier['family']['name']}[/]  {money(totals['obligations'])} in "
+        f"[bold]{heading(dossier)}[/]  {money(totals['obligations'] or '0')} in "
         f"{totals['transactions']:,} transactions on {totals['awards']:,} awards",
         highlight=False,
     )
@@ -201,6 +213,14 @@ def family(
             f"{v['running']:,} running today, {v['ended']:,} ended",
             highlight=False,
         )
+    if not totals["transactions"]:
+        console.print(
+            f"no transaction in the loaded data is resolved to {dossier['subject']['name']}",
+            highlight=False,
+        )
+        for note in dossier["limits"][:1]:
+            console.print(f"[yellow]note:[/] {note}", highlight=False)
+        return
     sections = [
         ("Companies", dossier["by_organisation"], ["organisation"]),
         (
@@ -243,7 +263,7 @@ def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) 
         print_json(data)
         return
     console.print(
-        f"[bold]{data['family']['name']}[/] as of {data['as_of']}: "
+        f"[bold]{heading(data)}[/] as of {data['as_of']}: "
         f"[bold]{money(data['obligated'])}[/] in {data['transactions']:,} transactions on "
         f"{data['awards']:,} awards (after that day: {money(data['after']['obligations'])}; "
         f"in the data now: {money(data['total_in_data'])})",
@@ -270,7 +290,9 @@ def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) 
 
 
 def dossier(
-    family_id: Annotated[str, typer.Argument(help="Family id, e.g. relx-plc.")],
+    family_id: Annotated[
+        str, typer.Argument(help="Family or company id, e.g. relx-plc, west-publishing.")
+    ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="FILE.html, FILE.pdf or FILE.json.")
     ],

@@ -34,7 +34,7 @@ def stylesheet() -> str:
 
 
 def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
-    name = dossier["family"]["name"]
+    name = (dossier.get("subject") or dossier["family"])["name"]  # a company's, in its family
     return {
         "by_year": charts.obligations_by_year(
             dossier["by_year_and_agency"], title=f"{name}: obligations by fiscal year"

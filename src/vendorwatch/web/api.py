@@ -21,8 +21,16 @@ from vendorwatch.web.pool import offloop
 from vendorwatch.web.state import SiteState
 
 
+class Suggestion(BaseModel):
+    id: str
+    name: str
+    family: str
+    family_name: str
+
+
 class Problem(BaseModel):
     detail: str
+    suggestions: list[Suggestion] | None = None  # an unknown organisation id: the nearest ones
 
 
 router = APIRouter(
@@ -30,7 +38,7 @@ router = APIRouter(
     tags=["api"],
     responses={
         400: {"model": Problem, "description": "A parameter the data cannot answer"},
-        404: {"model": Problem, "description": "No such family or award"},
+        404: {"model": Problem, "description": "No such organisation or award"},
     },
 )
 Cursor = Annotated[
@@ -153,7 +161,8 @@ def api_families(
 @router.get("/families/{family_id}")
 @offloop
 def api_family(request: Request, family_id: str) -> dict[str, Any]:
-    """A family's dossier: ownership, products, obligations, top awards, claims, sources."""
+    """A family's dossier: ownership, products, obligations, top awards, claims, sources; for
+    a company id, that company's within its family (``subject`` says which)."""
     data, _ = _site(request).dossier(family_id)
     return data
 

@@ -103,14 +103,27 @@ def create_app(
 
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
-        return _problem(request, exc.message, 404 if "no " in exc.message[:20] else 400)
+        status = 404 if "no " in exc.message[:20] else 400
+        near = [s.as_dict() for s in getattr(exc, "suggestions", [])]  # UnknownOrganisation
+        return _problem(
+            request, getattr(exc, "reader_message", exc.message), status, exc.message, near
+        )
 
     return app
 
 
-def _problem(request: Request, message: str, status: int) -> HTMLResponse | JSONResponse:
+def _problem(
+    request: Request,
+    message: str,
+    status: int,
+    api_message: str | None = None,
+    suggestions: list[dict[str, str]] | None = None,
+) -> HTMLResponse | JSONResponse:
+    """The error as its reader needs it: JSON for the API (with any suggestions), else a page
+    (with links to the suggestions, no command-line advice)."""
+    near = suggestions or []
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": message}, status_code=status)
-    return templates.TemplateResponse(
-        request, "error.html", {"message": message, "status": status}, status_code=status
-    )
+        body: dict[str, object] = {"detail": api_message or message}
+        return JSONResponse(body | ({"suggestions": near} if near else {}), status_code=status)
+    context = {"message": message, "status": status, "suggestions": near}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)

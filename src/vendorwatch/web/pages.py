@@ -282,7 +282,7 @@ def family(request: Request, family_id: str) -> Response:
             {"month": r["month"], "cumulative": float(r["cumulative"])} for r in as_of["by_month"]
         ]
         as_of_chart = charts.cumulative_as_of(
-            points, as_of["as_of"], title=f"{data['family']['name']}: cumulative obligations"
+            points, as_of["as_of"], title=f"{as_of['subject']['name']}: cumulative obligations"
         )
     return templates.TemplateResponse(
         request,
