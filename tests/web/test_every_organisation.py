@@ -17,9 +17,14 @@ from vendorwatch.registry import load_registry
 from vendorwatch.registry.lookup import lookup
 
 REGISTRY = load_registry()
-IDS = list(REGISTRY.organisations)
+# Curated organisations (families, companies, agencies) walk every surface; the ~2,000
+# recipients registered as their own one-company families (ids "r-…", all alike) walk the page
+# and the as-of API, and every 40th of them every surface too.
+RECIPIENTS = sorted(i for i in REGISTRY.organisations if i.startswith("r-"))
+IDS = [i for i in REGISTRY.organisations if not i.startswith("r-")] + RECIPIENTS[::40]
+ALIKE = [i for i in RECIPIENTS if i not in set(RECIPIENTS[::40])]
 # A family, companies (with and without transactions, with subsidiaries), an agency, a recipient.
-PDF_SAMPLE = ["relx-plc", "lexisnexis-risk-solutions", "elsevier-inc", "ice", "r-leidos-inc"]
+PDF_SAMPLE = ["relx-plc", "lexisnexis-risk-solutions", "elsevier-inc", "ice", "leidos"]
 
 
 def _words(text: str) -> str:
@@ -64,6 +69,21 @@ def test_every_organisation_id_answers_everywhere(
     assert _words(ref.name) in _words(shown.output)
     if not ref.is_family:
         assert _words(f"(in the {ref.family_name} family)") in _words(shown.output)
+
+
+@pytest.mark.slow
+def test_every_registered_recipient_answers(client: TestClient) -> None:
+    for n, org_id in enumerate(ALIKE):
+        ref = lookup(REGISTRY, org_id)
+        if n % 8 == 0:  # the page is the same template over the same questions for them all
+            page = client.get(f"/family/{org_id}")
+            assert page.status_code == 200, (org_id, page.text[:300])
+            assert f"<h1>{escape(ref.name)}</h1>" in page.text, org_id
+        as_of = client.get(f"/api/families/{org_id}/as-of", params={"date": "2023-06-30"})
+        assert as_of.status_code == 200, (org_id, as_of.text[:300])
+        figure = as_of.json()
+        if Decimal(figure["obligated"]) == 0:
+            assert figure["notes"], f"{org_id}: a zero must say why"
 
 
 @pytest.mark.parametrize("org_id", PDF_SAMPLE)

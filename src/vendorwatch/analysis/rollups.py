@@ -81,7 +81,7 @@ def rollup_expr(
         obligations=t.federal_action_obligation.sum(),
         transactions=t.count(),
         awards=t.contract_award_unique_key.nunique(),
-    ).order_by(ibis.desc("obligations"))
+    ).order_by([ibis.desc("obligations"), *[ibis.asc(k) for k in keys]])
     return result.limit(limit) if limit else result
 
 
@@ -159,4 +159,6 @@ def award_values_expr(t: ir.Table, keys: Sequence[ir.Value], day: ir.DateValue) 
         ended=(end < day).sum(),
         not_started=(end.notnull() & (start > day)).sum(),
         no_period=end.isnull().sum(),
-    ).order_by(ibis.desc("potential_value"))
+    ).order_by(  # ties (many awards carry no ceiling) broken by the dimensions: a stable order
+        [ibis.desc("potential_value"), ibis.desc("obligated"), *[ibis.asc(k) for k in keys]]
+    )

@@ -25,6 +25,7 @@ def _report(verb: str, summary: dict[str, object], as_json: bool) -> None:
     console.print(
         f"{verb} {summary['rows']} rows (schema revision {summary['revision']}): {held}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
