@@ -137,6 +137,8 @@ def warm(state: SiteState) -> list[str]:
             state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
                           limit=PAGE_SIZE)  # fmt: skip
     for family in families:
+        if state.closing:  # shutting down: the rest is not needed
+            break
         state.dossier(family)
     return families
 

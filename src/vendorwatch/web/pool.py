@@ -109,6 +109,13 @@ class Snapshot:
         if done:
             self.close()
 
+    def interrupt(self) -> None:
+        """Interrupt whatever query each of this version's cursors is running."""
+        with self._lock:
+            cursors = list(self._cursors)
+        for cursor in cursors:
+            cursor.interrupt()
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -65,6 +65,7 @@ class SiteState:
     _background: ThreadPoolExecutor | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     problem: str | None = field(default=None, repr=False)
+    _closing: threading.Event = field(default_factory=threading.Event, repr=False)
 
     # ---------------------------------------------------------------- snapshots
 
@@ -90,6 +91,8 @@ class SiteState:
 
     def con(self) -> Any:
         """An Ibis backend over this thread's own read-only cursor on the snapshot."""
+        if self.closing:
+            raise VendorwatchError("the site is shutting down")
         return self.snapshot().backend()
 
     @property
@@ -216,7 +219,18 @@ class SiteState:
             future.add_done_callback(_quiet)
             raise TooSlow from None
 
+    @property
+    def closing(self) -> bool:
+        """Set when the site shuts down: long background work (the warm-up) stops early."""
+        return self._closing.is_set()
+
     def close(self) -> None:
+        # Stop the warm-up and running queries first, so that shutting down never waits
+        # for dozens of dossiers to finish (a supervisor's SIGTERM must be prompt).
+        self._closing.set()
+        for snap in (self._current,):
+            if snap is not None:
+                snap.interrupt()
         for pool in (self._background, self._executor):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
