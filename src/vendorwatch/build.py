@@ -22,6 +22,7 @@ from vendorwatch.analysis.facts import build_facts
 from vendorwatch.analysis.inputs import stale_reasons
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import shipped_registry
+from vendorwatch.registry.load import registry_fingerprint
 from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
 from vendorwatch.settings import get_settings
@@ -141,10 +142,21 @@ def ensure_current(
 def keep_current(path: Path, stop: threading.Event, interval: float = 5.0) -> None:
     """While a site serves ``path``: every ``interval`` seconds, rebuild the derived data if the
     registry (or anything else it was built from) changed; the site then picks up the new
-    version like any other. Problems are logged, never raised: serving goes on."""
+    version like any other. Problems are logged, never raised: serving goes on.
+
+    What derived data depends on is the published version (its files) and the registry (the
+    code cannot change under a running process), so the warehouse is opened only when one of
+    the two moved since it was last found current: one ``readlink`` and a stat of the registry
+    files per tick otherwise.
+    """
+    checked: tuple[str | None, str] | None = None
     while not stop.wait(interval):
         try:
+            inputs = (snapshots.version_id(path), registry_fingerprint())
+            if inputs == checked:
+                continue
             reasons = ensure_current(path, wait=0)
+            checked = (snapshots.version_id(path), registry_fingerprint())
         except VendorwatchError as exc:  # another writer is at work: it derives as it publishes
             log.debug("not rebuilding now: %s", exc)
             continue

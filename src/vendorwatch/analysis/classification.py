@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import ibis
@@ -68,10 +67,18 @@ def rules_of(registry: Registry) -> ClassificationRules:
     )
 
 
-@cache
+_compiled: list[tuple[Registry, ClassificationRules]] = []
+
+
 def rules() -> ClassificationRules:
-    """The shipped registry's rules (read once per process)."""
-    return rules_of(shipped_registry())
+    """The rules of the registry in use, compiled once per registry content: a long-running
+    site re-derives with the edited rules, not the ones it started with."""
+    registry = shipped_registry()  # the same object while its files are unchanged
+    found = next((r for reg, r in _compiled if reg is registry), None)
+    if found is None:
+        found = rules_of(registry)
+        _compiled[:] = [(registry, found)]
+    return found
 
 
 def _codes(

@@ -72,6 +72,7 @@ class Snapshot:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._computing: dict[str, threading.Lock] = {}
         self._in_flight = 0
         self._retired = False
         self._closed = False
@@ -89,6 +90,16 @@ class Snapshot:
             found = ibis.duckdb.from_connection(cursor)
             self._local.backend = found
         return found
+
+    def computing(self, key: str) -> threading.Lock:
+        """The lock held while ``key`` of this version's memo is worked out: visitors arriving
+        during the warm-up wait for the home page it is computing instead of computing it
+        again each (which, on a busy machine, made every one of them too slow)."""
+        with self._lock:
+            found = self._computing.get(key)
+            if found is None:
+                found = self._computing[key] = threading.Lock()
+            return found
 
     def enter(self) -> None:
         with self._lock:

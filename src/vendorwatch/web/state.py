@@ -18,7 +18,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,7 +49,6 @@ def _quiet(future: Future[Any] | asyncio.Future[Any]) -> None:
 @dataclass
 class SiteState:
     warehouse: Path
-    registry: Registry = field(default_factory=shipped_registry)
     threads: int = 4
     time_limit: float = 10.0
     check_interval: float = 1.0
@@ -71,12 +69,14 @@ class SiteState:
 
     def _open(self) -> Snapshot:
         version = version_id(self.warehouse)
-        return Snapshot(
+        snap = Snapshot(
             reader_path(self.warehouse),
             version,
             memory_limit=self.memory_limit,
             threads=self.duckdb_threads,
         )
+        snap.memo["registry"] = shipped_registry()  # the registry this version goes with
+        return snap
 
     def snapshot(self) -> Snapshot:
         """The version this thread answers from: its request's, else the current one."""
@@ -269,9 +269,10 @@ class SiteState:
         snap = self.snapshot()
         if key in snap.memo:
             return snap.memo[key]
-        value = compute()
-        snap.memo[key] = value
-        return value
+        with snap.computing(key):  # one computation per key: the others wait for it
+            if key not in snap.memo:
+                snap.memo[key] = compute()
+            return snap.memo[key]
 
     def recent(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value kept among the last ``recent_limit`` asked for (a selection's facets, a page
@@ -318,15 +319,32 @@ class SiteState:
         )
         return page
 
-    @cached_property
-    def family_names(self) -> dict[str, str]:
-        return {org_id: e.value.name for org_id, e in self.registry.organisations.items()}
+    @property
+    def registry(self) -> Registry:
+        """The registry the served version goes with: read when the version was opened, so a
+        registry edit reaches names and families together with the facts re-derived from it."""
+        registry: Registry = self.memo("registry", shipped_registry)
+        return registry
 
-    @cached_property
+    @property
+    def family_names(self) -> dict[str, str]:
+        registry = self.registry
+        names: dict[str, str] = self.memo(
+            "family_names",
+            lambda: {org_id: e.value.name for org_id, e in registry.organisations.items()},
+        )
+        return names
+
+    @property
     def watched_families(self) -> set[str]:
         """Families with a curated 'what it sells' entry: the data and surveillance vendors."""
-        return {
-            self.registry.family(org_id)
-            for org_id, entry in self.registry.organisations.items()
-            if entry.value.sells
-        }
+        registry = self.registry
+        watched: set[str] = self.memo(
+            "watched_families",
+            lambda: {
+                registry.family(org_id)
+                for org_id, entry in registry.organisations.items()
+                if entry.value.sells
+            },
+        )
+        return watched
