@@ -166,13 +166,22 @@ def test_a_newer_warehouse_is_refused_and_an_older_one_upgraded(
     con.execute(
         "CREATE TABLE facts_state (files BIGINT, last_load TIMESTAMP, resolved_at TIMESTAMP)"
     )
+    con.execute("DROP TABLE facts")  # it holds every transactions column
+    for table in ("transactions", "awards"):  # version 3 added the place's county and city
+        for column in ("county_name", "city_name"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN primary_place_of_performance_{column}")
     con.close()
     rollup = _cli("rollup", "--by", "family", "--json", "--warehouse", str(warehouse_path))
     _, err = rollup.communicate(timeout=300)
     assert rollup.returncode == 0, err
     assert "rebuilding families and facts" in err
     con = open_warehouse(warehouse_path, read_only=True)
-    assert con.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert con.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+    added = con.execute(
+        "SELECT table_name, count(*) FROM duckdb_columns() "
+        "WHERE column_name LIKE 'primary_place_of_performance_c%_name' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert added == [("awards", 2), ("facts", 2), ("transactions", 2)]
     names = {n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert "derivation_state" in names
     assert "facts_state" not in names

@@ -14,7 +14,7 @@ from enum import StrEnum
 import duckdb
 
 # 2: derivation_state records what the derived tables were built from (replaces facts_state).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Kind(StrEnum):
@@ -55,6 +55,7 @@ _WHAT = """award_type_code product_or_service_code product_or_service_code_descr
  solicitation_procedures_code other_than_full_and_open_competition_code
  other_than_full_and_open_competition fair_opportunity_limited_sources_code
  type_of_contract_pricing_code type_of_set_aside_code primary_place_of_performance_state_code
+ primary_place_of_performance_county_name primary_place_of_performance_city_name
  primary_place_of_performance_country_code usaspending_permalink"""
 _PERIOD = """period_of_performance_start_date period_of_performance_current_end_date
  period_of_performance_potential_end_date last_modified_date"""
@@ -263,11 +264,28 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, where: object) -> int:
 def migrate(con: duckdb.DuckDBPyConnection) -> bool:
     """Bring an older layout up to this version in place (on a new snapshot, never the published
     one). Returns whether anything changed. 1 -> 2: tables added (create_schema), the old
-    facts_state dropped; the derived tables are rebuilt because no derivation_state exists."""
+    facts_state dropped; the derived tables are rebuilt because no derivation_state exists.
+    2 -> 3: place of performance county and city added (NULL for files loaded before; load
+    them again to fill them)."""
     version = schema_version(con)
     create_schema(con)
     if version and version < SCHEMA_VERSION:
         con.execute("DROP TABLE IF EXISTS facts_state")
+        _add_missing_columns(con)
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
         return True
     return False
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Columns this version's tables have and the file's lack, added empty (NULL)."""
+    for table in TABLES.values():
+        have = {
+            name
+            for (name,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table.name]
+            ).fetchall()
+        }
+        for name, kind in table.columns.items():
+            if name not in have:
+                con.execute(f"ALTER TABLE {table.name} ADD COLUMN {name} {SQL_TYPES[kind]}")
