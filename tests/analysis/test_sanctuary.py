@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -56,7 +59,7 @@ def test_every_list_is_named_with_its_publisher_and_date(answer: dict[str, Any])
     assert set(shown) == set(lists)
     for list_id, entry in lists.items():
         assert shown[list_id]["publisher"] == entry["publisher"]
-        assert shown[list_id]["published"] == entry["published"]
+        assert shown[list_id]["published"] == entry["published"].isoformat()
     # The seed's list (Library Journal, 2022) is one of them, and says it is unverified.
     assert shown["lj-2022-11-states"]["states"] == sorted(
         ["CA", "CO", "CT", "IL", "MA", "NJ", "NM", "NY", "OR", "VT", "WA"]
@@ -87,13 +90,13 @@ def test_dollars_by_state_and_in_listed_places_match_the_raw_file(
     for shown in answer["lists"]:
         entry = _lists()[shown["list"]["id"]]
         (summaries,) = [m for m in shown["measures"] if m["source"] == "award summaries"]
-        assert {s["state"]: s["amount"] for s in summaries["by_state"]} == by_state
-        assert summaries["without_place"] == unplaced
+        assert {s["state"]: Decimal(s["amount"]) for s in summaries["by_state"]} == by_state
+        assert Decimal(summaries["without_place"]) == unplaced
         expected = sum(
             (Decimal(r["total_obligated_amount"] or "0") for r in rows if _listed(r, entry)),
             Decimal(0),
         )
-        assert summaries["in_listed_places"] == expected, entry["id"]
+        assert Decimal(summaries["in_listed_places"]) == expected, entry["id"]
     doj = next(a for a in answer["lists"] if a["list"]["id"] == "doj-eo14287-2025-08-05")
     (summaries,) = [m for m in doj["measures"] if m["source"] == "award summaries"]
     states = {s["state"]: s for s in summaries["by_state"]}
@@ -149,3 +152,31 @@ def test_counties_and_cities_match_with_their_state(raw_data: Path, con: Any) ->
     )
     assert expected > 0
     assert summaries.listed(places) == expected
+
+
+def test_the_command_prints_what_the_library_answers(sample_warehouse: Path) -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "sanctuary", "--list", "fair-11-states",
+         "--json", "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    printed = json.loads(shown.stdout)
+    assert [a["list"]["id"] for a in printed["lists"]] == ["fair-11-states"]
+    (summaries,) = printed["lists"][0]["measures"]
+    assert summaries["source"] == "award summaries"
+    people = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "sanctuary", "palantir",
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert people.returncode == 0, people.stderr
+    assert "list as of 23 November 2026" in people.stdout
+    wrong = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "sanctuary", "--list", "nope",
+         "--warehouse", str(sample_warehouse)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert wrong.returncode == 1
+    assert "no jurisdiction list 'nope'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -26,6 +26,8 @@ PAGES = [
     f"/award/{AWARD}",
     f"/award/{AWARD}?as_of=2022-12-31",
     "/sources",
+    "/sanctuary",
+    "/sanctuary?family=thomson-reuters-corp",
 ]
 OTHER_ORIGIN = re.compile(
     r"""<(?:script|link|img|iframe|source)[^>]+(?:src|href)=["'](?:https?:)?//"""

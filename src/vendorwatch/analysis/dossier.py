@@ -20,6 +20,7 @@ from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
+from vendorwatch.analysis.sanctuary import sanctuary_places
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 from vendorwatch.registry.lookup import OrganisationRef, lookup, owned
@@ -296,6 +297,9 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
             for c in _claims(questions, registry, family_id, members)
             if ref.is_family or c["subject"] in members
         ],
+        "sanctuary": sanctuary_places(
+            con, registry, family=family_id, orgs=[] if ref.is_family else members
+        ),
         "data_sources": sources,
         "limits": limits,
         "coverage": covered.as_dict(),

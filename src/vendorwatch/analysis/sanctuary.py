@@ -20,6 +20,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 
+from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.rollups import award_summaries
 from vendorwatch.errors import VendorwatchError
@@ -188,7 +189,8 @@ def sanctuary_places(
     list_id: str | None = None,
 ) -> dict[str, Any]:
     """Per list and measure: the money performed in the list's jurisdictions, by state, with
-    what has no place at all. Money as exact decimals; dates as dates."""
+    what has no place at all. JSON-ready, as the dossier is: money as exact decimal strings,
+    dates ISO (`plain`)."""
     found = measures(con, family=family, orgs=orgs)
     answers = []
     for entry in lists_of(registry, list_id):
@@ -198,6 +200,7 @@ def sanctuary_places(
                 "list": {
                     "id": entry.id,
                     "publisher": entry.publisher,
+                    "short": entry.short or entry.publisher,
                     "publisher_kind": entry.publisher_kind,
                     "title": entry.title,
                     "published": entry.published,
@@ -222,15 +225,26 @@ def sanctuary_places(
                 ],
             }
         )
-    return {
-        "family": family,
-        "lists": answers,
-        # Measures whose rows carry no place of performance at all (the CBP/ICE dashboard
-        # files and the API export have none): said, not shown as $0 in every place.
-        "without_place": [
-            {"source": m.source, "measure": m.measure, "total": m.total}
-            for m in found
-            if m.rows and not m.placed
-        ],
-        "generated_on": date.today(),
-    }
+    answer: dict[str, Any] = _plain_tree(
+        {
+            "family": family,
+            "lists": answers,
+            # Measures whose rows carry no place of performance at all (the CBP/ICE dashboard
+            # files and the API export have none): said, not shown as $0 in every place.
+            "without_place": [
+                {"source": m.source, "measure": m.measure, "total": m.total}
+                for m in found
+                if m.rows and not m.placed
+            ],
+            "generated_on": date.today(),
+        }
+    )
+    return answer
+
+
+def _plain_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_tree(v) for v in value]
+    return plain(value)

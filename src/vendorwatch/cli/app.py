@@ -345,6 +345,10 @@ from vendorwatch.cli import claims as _claims  # noqa: E402
 
 app.add_typer(_claims.claim_app, name="claim")
 
+from vendorwatch.cli import sanctuary as _sanctuary  # noqa: E402
+
+app.command("sanctuary")(_sanctuary.sanctuary_command)
+
 from vendorwatch.cli import appdb as _appdb  # noqa: E402
 
 app.command("backup")(_appdb.backup_command)

@@ -286,6 +286,7 @@ class JurisdictionList(Fact):
 
     id: Id
     publisher: Text
+    short: Text | None = None  # what a narrow table's column calls the publisher
     publisher_kind: Text
     title: Text
     published: date
