@@ -24,6 +24,8 @@ from vendorwatch.appdb.accounts import Role, add_account
 from vendorwatch.web import create_app
 from vendorwatch.web.throttle import LoginThrottle
 
+from .conftest import TIME_LIMIT
+
 __all__ = ["database_url"]  # the fixture, parametrised by ENGINES
 
 pytestmark = ENGINES
@@ -56,7 +58,12 @@ def app_db(database_url: str) -> str:
 def make_client(
     warehouse: Path, url: str, throttle: LoginThrottle | None = None, **kw: bool
 ) -> TestClient:
-    return TestClient(create_app(warehouse, app_database_url=url, login_throttle=throttle, **kw))
+    # The conftest's generous time limit: a loaded test machine is slow, and this is no timing test.
+    return TestClient(
+        create_app(
+            warehouse, app_database_url=url, login_throttle=throttle, time_limit=TIME_LIMIT, **kw
+        )
+    )
 
 
 @pytest.fixture

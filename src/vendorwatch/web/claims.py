@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from vendorwatch.analysis.claims import AMOUNT_PATTERN, MEASURES, check_claim, parse_amount
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.web.api import Problem
+from vendorwatch.web.pool import offloop
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
@@ -76,7 +77,8 @@ def _check(request: Request, subject: str, amount: str, on: date, measure: str) 
     tags=["api"],
     responses={400: {"model": Problem, "description": "An amount that is not money"}},
 )
-async def api_check_claim(
+@offloop
+def api_check_claim(
     request: Request,
     subject: Annotated[
         str, Query(min_length=1, max_length=120, description="Family or company id, or PIID")
@@ -99,7 +101,8 @@ async def api_check_claim(
 
 
 @router.get("/claims", response_class=HTMLResponse, include_in_schema=False)
-async def claims_page(
+@offloop
+def claims_page(
     request: Request,
     subject: str = "",
     amount: str = "",

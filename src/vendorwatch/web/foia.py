@@ -18,6 +18,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from vendorwatch.analysis import award_history
@@ -230,21 +231,29 @@ async def login_submit(request: Request) -> Response:
     if refusal is not None:  # before the password is even looked at
         retry = {"Retry-After": str(refusal.retry_after)}
         return _login_page(request, next_, refusal.message, 429, retry)
-    with transaction(site_accounts.engine()) as session:
-        user = authenticate(session, email, str(form.get("password") or ""))
-        if user is None:
-            failure = throttle.failed(email, client)
-            if failure.locked:  # tell the account's admins (members page)
-                record_lockout(session, email, failure.failures, failure.until)
-            return _login_page(
-                request, next_, "That email and password do not match an account.", 400
-            )
-        throttle.succeeded(email)
-        orgs = memberships_of(session, user)
-        if not orgs:
-            message = "Your account is not a member of any organisation yet."
-            return _login_page(request, next_, message, 400)
-        login = new_login(user.id, orgs[0][0].slug, user.password_hash, user.session_generation)
+
+    def check_password() -> Login | Response:
+        """Off the event loop: argon2 takes tens of milliseconds of CPU by design, and guessers
+        must not slow every other visitor's page."""
+        with transaction(site_accounts.engine()) as session:
+            user = authenticate(session, email, str(form.get("password") or ""))
+            if user is None:
+                failure = throttle.failed(email, client)
+                if failure.locked:  # tell the account's admins (members page)
+                    record_lockout(session, email, failure.failures, failure.until)
+                return _login_page(
+                    request, next_, "That email and password do not match an account.", 400
+                )
+            throttle.succeeded(email)
+            orgs = memberships_of(session, user)
+            if not orgs:
+                message = "Your account is not a member of any organisation yet."
+                return _login_page(request, next_, message, 400)
+            return new_login(user.id, orgs[0][0].slug, user.password_hash, user.session_generation)
+
+    login = await run_in_threadpool(check_password)
+    if not isinstance(login, Login):
+        return login
     response = RedirectResponse(safe_next(next_), status_code=303)
     site_accounts.start(request, response, login)
     return response
