@@ -242,6 +242,12 @@ def _performances(item: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
             yield str(item.get("Data_Type") or ""), metric, total
 
 
+def _line_of(text: str, needle: str) -> int | None:
+    """The 1-based line where ``needle`` first appears, for a JSON error's location."""
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
 def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
     """A COUNTER JSON report (SUSHI response)."""
     try:
@@ -268,7 +274,19 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
             where(name, 1, 1),
         )
     head = doc["Report_Header"] or {}
-    report_id = str(head.get("Report_ID") or "")
+    at = _line_of(text, '"Report_Header"')
+    if not isinstance(head, dict):
+        raise BadInputError(
+            f"Report_Header must be an object of keys (Report_ID, Release …); found a "
+            f"{type(head).__name__}",
+            where(name, at),
+        )
+    report_id = str(head.get("Report_ID") or "").strip()
+    if not report_id:
+        raise BadInputError(
+            "the Report_Header has no Report_ID (PR, DR, TR, IR …): is this a COUNTER report?",
+            where(name, at),
+        )
     release = str(head.get("Release") or "")
     header = {
         k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in head.items()

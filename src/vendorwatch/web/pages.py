@@ -393,7 +393,20 @@ def audit_form(request: Request) -> Response:
 
 @router.post("/audit", response_class=HTMLResponse)
 async def audit_upload(request: Request) -> Response:
-    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept."""
+    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept. A bad
+    file is a form error: the form again, with the one line saying which file and where."""
+    try:
+        return await _audit_upload(request)
+    except VendorwatchError as exc:
+        return templates.TemplateResponse(
+            request,
+            "audit.html",
+            {"audit": None, "limits": Limits(), "error": str(exc)},
+            status_code=400,
+        )
+
+
+async def _audit_upload(request: Request) -> Response:
     limits = Limits()
     form = await request.form(max_files=limits.max_files, max_part_size=limits.max_file_bytes)
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
