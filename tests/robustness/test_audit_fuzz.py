@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +34,7 @@ from tests.robustness.audit_cases import (
 )
 from vendorwatch.audit import read_holdings
 from vendorwatch.audit.models import ReadResult
-from vendorwatch.errors import VendorwatchError
+from vendorwatch.errors import BadInputError, VendorwatchError
 from vendorwatch.settings import find_sample_data
 
 RAW = find_sample_data() or Path("/nonexistent")
@@ -213,7 +214,8 @@ def json_totals(doc: dict[str, Any]) -> list[int]:
 def test_counter_json(data: st.DataObject) -> None:
     doc = json.loads(json.dumps(PR_JSON))
     paths = _paths(doc)[1:]
-    changes = data.draw(st.lists(st.sampled_from(paths), max_size=3))
+    months = [p for p in paths if len(p) == 7 and p[-3] == "Performance"]  # the counts
+    changes = data.draw(st.lists(st.sampled_from(months) | st.sampled_from(paths), max_size=3))
     for path in changes:
         target = doc
         try:
@@ -228,6 +230,34 @@ def test_counter_json(data: st.DataObject) -> None:
     if intact and not changes:
         assert result is not None
         assert [u.total for u in result.usage] == json_totals(doc)
+
+
+@pytest.mark.parametrize(
+    "count", [7, 7.0, "7", 1.5, True, float("inf"), float("nan"), "abc", None, [7], {"n": 7}]
+)
+def test_counter_json_counts(count: Any) -> None:
+    """A month's count must be a whole number: 7, 7.0 and "7" read as 7; anything else is one
+    clear error (1.5 was rounded to 1, Infinity was a traceback)."""
+    doc = json.loads(json.dumps(PR_JSON))
+    months = doc["Report_Items"][0]["Attribute_Performance"][0]["Performance"]
+    metric = next(iter(months))
+    first = next(iter(months[metric]))
+    expected = json_totals(doc)
+    expected[0] += 7 - months[metric][first]
+    months[metric][first] = count
+    text = json.dumps(doc, allow_nan=True).encode()
+    if count in (7, "7") and count is not True:
+        result = read_holdings(text, "report.json")
+        assert [u.total for u in result.usage] == expected
+        return
+    with pytest.raises(BadInputError, match=r"^report\.json: Report_Items entry 1 "):
+        read_holdings(text, "report.json")
+
+
+def test_counter_json_nested_too_deep() -> None:
+    deep = b'{"Report_Header": {"Report_ID": "PR"}, "Report_Items": ' + b"[" * 50_000
+    with pytest.raises(BadInputError, match="nested too deeply"):
+        read_holdings(deep + b"]" * 50_000 + b"}", "deep.json")
 
 
 # --- CSV and XLSX lists ----------------------------------------------------------------------
