@@ -254,6 +254,39 @@ def test_counter_json_counts(count: Any) -> None:
         read_holdings(text, "report.json")
 
 
+@FUZZ
+@given(
+    st.one_of(
+        st.integers(), st.floats(), st.booleans(), st.none(), st.text(max_size=6),
+        st.integers().map(str), st.lists(st.integers(), max_size=2),
+    ),
+    st.integers(0, 24),
+)  # fmt: skip
+def test_counter_json_any_count(count: Any, attribute: int) -> None:
+    """Any value for one month's count: read only when it is a whole number, and then every
+    total is exact; otherwise one clear error."""
+    doc = json.loads(json.dumps(PR_JSON))
+    attributes = doc["Report_Items"][0]["Attribute_Performance"]
+    months = attributes[attribute % len(attributes)]["Performance"]
+    metric = next(iter(months))
+    first = next(iter(months[metric]))
+    before = months[metric][first]
+    months[metric][first] = count
+    text = json.dumps(doc, allow_nan=True).encode()
+    result = read_or_refuse(text, "report.json")
+    if result is None:
+        return
+    whole = int(str(count).strip()) if isinstance(count, str) else count
+    assert not isinstance(count, bool)
+    assert isinstance(whole, int | float)
+    assert whole == int(whole)
+    months[metric][first] = before
+    expected = json_totals(doc)
+    position = sum(len(a["Performance"]) for a in attributes[: attribute % len(attributes)])
+    expected[position] += int(whole) - before
+    assert [u.total for u in result.usage] == expected
+
+
 def test_counter_json_nested_too_deep() -> None:
     deep = b'{"Report_Header": {"Report_ID": "PR"}, "Report_Items": ' + b"[" * 50_000
     with pytest.raises(BadInputError, match="nested too deeply"):
