@@ -211,6 +211,20 @@ def _ids(item: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def _whole(value: Any) -> int:
+    """A count as COUNTER JSON gives it (a whole number, or its text); anything else — 1.5,
+    true, Infinity, a list — is an error, never silently rounded."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a count")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return int(value.strip())
+    raise ValueError(f"{clip(repr(value), 30)} is not a whole number of uses")
+
+
 def _performances(item: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
     """(data_type, metric, count) for each count the item holds, in either release."""
     attributes = item.get("Attribute_Performance")
@@ -221,7 +235,7 @@ def _performances(item: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
             data_type = str(attr.get("Data_Type") or item.get("Data_Type") or "")
             for metric, months in (attr.get("Performance") or {}).items():
                 if isinstance(months, dict):
-                    yield data_type, str(metric), sum(int(v) for v in months.values())
+                    yield data_type, str(metric), sum(_whole(v) for v in months.values())
         return
     performance = item.get("Performance")
     if isinstance(performance, dict):  # R5.1 without attributes
@@ -230,16 +244,22 @@ def _performances(item: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
                 yield (
                     str(item.get("Data_Type") or ""),
                     str(metric),
-                    sum(int(v) for v in months.values()),
+                    sum(_whole(v) for v in months.values()),
                 )
     elif isinstance(performance, list):  # R5.0: one entry per month, summed per metric
         totals: dict[str, int] = {}
         for period in performance:
             for instance in (period or {}).get("Instance") or []:
                 metric = str(instance.get("Metric_Type") or "")
-                totals[metric] = totals.get(metric, 0) + int(instance.get("Count") or 0)
+                totals[metric] = totals.get(metric, 0) + _whole(instance.get("Count") or 0)
         for metric, total in totals.items():
             yield str(item.get("Data_Type") or ""), metric, total
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The 1-based line where ``needle`` first appears, for a JSON error's location."""
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
@@ -250,6 +270,8 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
         raise BadInputError(
             f"not valid JSON ({exc.msg})", where(name, exc.lineno, exc.colno)
         ) from None
+    except RecursionError:
+        raise BadInputError("JSON nested too deeply to be a COUNTER report", where(name)) from None
     if isinstance(doc, list) or (isinstance(doc, dict) and "Code" in doc and "Message" in doc):
         exceptions = doc if isinstance(doc, list) else [doc]
         messages = "; ".join(
@@ -268,7 +290,19 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
             where(name, 1, 1),
         )
     head = doc["Report_Header"] or {}
-    report_id = str(head.get("Report_ID") or "")
+    at = _line_of(text, '"Report_Header"')
+    if not isinstance(head, dict):
+        raise BadInputError(
+            f"Report_Header must be an object of keys (Report_ID, Release …); found a "
+            f"{type(head).__name__}",
+            where(name, at),
+        )
+    report_id = str(head.get("Report_ID") or "").strip()
+    if not report_id:
+        raise BadInputError(
+            "the Report_Header has no Report_ID (PR, DR, TR, IR …): is this a COUNTER report?",
+            where(name, at),
+        )
     release = str(head.get("Release") or "")
     header = {
         k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in head.items()
@@ -283,7 +317,7 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
     if not isinstance(items, list):
         raise BadInputError("Report_Items must be a list", where(name))
 
-    def walk(item: dict[str, Any], number: int, platform: str) -> None:
+    def walk(item: dict[str, Any], number: int, platform: str, depth: int = 0) -> None:
         platform = str(item.get("Platform") or platform)
         ids = _ids(item)
         for data_type, metric, total in _performances(item):
@@ -302,9 +336,12 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
                     identifiers=ids,
                 )
             )
-        for child in item.get("Items") or []:  # R5.1 item reports nest items
+        children = item.get("Items") or []  # R5.1 item reports nest items
+        if depth > 10:
+            raise ValueError("Items nested more than 10 deep")
+        for child in children:
             if isinstance(child, dict):
-                walk(child, number, platform)
+                walk(child, number, platform, depth + 1)
 
     try:
         for number, item in enumerate(items, start=1):
@@ -312,7 +349,7 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
                 walk(item, number, "")
             if len(result.usage) > max_rows:
                 raise BadInputError(f"more than {max_rows:,} usage rows", where(name))
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise BadInputError(
             f"Report_Items entry {number} is not shaped as COUNTER 5/5.1 JSON ({exc})",
             where(name),

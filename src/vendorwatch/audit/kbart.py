@@ -81,7 +81,7 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 
 def header_name(raw: str) -> str:
     """``Publication Title`` / ``"publication_title"`` → ``publication_title``."""
-    name = raw.strip().strip('"').strip().lower()
+    name = raw.strip().strip("\ufeff").strip('"').strip().lower()
     return _SEPARATORS.sub("_", name)
 
 
@@ -100,6 +100,22 @@ def looks_like_kbart(first_line: str) -> str | None:
     if "publication_title" in names and len(names & SIGNATURE) >= 2:
         return sep
     return None
+
+
+def kbart_without_title(first_line: str) -> bool:
+    """A tab-separated header with at least three KBART field names but no publication_title:
+    a KBART file that lost its one required column (read as a list it would be nonsense)."""
+    names = {canonical(c) for c in first_line.split("\t")}
+    return "publication_title" not in names and len(names & SIGNATURE) >= 3
+
+
+def missing_columns(names: tuple[str, ...], phase: str) -> list[str]:
+    """The phase's standard columns the header lacks (``notes`` and Phase I's
+    ``coverage_notes`` stand for each other)."""
+    present = set(names)
+    if present & {"notes", "coverage_notes"}:
+        present |= {"notes", "coverage_notes"}
+    return [c for c in (PHASE_II if phase == "II" else PHASE_I) if c not in present]
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,11 @@ def read_kbart(name: str, text: Lines, *, max_rows: int, skip: int = 0) -> ReadR
     phase = "II" if PHASE_II_ONLY & set(cols.names) else "I"
     result.format = f"KBART Phase {phase}"
     result.columns = list(cols.raw)
+    if missing := missing_columns(cols.names, phase):
+        result.warnings.append(
+            f"the KBART Phase {phase} header lacks the column(s) {', '.join(missing)}; "
+            "read as empty"
+        )
     extra_names = [n for n in cols.names if n not in STANDARD]
     if extra_names:
         result.warnings.append("non-standard columns kept: " + ", ".join(extra_names))

@@ -22,11 +22,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from vendorwatch.audit.checks import (
+    column_letter,
+    encrypted_office,
+    uncomputed_formula,
+    zip_problem,
+)
 from vendorwatch.audit.counter import read_counter_json, read_counter_rows
-from vendorwatch.audit.kbart import looks_like_kbart, read_kbart
+from vendorwatch.audit.kbart import kbart_without_title, looks_like_kbart, read_kbart
 from vendorwatch.audit.models import ReadResult
 from vendorwatch.audit.table import expected_message, read_table
-from vendorwatch.audit.text import decode, split_lines, where
+from vendorwatch.audit.text import clip, decode, split_lines, where
 from vendorwatch.errors import BadInputError, VendorwatchError
 
 Kind = Literal["auto", "kbart", "counter", "table"]
@@ -69,15 +75,39 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[str, Iterator[Row]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        formula = uncomputed_formula(data) if book.worksheets else None
+    except VendorwatchError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a damaged workbook
         raise BadInputError(
-            f"an XLSX workbook that cannot be opened ({exc})", where(name)
+            f"an XLSX workbook that cannot be opened ({type(exc).__name__}: {clip(str(exc))})",
+            where(name),
         ) from None
+    if not book.worksheets:
+        raise BadInputError("an XLSX workbook with no sheets: nothing to read", where(name))
     sheet = book.worksheets[0]
+    if formula is not None:
+        row, column, text = formula
+        raise BadInputError(
+            f"cell {column_letter(column)}{row} of sheet {sheet.title!r} holds a formula "
+            f"({clip(text, 40)}) with no saved value, so its name cannot be read; open the "
+            "workbook in a spreadsheet program and save it (or save it as CSV)",
+            where(name, row, column + 1),
+        )
 
     def rows() -> Iterator[Row]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, ["" if v is None else str(v) for v in values]
+        number = 0
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, ["" if v is None else str(v) for v in values]
+        except VendorwatchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet fails inside openpyxl
+            raise BadInputError(
+                f"the XLSX sheet {sheet.title!r} is damaged after row {number} "
+                f"({type(exc).__name__}: {clip(str(exc))})",
+                where(name, number + 1),
+            ) from None
 
     return str(sheet.title), rows()
 
@@ -103,6 +133,12 @@ def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[Row]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise BadInputError(
+                f"a cell is longer than {csv.field_size_limit():,} characters, the most a "
+                "list's cell may hold (is a quote left open?)",
+                where(name, reader.line_num),
+            ) from None
         raise BadInputError(
             f"cannot be read as CSV ({exc})", where(name, reader.line_num)
         ) from None
@@ -139,7 +175,15 @@ def read_holdings(
             columns=columns,
             limits=limits,
         )
+    if encrypted_office(data):
+        raise BadInputError(
+            "a password-protected (encrypted) workbook, which cannot be read; open it, remove "
+            "the password, save it as .xlsx (or CSV) and audit that",
+            where(name),
+        )
     if data.startswith(b"PK\x03\x04"):
+        if (problem := zip_problem(data)) is not None:
+            raise BadInputError(problem, where(name))
         if not _is_xlsx(data):
             raise BadInputError(
                 "a ZIP archive that is not an XLSX workbook; unpack it and audit the files inside",
@@ -176,6 +220,12 @@ def read_holdings(
             _csv_rows(text, _delimiter(first), name),
             "TSV" if _delimiter(first) == "\t" else "CSV",
             max_rows=limits.max_rows,
+        )
+    if kind in ("kbart", "auto") and kbart_without_title(first):
+        raise BadInputError(
+            "a KBART header without the publication_title column, which every KBART file "
+            f"must have; found {clip(first, 80)!r}",
+            where(name, first_index + 1),
         )
     if kind == "kbart" or (kind == "auto" and looks_like_kbart(first)):
         return read_kbart(name, lines, max_rows=limits.max_rows, skip=first_index)

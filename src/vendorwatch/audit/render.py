@@ -6,14 +6,13 @@ from anywhere when the PDF is made.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from vendorwatch.audit.report import CSV_COLUMNS, AuditReport
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.exports.csv import dict_rows_csv
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import environment, stylesheet
 
@@ -62,13 +61,10 @@ def audit_pdf(data: dict[str, Any]) -> bytes:
     return bytes(HTML(string=audit_html(data), url_fetcher=no_fetch).write_pdf())
 
 
-def audit_csv(report: AuditReport) -> str:
-    """One row per holding and per usage row, with what it matched and why."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(report.rows())
-    return out.getvalue()
+def audit_csv(report: AuditReport, *, raw: bool = False) -> str:
+    """One row per holding and per usage row, with what it matched and why; a title from a
+    vendor's file that a spreadsheet would run as a formula opens as text unless ``raw``."""
+    return dict_rows_csv(report.rows(), CSV_COLUMNS, raw=raw)
 
 
 def audit_json(data: dict[str, Any]) -> str:
@@ -78,25 +74,26 @@ def audit_json(data: dict[str, Any]) -> str:
 FORMATS = ("html", "pdf", "csv", "json")
 
 
-def render_audit(report: AuditReport, fmt: str) -> bytes:
-    """The report in one format, as bytes (a web download or a file)."""
+def render_audit(report: AuditReport, fmt: str, *, raw: bool = False) -> bytes:
+    """The report in one format, as bytes (a web download or a file); ``raw`` writes CSV
+    cells verbatim."""
     if fmt == "html":
         return audit_html(report.data).encode("utf-8")
     if fmt == "pdf":
         return audit_pdf(report.data)
     if fmt == "csv":
-        return audit_csv(report).encode("utf-8")
+        return audit_csv(report, raw=raw).encode("utf-8")
     if fmt == "json":
         return audit_json(report.data).encode("utf-8")
     raise VendorwatchError(f"unknown report format {fmt!r}: use {', '.join(FORMATS)}")
 
 
-def write_audit(report: AuditReport, path: Path) -> str:
+def write_audit(report: AuditReport, path: Path, *, raw: bool = False) -> str:
     """Write by suffix (.html, .pdf, .csv, .json); returns the format written."""
     fmt = {".htm": "html"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
     if fmt not in FORMATS:
         raise VendorwatchError(
             f"cannot tell the format of {path.name!r}: use .html, .pdf, .csv or .json"
         )
-    path.write_bytes(render_audit(report, fmt))
+    path.write_bytes(render_audit(report, fmt, raw=raw))
     return fmt

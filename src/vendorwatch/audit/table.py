@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from vendorwatch.audit.checks import repeated_columns
 from vendorwatch.audit.models import Holding, HoldingKind, ReadResult, RowFields
 from vendorwatch.audit.text import clip, where
 from vendorwatch.errors import BadInputError
@@ -121,6 +122,7 @@ def read_table(
     position, header_cells = found
     headers = [h.strip() for h in header_cells]
     header_line = head[position][0]
+    _refuse_repeated(headers, columns or {}, name, header_line)
     roles = guess_roles(headers)
     if columns:
         for role, column in columns.items():
@@ -180,6 +182,26 @@ def read_table(
     if empty_name:
         result.warnings.append(f"{empty_name} row(s) have no name, vendor or platform")
     return result
+
+
+def _refuse_repeated(
+    headers: Sequence[str], columns: Mapping[str, str], name: str, line: int
+) -> None:
+    """Two columns with the same header for one role (two ``Name`` columns): the list cannot
+    say which holds the names, so neither is guessed."""
+    for role in ROLES[:-1]:  # identifiers may be several
+        if role in columns:
+            same = [i for i, h in enumerate(headers) if h == columns[role]]
+        else:
+            same = [i for i, h in enumerate(headers) if SYNONYMS.get(normal(h)) == role]
+        pair = repeated_columns(headers, same)
+        if pair is not None:
+            first, second = pair
+            raise BadInputError(
+                f"column {first + 1} and column {second + 1} are both headed "
+                f"{headers[first]!r}, so which holds the {role} is unclear; rename one of them",
+                where(name, line, second + 1, headers[second]),
+            )
 
 
 def _chain(first: list[Row], rest: Iterable[Row]) -> Iterable[Row]:

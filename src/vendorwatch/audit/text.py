@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from vendorwatch.audit.checks import utf16_without_bom
 from vendorwatch.errors import BadInputError, Location
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -92,7 +93,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
                 "(cut short, or not text at all)",
                 where(name),
             ) from None
-    nul = data.find(b"\x00", 0, 65_536)
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        raise BadInputError(
+            f"this is UTF-16 text without a byte-order mark; re-save it as UTF-8, or give "
+            f"the encoding (--encoding {utf16})",
+            where(name),
+        )
+    nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _line_and_column(data, nul)
         raise BadInputError(

@@ -54,6 +54,14 @@ def audit_command(
         typer.Option("--warehouse", help="The DuckDB warehouse."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV report: write every cell verbatim, for programs (otherwise text starting "
+            "=, +, -, @, tab or CR gets a leading ' so a spreadsheet shows it, never runs it).",
+        ),
+    ] = False,
 ) -> None:
     """Which holdings come from companies with ICE/CBP/DHS contracts; evidence, alternatives."""
     from vendorwatch.audit import audit_paths, write_audit
@@ -83,7 +91,7 @@ def audit_command(
         columns=_columns(column),
     )
     if output is not None:
-        fmt = write_audit(report, output)
+        fmt = write_audit(report, output, raw=raw)
         if not as_json:
             console.print(f"wrote {output} ({fmt})", highlight=False)
     if as_json:

@@ -56,6 +56,14 @@ WarehouseOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print what was written as one JSON document.")
 ]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV: write every cell verbatim, for programs. Without it, text a spreadsheet "
+        "would run as a formula (starting =, +, -, @, tab or CR) gets a leading '.",
+    ),
+]
 
 
 def _format(output: Path, chosen: Format | None, allowed: tuple[Format, ...]) -> Format:
@@ -99,6 +107,7 @@ def rollup_command(
     fmt: FormatOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
+    raw: RawOption = False,
 ) -> None:
     """A rollup (obligations, transactions, awards by any dimensions) as CSV or Parquet."""
     from vendorwatch.analysis import connect
@@ -113,7 +122,9 @@ def rollup_command(
         table = award_values_table(con, by or [], as_of=day, where=filters, limit=limit)
     else:
         table = rollup_table(con, by or [], where=filters, limit=limit)
-    rows = (write_csv if chosen is Format.CSV else write_parquet)(table, output)
+    rows = (
+        write_csv(table, output, raw=raw) if chosen is Format.CSV else write_parquet(table, output)
+    )
     _done(output, chosen, rows, "rows", as_json)
 
 
@@ -144,6 +155,7 @@ def awards_command(
     fmt: FormatOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
+    raw: RawOption = False,
 ) -> None:
     """The award list (as on /browse) as CSV or Parquet, or as an OCDS 1.1 release package."""
     from vendorwatch.analysis import connect
@@ -178,5 +190,7 @@ def awards_command(
         _done(output, chosen, write_ocds(package, output), "releases", as_json)
         return
     table = award_table(con, filters, sort=sort, descending=not ascending, limit=limit)
-    rows = (write_csv if chosen is Format.CSV else write_parquet)(table, output)
+    rows = (
+        write_csv(table, output, raw=raw) if chosen is Format.CSV else write_parquet(table, output)
+    )
     _done(output, chosen, rows, "awards", as_json)

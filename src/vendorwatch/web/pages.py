@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
@@ -22,6 +20,7 @@ from vendorwatch.analysis.sectors import sector_rollup
 from vendorwatch.audit import Limits, audit_files, render_audit
 from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.exports.csv import dict_rows_csv
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
@@ -57,13 +56,10 @@ def parse_date(text: str | None) -> date | None:
 
 
 def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    """Rows as a CSV download, spreadsheet-safe (`vendorwatch.exports.csv.safe_cell`)."""
+    text = dict_rows_csv(rows, list(rows[0])) if rows else ""
     return Response(
-        out.getvalue(),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -397,7 +393,20 @@ def audit_form(request: Request) -> Response:
 
 @router.post("/audit", response_class=HTMLResponse)
 async def audit_upload(request: Request) -> Response:
-    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept."""
+    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept. A bad
+    file is a form error: the form again, with the one line saying which file and where."""
+    try:
+        return await _audit_upload(request)
+    except VendorwatchError as exc:
+        return templates.TemplateResponse(
+            request,
+            "audit.html",
+            {"audit": None, "limits": Limits(), "error": str(exc)},
+            status_code=400,
+        )
+
+
+async def _audit_upload(request: Request) -> Response:
     limits = Limits()
     form = await request.form(max_files=limits.max_files, max_part_size=limits.max_file_bytes)
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
