@@ -345,6 +345,11 @@ from vendorwatch.cli import claims as _claims  # noqa: E402
 
 app.add_typer(_claims.claim_app, name="claim")
 
+from vendorwatch.cli import notice as _notice  # noqa: E402
+
+app.command("notice")(_notice.notice_command)
+app.command("handout")(_notice.handout_command)
+
 from vendorwatch.cli import sanctuary as _sanctuary  # noqa: E402
 
 app.command("sanctuary")(_sanctuary.sanctuary_command)

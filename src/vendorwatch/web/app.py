@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
-from vendorwatch.web import api, claims, feeds, foia, pages, sanctuary
+from vendorwatch.web import api, claims, feeds, foia, notice, pages, sanctuary
 from vendorwatch.web.pool import TooSlow
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
@@ -85,6 +85,7 @@ def create_app(
     app.include_router(feeds.router)
     app.include_router(claims.router)
     app.include_router(sanctuary.router)
+    app.include_router(notice.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
