@@ -20,6 +20,7 @@ import pytest
 from vendorwatch.build import build_warehouse, writing
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.warehouse import open_warehouse, snapshots
+from vendorwatch.warehouse.schema import SCHEMA_VERSION
 
 from .helpers import read_rows, real_files, write_rows
 
@@ -172,7 +173,7 @@ def test_a_newer_warehouse_is_refused_and_an_older_one_upgraded(
     assert rollup.returncode == 0, err
     assert "rebuilding families and facts" in err
     con = open_warehouse(warehouse_path, read_only=True)
-    assert con.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert con.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     names = {n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert "derivation_state" in names
     assert "facts_state" not in names
