@@ -196,7 +196,17 @@ API_SYNC_LAYOUTS: tuple[Layout, ...] = (
     ),
 )
 
-LAYOUTS_BY_NAME = {layout.name: layout for layout in (*LAYOUTS, *API_SYNC_LAYOUTS)}
+# FPDS ATOM feeds are told by their XML root, not a header (vendorwatch.warehouse.fpds_atom
+# holds the path of every column); listed so that status and coverage can name them.
+FPDS_ATOM = Layout(
+    name="fpds_atom",
+    title="FPDS ATOM feed (XML, prefixed or default namespaces)",
+    short="FPDS ATOM",
+    table=TRANSACTIONS,
+    signature=frozenset(),
+)
+
+LAYOUTS_BY_NAME = {layout.name: layout for layout in (*LAYOUTS, *API_SYNC_LAYOUTS, FPDS_ATOM)}
 
 
 def detect_layout(headers: list[str]) -> Layout | None:

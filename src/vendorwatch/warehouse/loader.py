@@ -33,7 +33,7 @@ from vendorwatch.errors import (
     VendorwatchError,
 )
 from vendorwatch.faults import fault_point
-from vendorwatch.warehouse import dates
+from vendorwatch.warehouse import dates, fpds_atom
 from vendorwatch.warehouse.dates import DateConvention
 from vendorwatch.warehouse.file_columns import record_file_columns
 from vendorwatch.warehouse.layouts import Layout, closest_layout, detect_layout
@@ -279,6 +279,9 @@ def load_file(
     path = Path(path)
     if progress:
         progress("hashing", None)
+    if fpds_atom.is_atom_feed(path):  # XML, not a table: read by its own module
+        result: LoadResult = fpds_atom.load_feed(con, path)
+        return result
     sniffed = sniff(path)
     layout = detect_layout(sniffed.headers)
     if layout is None:
