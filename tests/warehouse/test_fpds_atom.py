@@ -154,3 +154,17 @@ def test_vendorwatch_load_reads_a_feed(raw_data: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "fpds_atom, 10 rows" in run.stdout + run.stderr
+
+
+def test_a_feed_in_a_folder_is_loaded_only_when_named(raw_data: Path, tmp_path: Path) -> None:
+    """The sample folder's feeds are DoD and GSA pages: a folder load leaves them out."""
+    from vendorwatch.warehouse import load_paths
+
+    con = open_warehouse(tmp_path / "w.duckdb")
+    folder = raw_data / "fpds-atom-samples"
+    results = load_paths(con, [folder])
+    assert {r.status for r in results if r.path.suffix == ".xml"} == {"skipped"}
+    assert con.execute("SELECT count(*) FROM transactions").fetchall() == [(0,)]
+    (named,) = load_paths(con, [folder / SAMPLES[0]])
+    assert (named.status, named.rows) == ("loaded", 10)
+    con.close()

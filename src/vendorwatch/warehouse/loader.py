@@ -436,6 +436,11 @@ def _insert(
     return rows
 
 
+FEED_IN_FOLDER = (
+    "an FPDS ATOM feed found in a folder; name the file to load it (vendorwatch load FEED.xml)"
+)
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """The files named, and every file under a named folder in name order (each once)."""
     seen: set[Path] = set()
@@ -455,7 +460,13 @@ def load_paths(
 ) -> list[LoadResult]:
     """Load each file on its own; one bad file does not stop the others."""
     results: list[LoadResult] = []
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     for path in expand_paths(paths):
+        if path.resolve() not in named and fpds_atom.is_atom_feed(path):
+            # A feed page is one page of a search, often of other departments (the sample
+            # folder's are DoD and GSA): loaded when named, not picked up with a folder.
+            results.append(LoadResult(path=path, status="skipped", error=FEED_IN_FOLDER))
+            continue
         try:
             results.append(
                 load_file(
