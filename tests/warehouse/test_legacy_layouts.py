@@ -278,3 +278,28 @@ def test_a_layout_2_warehouse_gains_the_column_record(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM source_file_columns").fetchall() == [(0,)]
     assert SCHEMA_VERSION == 3
     con.close()
+
+
+def test_vendorwatch_status_says_how_an_old_file_was_read(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    header = ["piid", "modnumber", "dollarsobligated", "signeddate", "contractingofficeagencyid"]
+    path = write_rows(
+        tmp_path / "old.csv", header, [["HSCE1", "0", "100.25", "25/10/2016", "7012: ICE"]]
+    )
+    warehouse = str(tmp_path / "w.duckdb")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vendorwatch", *args, "--warehouse", warehouse],
+            capture_output=True, text=True, check=False, timeout=300,
+            env={**__import__("os").environ, "COLUMNS": "200"},
+        )  # fmt: skip
+
+    assert run("load", str(path)).returncode == 0
+    shown = run("status")
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    assert "old.csv: 4 columns mapped from other names" in text
+    assert "contract_award_unique_key (from piid, contractingofficeagencyid)" in text
