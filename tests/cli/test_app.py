@@ -24,18 +24,20 @@ def test_load_everything_then_status_json(raw_data: Path, warehouse_path: Path) 
     assert loaded.returncode == 0, loaded.stderr
     results = json.loads(loaded.stdout)
     assert {r["status"] for r in results} == {"loaded", "skipped"}
-    assert sum(r["status"] == "loaded" for r in results) == 8
+    # 8 contract CSVs and the 2 FPDS ATOM feeds (named here, so loaded: 10 records each)
+    assert sum(r["status"] == "loaded" for r in results) == 10
 
     shown = vendorwatch("status", "--json", warehouse=warehouse_path)
     assert shown.returncode == 0
     summary = json.loads(shown.stdout)
-    assert summary["tables"]["transactions"]["rows"] == 57_476
+    assert summary["tables"]["transactions"]["rows"] == 57_476 + 20
     assert summary["tables"]["awards"]["rows"] == 1_369
     assert summary["tables"]["subawards"]["rows"] == 482
     assert {f["layout"] for f in summary["files"]} == {
         "usaspending_api_transaction_search",
         "usaspending_prime_award_summaries",
         "usaspending_subawards",
+        "fpds_atom",
     }
     for f in summary["files"]:
         assert f["rows"] == f["rows_in_table"]

@@ -20,6 +20,7 @@ import pytest
 from vendorwatch.build import build_warehouse, writing
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.warehouse import open_warehouse, snapshots
+from vendorwatch.warehouse.schema import SCHEMA_VERSION
 
 from .helpers import read_rows, real_files, write_rows
 
@@ -176,7 +177,7 @@ def test_a_newer_warehouse_is_refused_and_an_older_one_upgraded(
     assert rollup.returncode == 0, err
     assert "rebuilding families and facts" in err
     con = open_warehouse(warehouse_path, read_only=True)
-    assert con.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+    assert con.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     added = con.execute(
         "SELECT table_name, count(*) FROM duckdb_columns() "
         "WHERE column_name LIKE 'primary_place_of_performance_c%_name' GROUP BY 1 ORDER BY 1"

@@ -18,9 +18,19 @@ import ibis.expr.types as ir
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.analysis.subawards import ROLES, role_rows, single_role
 from vendorwatch.errors import VendorwatchError
 
-FACETS = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state", "agency")
+FACETS = (
+    "sub_agency",
+    "family",
+    "fiscal_year",
+    "competition",
+    "classification",
+    "state",
+    "agency",
+    "role",  # prime or sub: one at a time, never summed together (analysis.subawards)
+)
 AWARD_SORTS = ("obligations", "last_action", "first_action", "transactions", "piid", "recipient")
 
 Filters = Mapping[str, Sequence[str]]
@@ -34,9 +44,14 @@ def _check(filters: Filters) -> None:
         )
 
 
+def _rows(con: Any, filters: Filters) -> ir.Table:
+    """The rows of the role the filters ask for (prime awards unless ``role=sub``)."""
+    return role_rows(con, fact_table(con), single_role(list(filters.get("role", []))))
+
+
 def _apply(t: ir.Table, filters: Filters, *, skip: str | None = None) -> ir.Table:
     for name, values in filters.items():
-        if name == skip or not values:
+        if name == skip or not values or name == "role":  # the role picked the rows already
             continue
         if name == "q":
             for word in " ".join(values).split():
@@ -63,25 +78,23 @@ def _text(t: ir.Table) -> ir.StringValue:
 
 
 def facets(con: Any, filters: Filters, *, size: int = 12) -> dict[str, list[dict[str, Any]]]:
-    """For each facet, its values (largest obligations first) with dollars and counts."""
+    """For each facet, its values (largest obligations first) with dollars and counts.
+
+    Every facet counts the chosen role's rows only; the role facet shows each role's own
+    figures under the other filters (a sub-award is never added to the primes)."""
     _check(filters)
+    role = single_role(list(filters.get("role", [])))
     facts = fact_table(con)
+    chosen_rows = role_rows(con, facts, role)
     out: dict[str, list[dict[str, Any]]] = {}
     for name in FACETS:
-        t = _apply(facts, filters, skip=name)
-        t = t.mutate(_value=DIMENSIONS[name](t).cast("string"))
-        rows = (
-            t.group_by("_value")
-            .aggregate(
-                obligations=t.federal_action_obligation.sum(),
-                transactions=t.count(),
-                awards=t.contract_award_unique_key.nunique(),
-            )
-            .order_by([ibis.desc("obligations"), "_value"])
-            .to_pyarrow()
-            .to_pylist()
-        )
-        chosen = {str(v) for v in filters.get(name, [])}
+        if name == "role":
+            out[name] = role_facet(con, filters)
+            continue
+        else:
+            t = _apply(chosen_rows, filters, skip=name)
+            rows = _facet_rows(t.mutate(_value=DIMENSIONS[name](t).cast("string")))
+            chosen = {str(v) for v in filters.get(name, [])}
         # The largest values, and every chosen one wherever it ranks (so it can be removed).
         rows = [r for i, r in enumerate(rows) if i < size or r["_value"] in chosen]
         out[name] = [
@@ -95,6 +108,40 @@ def facets(con: Any, filters: Filters, *, size: int = 12) -> dict[str, list[dict
             for r in rows
         ]
     return out
+
+
+def role_facet(con: Any, filters: Filters) -> list[dict[str, Any]]:
+    """Prime and sub-award figures under the other filters, each on its own row."""
+    role = single_role(list(filters.get("role", [])))
+    facts = fact_table(con)
+    rows = []
+    for each in ROLES:
+        t = _apply(role_rows(con, facts, each), filters)
+        rows += _facet_rows(t.mutate(_value=ibis.literal(each)))
+    return [
+        {
+            "value": r["_value"],
+            "obligations": plain(r["obligations"]),
+            "transactions": r["transactions"],
+            "awards": r["awards"],
+            "selected": r["_value"] == role and "role" in filters,
+        }
+        for r in rows
+    ]
+
+
+def _facet_rows(t: ir.Table) -> list[dict[str, Any]]:
+    return list(
+        t.group_by("_value")
+        .aggregate(
+            obligations=t.federal_action_obligation.sum(),
+            transactions=t.count(),
+            awards=t.contract_award_unique_key.nunique(),
+        )
+        .order_by([ibis.desc("obligations"), "_value"])
+        .to_pyarrow()
+        .to_pylist()
+    )
 
 
 @dataclass(frozen=True)
@@ -151,7 +198,7 @@ def award_list(
     _check(filters)
     if sort not in AWARD_SORTS:
         raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
-    t = _apply(fact_table(con), filters)
+    t = _apply(_rows(con, filters), filters)
     grouped = per_award(
         t, "piid", "recipient", "family", "sub_agency", "classification", "competition"
     )
@@ -179,7 +226,7 @@ def transaction_list(
         )
     if not 1 <= limit <= 500 or offset < 0:
         raise VendorwatchError("limit must be 1-500 and offset 0 or more")
-    t = _apply(fact_table(con), filters)
+    t = _apply(_rows(con, filters), filters)
     rows = t.select(
         award_key=t.contract_award_unique_key,
         piid=t.award_id_piid,

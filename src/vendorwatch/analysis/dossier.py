@@ -21,6 +21,7 @@ from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
 from vendorwatch.analysis.sanctuary import sanctuary_places
+from vendorwatch.analysis.subawards import family_subawards
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 from vendorwatch.registry.lookup import OrganisationRef, lookup, owned
@@ -292,6 +293,8 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
             for row in rollup("classification")
         ],
         "top_awards": questions.rows(f"dossier:top:{top}", _top_awards(top), **values),
+        # apart from every figure above: a sub-award's dollars are its prime award's already
+        "subawards": family_subawards(con, family_id, None if ref.is_family else members),
         "claims": [
             c
             for c in _claims(questions, registry, family_id, members)

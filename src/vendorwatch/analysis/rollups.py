@@ -18,6 +18,7 @@ from vendorwatch.analysis.base import fiscal_year, plain, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.subawards import with_roles
 from vendorwatch.errors import VendorwatchError
 
 Dimension = Callable[[ir.Table], ir.Value]
@@ -41,6 +42,8 @@ DIMENSIONS: dict[str, Dimension] = {
     "state": lambda t: t.primary_place_of_performance_state_code,
     "competition": lambda t: t.competition,
     "classification": lambda t: t.classification,
+    # prime: from the government; sub: from a prime contractor (vendorwatch.analysis.subawards)
+    "role": lambda t: t.role if "role" in t.columns else ibis.literal("prime"),
 }
 
 
@@ -51,8 +54,15 @@ def rollup(
     where: Mapping[str, str] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of {each dimension, obligations, transactions, awards}, largest obligations first."""
-    return rollup_of(fact_table(con), by, where=where, limit=limit)
+    """Rows of {each dimension, obligations, transactions, awards}, largest obligations first.
+
+    Sub-awards count only when ``role`` is a dimension (each role its own rows) or the filter
+    (``role=sub``); otherwise the figures are the prime awards', as they always were.
+    """
+    facts = fact_table(con)
+    if "role" in {*by, *(where or {})}:
+        facts = with_roles(con, facts)
+    return rollup_of(facts, by, where=where, limit=limit)
 
 
 def rollup_of(

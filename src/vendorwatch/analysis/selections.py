@@ -79,8 +79,9 @@ def _statement(con: Any, cache: Statements, key: Any, build: Any, count: int) ->
 def facets(
     con: Any, filters: Filters, cache: Statements, *, size: int = 12
 ) -> dict[str, list[dict[str, Any]]]:
-    """`browse.facets`, all seven facets in one statement compiled once per shape."""
-    if "q" in filters:
+    """`browse.facets`, all seven facets in one statement compiled once per shape (the role
+    facet, which reads the sub-awards too, beside it; a chosen role goes through `browse`)."""
+    if "q" in filters or "role" in filters:
         return browse.facets(con, filters, size=size)
     browse._check(filters)
     shape, marked, values = _placeholders(filters)
@@ -89,6 +90,8 @@ def facets(
         facts = fact_table(con)
         parts = []
         for name in FACETS:
+            if name == "role":
+                continue
             t = browse._apply(facts, marked, skip=name)
             t = t.mutate(_value=DIMENSIONS[name](t).cast("string"))
             parts.append(
@@ -108,6 +111,9 @@ def facets(
         grouped[row["_facet"]].append(row)
     out: dict[str, list[dict[str, Any]]] = {}
     for name in FACETS:
+        if name == "role":
+            out[name] = browse.role_facet(con, filters)
+            continue
         chosen = {str(v) for v in filters.get(name, [])}
         rows = [r for i, r in enumerate(grouped[name]) if i < size or r["_value"] in chosen]
         out[name] = [
@@ -134,7 +140,7 @@ def awards(
     limit: int = 50,
 ) -> Page:
     """`browse.awards`, its page and its totals compiled once per shape (and sort, page)."""
-    if "q" in filters or not 1 <= limit <= 500 or offset < 0:
+    if "q" in filters or "role" in filters or not 1 <= limit <= 500 or offset < 0:
         return browse.awards(
             con, filters, sort=sort, descending=descending, offset=offset, limit=limit
         )

@@ -31,6 +31,7 @@ DIMENSION_NAMES = [
     "state",
     "competition",
     "classification",
+    "role",
 ]
 
 

@@ -167,6 +167,16 @@ def _print_status(summary: dict[str, Any]) -> None:
             money(f["amount_total"]),
         )
     console.print(files)
+    for f in summary["files"]:  # how an older or foreign layout was read
+        derived, missing = f.get("derived_columns") or {}, f["missing_columns"]
+        if derived or (missing and LAYOUTS_BY_NAME[f["layout"]].derive):
+            mapped = f.get("mapped_columns") or {}
+            console.print(
+                f"{f['file_name']}: {len(mapped)} columns mapped from other names; derived "
+                + (", ".join(f"{c} (from {s})" for c, s in derived.items()) or "nothing")
+                + f"; missing {', '.join(missing) or 'nothing'}",
+                highlight=False,
+            )
     tables = Table(title="Tables", title_justify="left")
     for column in ("table", "rows", "files", "from", "to", "total of", "total"):
         tables.add_column(

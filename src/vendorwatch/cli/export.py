@@ -26,8 +26,9 @@ from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 
+# kept in step with vendorwatch.analysis.browse.FACETS
 FACET_NAMES = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state",
-               "agency")  # fmt: skip  # kept in step with vendorwatch.analysis.browse.FACETS
+               "agency", "role")  # fmt: skip
 
 export_app = typer.Typer(
     help="Export rollups and award lists (CSV, Parquet) and awards as OCDS 1.1 release packages.",

@@ -8,6 +8,7 @@ NULL, so older or trimmed downloads still load; what was missing is recorded per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -15,6 +16,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel
 
+from vendorwatch.warehouse import legacy
 from vendorwatch.warehouse.schema import AWARDS, SUBAWARDS, TRANSACTIONS, Table
 
 
@@ -44,6 +46,8 @@ class Layout:
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> header names
     derived: dict[str, str] = field(default_factory=dict)
     standard_columns: int | None = None  # column count of the current official layout
+    # More derived SQL, worked out from the file's own headers (keys a file lacks).
+    derive: Callable[[list[str]], dict[str, str]] | None = None
 
     def matches(self, headers: set[str]) -> bool:
         return self.signature <= headers and not (self.excludes & headers)
@@ -137,11 +141,40 @@ API_TRANSACTION_EXPORT = Layout(
     standard_columns=10,
 )
 
+# The 2017-2019 bulk downloads: today's names, no unique keys (derived), no UEI (DUNS kept),
+# sometimes an extra fiscal_year (ignored); about 259 columns (vendorwatch.warehouse.legacy).
+PRIME_TRANSACTIONS_2017 = Layout(
+    name="usaspending_prime_transactions_2017",
+    title="USAspending bulk download, 2017-2019 layout: Contracts PrimeTransactions (no keys)",
+    short="PrimeTransactions 2017-19",
+    table=TRANSACTIONS,
+    signature=frozenset(
+        {"award_id_piid", "modification_number", "federal_action_obligation", "action_date"}
+    ),
+    excludes=frozenset({"contract_transaction_unique_key"}),
+    fields=_identity(TRANSACTIONS),
+    derive=legacy.derive_bulk_2017,
+)
+
+# Older contract files with the names the crosswalk lists as legacy (piid, dollarsobligated).
+LEGACY_CONTRACTS = Layout(
+    name="usaspending_legacy_contracts",
+    title="USAspending contracts file with legacy column names (crosswalk legacy_award_element)",
+    short="legacy names",
+    table=TRANSACTIONS,
+    signature=frozenset({"piid", "modnumber", "dollarsobligated", "signeddate"}),
+    excludes=frozenset({"award_id_piid"}),
+    fields=legacy.legacy_fields(),
+    derive=legacy.derive_legacy,
+)
+
 LAYOUTS: tuple[Layout, ...] = (
     PRIME_TRANSACTIONS,
     PRIME_AWARD_SUMMARIES,
     SUBAWARDS_LAYOUT,
     API_TRANSACTION_EXPORT,
+    PRIME_TRANSACTIONS_2017,
+    LEGACY_CONTRACTS,
 )
 
 # Not files `load` reads: the JSON-lines batches `vendorwatch sync` writes and records in
@@ -163,7 +196,17 @@ API_SYNC_LAYOUTS: tuple[Layout, ...] = (
     ),
 )
 
-LAYOUTS_BY_NAME = {layout.name: layout for layout in (*LAYOUTS, *API_SYNC_LAYOUTS)}
+# FPDS ATOM feeds are told by their XML root, not a header (vendorwatch.warehouse.fpds_atom
+# holds the path of every column); listed so that status and coverage can name them.
+FPDS_ATOM = Layout(
+    name="fpds_atom",
+    title="FPDS ATOM feed (XML, prefixed or default namespaces)",
+    short="FPDS ATOM",
+    table=TRANSACTIONS,
+    signature=frozenset(),
+)
+
+LAYOUTS_BY_NAME = {layout.name: layout for layout in (*LAYOUTS, *API_SYNC_LAYOUTS, FPDS_ATOM)}
 
 
 def detect_layout(headers: list[str]) -> Layout | None:
@@ -172,6 +215,20 @@ def detect_layout(headers: list[str]) -> Layout | None:
         if layout.matches(present):
             return layout
     return None
+
+
+def closest_layout(headers: list[str]) -> tuple[Layout, list[str], list[str]]:
+    """The known layout a header comes nearest to: (layout, identifying columns it lacks,
+    columns it has that rule the layout out); most identifying columns present wins."""
+    present = set(headers)
+
+    def score(layout: Layout) -> tuple[float, int]:
+        have = len(layout.signature & present) / len(layout.signature)
+        named = {h for names in layout.fields.values() for h in names}
+        return have - len(layout.excludes & present), len(named & present)
+
+    best = max(LAYOUTS, key=score)
+    return best, sorted(best.signature - present), sorted(best.excludes & present)
 
 
 def describe_layouts() -> str:

@@ -14,6 +14,7 @@ visible until COMMIT, and the staging table is temporary.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -32,9 +33,10 @@ from vendorwatch.errors import (
     VendorwatchError,
 )
 from vendorwatch.faults import fault_point
-from vendorwatch.warehouse import dates
+from vendorwatch.warehouse import dates, fpds_atom
 from vendorwatch.warehouse.dates import DateConvention
-from vendorwatch.warehouse.layouts import Layout, detect_layout
+from vendorwatch.warehouse.file_columns import record_file_columns
+from vendorwatch.warehouse.layouts import Layout, closest_layout, detect_layout
 from vendorwatch.warehouse.schema import SQL_TYPES, Kind
 from vendorwatch.warehouse.sniff import (
     Sniffed,
@@ -72,6 +74,7 @@ class LoadResult:
     error: str | None = None
     already_loaded_as: str | None = None
     missing_columns: list[str] = field(default_factory=list)
+    derived_columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -86,6 +89,7 @@ class LoadResult:
             "error": self.error,
             "already_loaded_as": self.already_loaded_as,
             "missing_columns": self.missing_columns,
+            "derived_columns": self.derived_columns,
         }
 
 
@@ -147,8 +151,11 @@ def _plan(layout: Layout, headers: list[str]) -> _Plan:
         name = f"c{position[header]}"
         staged[name] = header
         sources[column] = name
+    templates = {**layout.derived, **(layout.derive(headers) if layout.derive else {})}
     derived: dict[str, str] = {}
-    for column, template in layout.derived.items():
+    for column, template in templates.items():
+        if column in sources:  # the file has it: derive only what it lacks
+            continue
         sql = template
         for header, index in position.items():
             placeholder = "{" + header + "}"
@@ -156,7 +163,16 @@ def _plan(layout: Layout, headers: list[str]) -> _Plan:
                 staged[f"c{index}"] = header
                 sql = sql.replace(placeholder, f"c{index}")
         derived[column] = sql
+    missing = [column for column in missing if column not in derived]
     return _Plan(staged, sources, derived, missing)
+
+
+def _derived_from(column: str, plan: _Plan) -> str:
+    """The headers a derived column was worked out from, in words."""
+    sql = plan.derived[column]
+    staged = sorted(plan.staged.items(), key=lambda item: int(item[0][1:]))
+    used = [header for name, header in staged if re.search(rf"\b{name}\b", sql)]
+    return ", ".join(used) or "constants"
 
 
 def _typed_sql(kind: Kind, column: str, convention: DateConvention) -> str:
@@ -263,13 +279,20 @@ def load_file(
     path = Path(path)
     if progress:
         progress("hashing", None)
+    if fpds_atom.is_atom_feed(path):  # XML, not a table: read by its own module
+        result: LoadResult = fpds_atom.load_feed(con, path)
+        return result
     sniffed = sniff(path)
     layout = detect_layout(sniffed.headers)
     if layout is None:
         shown = ", ".join(sniffed.headers[:6]) + (" …" if len(sniffed.headers) > 6 else "")
+        near, lacks, rules_out = closest_layout(sniffed.headers)
+        differs = [f"lacks {', '.join(lacks)}"] if lacks else []
+        differs += [f"has {', '.join(rules_out)}"] if rules_out else []
         raise NotContractDataError(
             f"not a contract file: its header ({len(sniffed.headers)} columns: {shown}) "
-            "matches none of the layouts `vendorwatch layouts` lists",
+            "matches none of the layouts `vendorwatch layouts` lists; closest is "
+            f"{near.title}, which it {' and '.join(differs)}",
             Location(path, 1),
         )
     check_unique_headers(sniffed)
@@ -346,6 +369,7 @@ def load_file(
         date_convention=convention.value,
         seconds=time.perf_counter() - started,
         missing_columns=plan.missing,
+        derived_columns=sorted(plan.derived),
     )
 
 
@@ -397,12 +421,24 @@ def _insert(
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
+        record_file_columns(
+            con,
+            sniffed.sha256,
+            mapped={c: plan.staged[s] for c, s in plan.sources.items() if plan.staged[s] != c},
+            derived={c: _derived_from(c, plan) for c in plan.derived},
+            missing=plan.missing,
+        )
         fault_point("before-commit")  # a crash test may kill the process here
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return rows
+
+
+FEED_IN_FOLDER = (
+    "an FPDS ATOM feed found in a folder; name the file to load it (vendorwatch load FEED.xml)"
+)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -424,7 +460,13 @@ def load_paths(
 ) -> list[LoadResult]:
     """Load each file on its own; one bad file does not stop the others."""
     results: list[LoadResult] = []
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     for path in expand_paths(paths):
+        if path.resolve() not in named and fpds_atom.is_atom_feed(path):
+            # A feed page is one page of a search, often of other departments (the sample
+            # folder's are DoD and GSA): loaded when named, not picked up with a folder.
+            results.append(LoadResult(path=path, status="skipped", error=FEED_IN_FOLDER))
+            continue
         try:
             results.append(
                 load_file(

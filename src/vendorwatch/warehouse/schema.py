@@ -13,7 +13,11 @@ from enum import StrEnum
 
 import duckdb
 
+from vendorwatch.warehouse.file_columns import FILE_COLUMNS_SQL
+
 # 2: derivation_state records what the derived tables were built from (replaces facts_state).
+# 3: source_file_columns records per file which columns were mapped, derived or missing;
+#    place of performance county and city are kept.
 SCHEMA_VERSION = 3
 
 
@@ -236,6 +240,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
     for statement in SYNC_TABLES_SQL:
         con.execute(statement)
+    con.execute(FILE_COLUMNS_SQL)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -265,12 +270,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> bool:
     """Bring an older layout up to this version in place (on a new snapshot, never the published
     one). Returns whether anything changed. 1 -> 2: tables added (create_schema), the old
     facts_state dropped; the derived tables are rebuilt because no derivation_state exists.
-    2 -> 3: place of performance county and city added (NULL for files loaded before; load
-    them again to fill them)."""
+    2 -> 3: source_file_columns added (create_schema; files loaded before have no rows there,
+    their missing columns stay in source_files) and place of performance county and city added
+    (NULL for files loaded before; load them again to fill them)."""
     version = schema_version(con)
     create_schema(con)
     if version and version < SCHEMA_VERSION:
-        con.execute("DROP TABLE IF EXISTS facts_state")
+        if version < 2:
+            con.execute("DROP TABLE IF EXISTS facts_state")
         _add_missing_columns(con)
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
         return True

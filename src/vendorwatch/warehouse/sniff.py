@@ -27,14 +27,14 @@ class Sniffed:
     sha256: str
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(2) == GZIP_MAGIC
 
 
 def open_binary(path: Path) -> IO[bytes]:
     """The file's bytes, decompressed if it is gzip (told from its magic bytes, not its name)."""
-    if _is_gzip(path):
+    if is_gzip(path):
         return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
@@ -63,7 +63,7 @@ def decoded_lines(path: Path) -> Iterator[str]:
 
 _NOT_TABULAR = {
     b"PK": "a ZIP archive or XLSX workbook (save the sheet as CSV)",
-    b"<": "XML (FPDS ATOM feeds are not read by `load` yet)",
+    b"<": "XML that is not an FPDS ATOM feed (no Atom feed element)",
     b"{": "JSON",
     b"[": "JSON",
     b"#": "a text note",
@@ -88,7 +88,7 @@ def sniff(path: Path) -> Sniffed:
     headers = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
     return Sniffed(
         path=path,
-        compression="gzip" if _is_gzip(path) else "none",
+        compression="gzip" if is_gzip(path) else "none",
         delimiter=delimiter,
         headers=headers,
         sha256=content_sha256(path),

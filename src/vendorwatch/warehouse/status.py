@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from vendorwatch.warehouse.file_columns import file_columns
 from vendorwatch.warehouse.schema import TABLES
 
 
@@ -23,6 +24,7 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Files (layout, rows, date range, agencies, total) and per-table totals; money as strings."""
     files: list[dict[str, Any]] = []
     tables: dict[str, dict[str, Any]] = {}
+    read_as = file_columns(con)
     for table in TABLES.values():
         per_file = con.execute(
             f"""
@@ -49,6 +51,9 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                     "rows_in_table": row[14],
                     "columns_in_file": row[5],
                     "missing_columns": list(row[6]),
+                    # header -> column where the names differ; column -> headers it came from
+                    "mapped_columns": read_as.get(row[2], {}).get("mapped", {}),
+                    "derived_columns": read_as.get(row[2], {}).get("derived", {}),
                     "date_convention": row[7],
                     "compression": row[8],
                     "loaded_at": _json_value(row[9]),

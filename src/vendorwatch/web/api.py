@@ -121,12 +121,13 @@ class FacetFilters:
         classification: FacetValues = None,
         state: FacetValues = None,
         agency: FacetValues = None,
+        role: FacetValues = None,
         q: str | None = None,
     ) -> None:
         given = {
             "sub_agency": sub_agency, "family": family, "fiscal_year": fiscal_year,
             "competition": competition, "classification": classification, "state": state,
-            "agency": agency,
+            "agency": agency, "role": role,
         }  # fmt: skip
         self.chosen = {name: values for name, values in given.items() if values}
         if q and q.strip():
