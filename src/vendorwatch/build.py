@@ -26,6 +26,7 @@ from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
 from vendorwatch.settings import get_settings
 from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, snapshots
+from vendorwatch.warehouse.failures import plain_failures
 from vendorwatch.warehouse.loader import Progress
 from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
 from vendorwatch.warehouse.snapshots import Writer
@@ -102,7 +103,10 @@ def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
     Set ``writer.changed`` after writing rows; a writer that changed nothing publishes nothing.
     """
     wait = get_settings().write_wait if wait is None else wait
-    with snapshots.writing(path, wait=wait, prepare=_prepare, before_publish=_derive) as writer:
+    with (
+        plain_failures(path),  # disk full, Ctrl-C: one line saying nothing changed
+        snapshots.writing(path, wait=wait, prepare=_prepare, before_publish=_derive) as writer,
+    ):
         yield writer
 
 

@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,11 +29,13 @@ from vendorwatch.errors import (
     AmbiguousDatesError,
     BadInputError,
     Location,
+    NoRowsError,
     NotContractDataError,
     VendorwatchError,
 )
 from vendorwatch.faults import fault_point
-from vendorwatch.warehouse import dates
+from vendorwatch.settings import get_settings
+from vendorwatch.warehouse import dates, failures, recordcount, validate
 from vendorwatch.warehouse.dates import DateConvention
 from vendorwatch.warehouse.layouts import Layout, detect_layout
 from vendorwatch.warehouse.schema import SQL_TYPES, Kind
@@ -112,14 +115,20 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, step: str, progress: Progress
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
-    progress(step, None)
-    while worker.is_alive():
-        worker.join(0.1)
-        try:
-            done = con.query_progress()
-        except duckdb.Error:
-            done = -1
-        progress(step, done / 100 if done is not None and done >= 0 else None)
+    try:
+        progress(step, None)
+        fault_point(f"{step}-started")  # a test may send SIGINT here, the query running
+        while worker.is_alive():
+            worker.join(0.1)
+            try:
+                done = con.query_progress()
+            except duckdb.Error:
+                done = -1
+            progress(step, done / 100 if done is not None and done >= 0 else None)
+    except BaseException:  # Ctrl-C: stop the query before the connection is closed under it
+        con.interrupt()
+        worker.join()
+        raise
     if failure:
         raise failure[0]
 
@@ -182,7 +191,8 @@ def _read_csv_sql(sniffed: Sniffed) -> str:
         f"read_csv({_literal(str(sniffed.path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {_literal(sniffed.delimiter)}, quote = '\"', "
         f"escape = '\"', strict_mode = true, null_padding = false, "
-        f"compression = {_literal(sniffed.compression)}, encoding = 'utf-8')"
+        f"compression = {_literal(sniffed.compression)}, encoding = 'utf-8', "
+        f"max_line_size = {get_settings().load_max_line_bytes})"
     )
 
 
@@ -202,6 +212,8 @@ def _stage(
             progress,
         )
     except duckdb.Error as exc:
+        if failures.is_disk_full(exc):
+            raise
         located = find_structural_problem(sniffed.path, sniffed.delimiter, len(sniffed.headers))
         if located is not None:
             raise located from None
@@ -266,6 +278,8 @@ def load_file(
     sniffed = sniff(path)
     layout = detect_layout(sniffed.headers)
     if layout is None:
+        if (nearly := validate.explain_header(sniffed)) is not None:
+            raise nearly
         shown = ", ".join(sniffed.headers[:6]) + (" …" if len(sniffed.headers) > 6 else "")
         raise NotContractDataError(
             f"not a contract file: its header ({len(sniffed.headers)} columns: {shown}) "
@@ -289,10 +303,23 @@ def load_file(
             ),
         )
 
+    if progress:
+        progress("counting", None)
+    census = recordcount.census(sniffed)  # refuses what DuckDB would misread, with the line
+    if census.records == 0:
+        raise NoRowsError(
+            "no rows: the file holds its header and no records; nothing was loaded",
+            Location(path, 2),
+        )
     plan = _plan(layout, sniffed.headers)
     stage = f"vw_stage_{uuid.uuid4().hex}"
     try:
         _stage(con, sniffed, plan, stage, progress)
+        staged = sorted(plan.staged, key=lambda c: int(c[1:]))
+        recordcount.confirm_staged(con, stage, sniffed, staged, census)
+        validate.refuse_control_characters(
+            con, stage, sniffed, layout.table, sources=plan.sources, staged=plan.staged
+        )
         if progress:
             progress("checking", None)
         try:
@@ -333,9 +360,11 @@ def load_file(
             stage=stage,
             convention=convention,
             progress=progress,
+            census=census,
         )
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        with suppress(duckdb.Error):  # after a fatal error (disk full) the first error tells
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
     return LoadResult(
         path=path,
         status="loaded",
@@ -358,6 +387,7 @@ def _insert(
     stage: str,
     convention: DateConvention,
     progress: Progress | None,
+    census: recordcount.Census,
 ) -> int:
     table = layout.table
     targets: list[str] = []
@@ -397,10 +427,12 @@ def _insert(
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
+        recordcount.confirm_loaded(con, table.name, sniffed, census)
         fault_point("before-commit")  # a crash test may kill the process here
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.Error):  # DuckDB may have ended it (disk full): keep the cause
+            con.execute("ROLLBACK")
         raise
     return rows
 
