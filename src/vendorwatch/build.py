@@ -138,8 +138,14 @@ def ensure_current(
     except OSError as exc:  # a read-only folder or file system
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise
-        log.warning("cannot rebuild %s (%s); reading it as it is", path, exc)
+        if str(path) not in _read_only:  # said once, not every few seconds by keep_current
+            _read_only.add(str(path))
+            log.warning("cannot rebuild %s (%s); reading it as it is", path, exc)
+        return []  # nothing was rebuilt
     return reasons
+
+
+_read_only: set[str] = set()  # warehouses found not writable (ensure_current warned once)
 
 
 def keep_current(path: Path, stop: threading.Event, interval: float = 5.0) -> None:
