@@ -248,9 +248,9 @@ def short_row(tmp: Path, raw: Path) -> Built:
     return Built(_put(tmp, "short.csv", data), 16, len(header))
 
 
-def plain(tmp: Path, raw: Path) -> Built:
-    header, rows = _source(raw, 400)
-    return Built(_put(tmp, "plain.csv", _csv([header, *rows]).encode()))
+def plain(tmp: Path, raw: Path, records: int = 400) -> Built:
+    header, rows = _source(raw, records)
+    return Built(_put(tmp, f"plain-{records}.csv", _csv([header, *rows]).encode()))
 
 
 CASES: list[Case] = [

@@ -103,7 +103,7 @@ def test_readers_during_a_load_answer(
 ) -> None:
     """`audit` and `foia draft` while a load holds the writer's lock and its new version is
     half-built (paused just before COMMIT): they read the published version, no traceback."""
-    built = plain(tmp_path, raw_data)
+    built = plain(tmp_path, raw_data, 401)  # content no other test loads
     signals = tmp_path / "signals"
     signals.mkdir()
     writer = subprocess.Popen(
