@@ -119,7 +119,7 @@ def decide(evidence: DateEvidence, override: DateConvention | None) -> DateConve
         f"cannot tell whether dates such as {shown} are month-first (m/d/yy) or day-first "
         f"(d/m/yy): none of the file's {evidence.slash} slashed dates has a number above 12. "
         "Load it again with --dates mdy or --dates dmy",
-        example,
+        example,  # the first such date, so the message names its line and column
     )
 
 

@@ -427,8 +427,8 @@ def _insert(
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
-        recordcount.confirm_loaded(con, table.name, sniffed, census)
         fault_point("before-commit")  # a crash test may kill the process here
+        recordcount.confirm_loaded(con, table.name, sniffed, census)  # every record, no more
         con.execute("COMMIT")
     except BaseException:
         with suppress(duckdb.Error):  # DuckDB may have ended it (disk full): keep the cause
