@@ -34,8 +34,7 @@ from vendorwatch.errors import (
     VendorwatchError,
 )
 from vendorwatch.faults import fault_point
-from vendorwatch.settings import get_settings
-from vendorwatch.warehouse import dates, failures, recordcount, validate
+from vendorwatch.warehouse import dates
 from vendorwatch.warehouse.dates import DateConvention
 from vendorwatch.warehouse.layouts import Layout, detect_layout
 from vendorwatch.warehouse.schema import SQL_TYPES, Kind
@@ -45,6 +44,12 @@ from vendorwatch.warehouse.sniff import (
     find_structural_problem,
     record_line,
     sniff,
+)
+from vendorwatch.warehouse.validate import (
+    explain_header,
+    failures,
+    recordcount,
+    refuse_control_characters,
 )
 
 Progress = Callable[[str, float | None], None]
@@ -192,7 +197,7 @@ def _read_csv_sql(sniffed: Sniffed) -> str:
         f"columns = {{{columns}}}, delim = {_literal(sniffed.delimiter)}, quote = '\"', "
         f"escape = '\"', strict_mode = true, null_padding = false, "
         f"compression = {_literal(sniffed.compression)}, encoding = 'utf-8', "
-        f"max_line_size = {get_settings().load_max_line_bytes})"
+        f"max_line_size = {recordcount.Limits.from_settings().max_line})"
     )
 
 
@@ -278,7 +283,7 @@ def load_file(
     sniffed = sniff(path)
     layout = detect_layout(sniffed.headers)
     if layout is None:
-        if (nearly := validate.explain_header(sniffed)) is not None:
+        if (nearly := explain_header(sniffed)) is not None:
             raise nearly
         shown = ", ".join(sniffed.headers[:6]) + (" …" if len(sniffed.headers) > 6 else "")
         raise NotContractDataError(
@@ -317,7 +322,7 @@ def load_file(
         _stage(con, sniffed, plan, stage, progress)
         staged = sorted(plan.staged, key=lambda c: int(c[1:]))
         recordcount.confirm_staged(con, stage, sniffed, staged, census)
-        validate.refuse_control_characters(
+        refuse_control_characters(
             con, stage, sniffed, layout.table, sources=plan.sources, staged=plan.staged
         )
         if progress:

@@ -16,9 +16,18 @@ from __future__ import annotations
 import duckdb
 
 from vendorwatch.errors import BadInputError, Location
+from vendorwatch.warehouse import failures, recordcount  # the loader's other checks, here too
 from vendorwatch.warehouse.layouts import LAYOUTS, detect_layout
 from vendorwatch.warehouse.schema import Kind, Table
 from vendorwatch.warehouse.sniff import Sniffed, record_line
+
+__all__ = [
+    "explain_header",
+    "failures",
+    "identifier_columns",
+    "recordcount",
+    "refuse_control_characters",
+]
 
 CONTROL_PATTERN = r"[\x00-\x08\x0a-\x1f\x7f]"
 _SEPARATORS = {";": "semicolons", "|": "vertical bars", ":": "colons"}
