@@ -1,26 +1,42 @@
-"""Bad-input suite: shared fixtures, and the load scorecard printed at the end of the run."""
+"""The bad-input suite's scorecards: ``audit scorecard: N/23`` (and others) after the run.
+
+A test joins a scorecard with ``@pytest.mark.scorecard_<name>``; each such test is one case,
+passed or not. The totals are the issue's counts, so a case that is skipped or missing shows.
+"""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.robustness.loadscore import (  # noqa: F401 - pytest hooks
-    pytest_runtest_logreport,
-    pytest_terminal_summary,
-)
+SCORECARDS = {"audit": 23, "load": 28}  # name → the number of cases the issue lists
+_outcomes: dict[str, dict[str, bool]] = {}
 
 
-@pytest.fixture(scope="module")
-def versioned_sample(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's sample warehouse (every real file, resolved) published as version 1 of a
-    versioned warehouse, as `load` leaves one: refusals must leave it exactly so."""
-    folder = tmp_path_factory.mktemp("versioned")
-    versions = folder / "warehouse.duckdb.versions"
-    versions.mkdir()
-    shutil.copyfile(sample_warehouse, versions / "v000001.duckdb")
-    link = folder / "warehouse.duckdb"
-    link.symlink_to("warehouse.duckdb.versions/v000001.duckdb")
-    return link
+def pytest_configure(config: pytest.Config) -> None:
+    for name in SCORECARDS:
+        config.addinivalue_line("markers", f"scorecard_{name}: one case of the {name} scorecard")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Runs where the results are gathered (the controller under xdist too)."""
+    for name in SCORECARDS:
+        if f"scorecard_{name}" not in report.keywords:
+            continue
+        cases = _outcomes.setdefault(name, {})
+        ok = cases.get(report.nodeid, True) and not report.failed and not report.skipped
+        if report.when == "call" or not ok:
+            cases[report.nodeid] = ok and (report.when == "call" or report.passed)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for name, total in SCORECARDS.items():
+        cases = _outcomes.get(name)
+        if cases is None:
+            continue
+        passed = sum(cases.values())
+        terminalreporter.write_line(f"{name} scorecard: {passed}/{total}")
+        for nodeid, ok in sorted(cases.items()):
+            if not ok:
+                terminalreporter.write_line(f"  failed: {nodeid}")

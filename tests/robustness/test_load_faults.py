@@ -20,11 +20,14 @@ import pytest
 
 import vendorwatch
 from tests import crash
+from tests.robustness import warehouses
 from tests.robustness.loadcases import plain
 from tests.robustness.runcli import cli, state
 from tests.warehouse.helpers import real_files
 from vendorwatch.build import build_warehouse, ensure_current
 from vendorwatch.settings import get_settings
+
+versioned_sample = warehouses.versioned_sample  # the fixture, for this module
 
 
 def _one_line(stderr: str) -> str:

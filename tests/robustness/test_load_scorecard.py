@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.robustness import warehouses
 from tests.robustness.loadcases import CASES, Built, Case
 from tests.robustness.runcli import Ran, cli, state
 from vendorwatch.errors import Location
 from vendorwatch.warehouse import open_warehouse
+
+versioned_sample = warehouses.versioned_sample  # the fixture, for this module
 
 
 def _records(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -93,6 +96,7 @@ def _check_loaded(name: str, together: Together) -> None:
     assert longest == max(len(r[descriptions]) for r in rows)
 
 
+@pytest.mark.scorecard_load
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_load_case(
     case: Case, raw_data: Path, tmp_path: Path, request: pytest.FixtureRequest
