@@ -3,7 +3,8 @@
     python tests/crash.py POINT vendorwatch-args...
 
 installs a `vendorwatch.faults` hook that SIGKILLs this process when it reaches ``POINT``
-(e.g. ``before-commit``, ``sync-before-commit``, ``sync-request-40``), then runs the CLI as
+(e.g. ``before-commit``, ``sync-before-commit``, ``sync-request-40``; ``POINT=ACTION`` does
+something else there, see `_kill_at`), then runs the CLI as
 ``python -m vendorwatch`` would. Production code has no way to arm a fault point: only a
 process started through this script has the hook.
 """
@@ -31,12 +32,36 @@ def run(point: str, *args: str, **kwargs: object) -> subprocess.CompletedProcess
     )
 
 
-def _kill_at(point: str) -> None:
+def _kill_at(spec: str) -> None:
+    """``POINT`` (SIGKILL there) or ``POINT=ACTION``: ``sigint`` (a real Ctrl-C), ``enospc``
+    (OSError: no space left on device), ``enospc-duckdb`` (DuckDB's form of it), or
+    ``pause:DIR`` (create DIR/reached, then wait for DIR/go)."""
+    import errno
+    import time
+
     from vendorwatch.faults import fault_hooks
 
+    point, _, action = spec.partition("=")
+
     def hook(name: str) -> None:
-        if name == point:
+        if name != point:
+            return
+        if action in ("", "kill"):
             os.kill(os.getpid(), signal.SIGKILL)
+        elif action == "sigint":
+            os.kill(os.getpid(), signal.SIGINT)
+        elif action == "enospc":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        elif action == "enospc-duckdb":
+            import duckdb
+
+            raise duckdb.IOException('Could not write "v.duckdb.wal": No space left on device')
+        elif action.startswith("pause:"):
+            folder = Path(action.removeprefix("pause:"))
+            (folder / "reached").touch()
+            deadline = time.monotonic() + 120
+            while not (folder / "go").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
 
     fault_hooks.append(hook)
 

@@ -27,6 +27,7 @@ from vendorwatch.resolve import Resolver
 from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
 from vendorwatch.settings import get_settings
 from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, snapshots
+from vendorwatch.warehouse.failures import plain_failures
 from vendorwatch.warehouse.loader import Progress
 from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
 from vendorwatch.warehouse.snapshots import Writer
@@ -103,7 +104,10 @@ def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
     Set ``writer.changed`` after writing rows; a writer that changed nothing publishes nothing.
     """
     wait = get_settings().write_wait if wait is None else wait
-    with snapshots.writing(path, wait=wait, prepare=_prepare, before_publish=_derive) as writer:
+    with (
+        plain_failures(path),  # disk full, Ctrl-C: one line saying nothing changed
+        snapshots.writing(path, wait=wait, prepare=_prepare, before_publish=_derive) as writer,
+    ):
         yield writer
 
 
@@ -135,8 +139,14 @@ def ensure_current(
     except OSError as exc:  # a read-only folder or file system
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise
-        log.warning("cannot rebuild %s (%s); reading it as it is", path, exc)
+        if str(path) not in _read_only:  # said once, not every few seconds by keep_current
+            _read_only.add(str(path))
+            log.warning("cannot rebuild %s (%s); reading it as it is", path, exc)
+        return []  # nothing was rebuilt
     return reasons
+
+
+_read_only: set[str] = set()  # warehouses found not writable (ensure_current warned once)
 
 
 def keep_current(path: Path, stop: threading.Event, interval: float = 5.0) -> None:

@@ -33,6 +33,8 @@ class Location:
 class VendorwatchError(Exception):
     """A problem the user can fix; the message says what is wrong and where."""
 
+    exit_status = 1  # what the CLI exits with
+
     def __init__(self, message: str, where: Location | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -52,3 +54,17 @@ class AmbiguousDatesError(BadInputError):
 
 class NotContractDataError(BadInputError):
     """The file is readable but is no contract layout (a KBART list, a spreadsheet, a note)."""
+
+
+class NoRowsError(BadInputError):
+    """A contract file with its header and no records: nothing to load (and nothing changed)."""
+
+
+class DiskFullError(VendorwatchError):
+    """The disk filled while a new version was written; the published version is untouched."""
+
+
+class InterruptedByUser(VendorwatchError):
+    """Ctrl-C (SIGINT) stopped a write; the CLI exits 130 as shells expect of SIGINT."""
+
+    exit_status = 130

@@ -80,6 +80,23 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds a load or sync waits for another writer before refusing.",
     )
+    # What `load` reads of one file (vendorwatch.warehouse.recordcount), checked as it streams.
+    load_max_decompressed_bytes: int = Field(
+        default=64 << 30,
+        ge=1,
+        description="Bytes a file may hold once decompressed; larger is refused (a gzip bomb).",
+    )
+    load_max_compression_ratio: float = Field(
+        default=200.0,
+        gt=1,
+        description="A compressed file holding more than this many times its size (past the "
+        "first 64 MiB) is refused as a bomb; real CSV compresses 5-20 times.",
+    )
+    load_max_line_bytes: int = Field(
+        default=8 << 20,
+        ge=1024,
+        description="Longest line `load` reads (DuckDB's max_line_size too).",
+    )
     api_base: str = Field(default=API_BASE, description="The USAspending API `sync` asks.")
     ocid_prefix: str | None = Field(
         default=None, description="OCDS exports: your registered OCID prefix (ocds-xxxxxx)."

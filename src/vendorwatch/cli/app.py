@@ -89,11 +89,11 @@ def _print_results(results: list[LoadResult], verbose: bool) -> None:
                 f"[cyan]already loaded[/] {r.path} [dim](same content as {r.already_loaded_as})[/]",
                 highlight=False,
             )
-        elif r.status == "skipped" and verbose:
-            console.print(f"[yellow]skipped[/] {r.error}", highlight=False)
+        elif r.status == "skipped" and (verbose or len(skipped) == 1):
+            console.print(f"[yellow]skipped[/] {r.error}", highlight=False, soft_wrap=True)
         elif r.status == "error":
-            errors.print(f"[red]error[/] {r.error}", highlight=False)
-    if skipped and not verbose:
+            errors.print(f"[red]error[/] {r.error}", highlight=False, soft_wrap=True)
+    if len(skipped) > 1 and not verbose:
         console.print(
             f"[yellow]skipped[/] {len(skipped)} file(s) that are not contract data "
             "[dim](--verbose lists them)[/]",
@@ -323,7 +323,7 @@ def main() -> None:
         app()
     except VendorwatchError as exc:
         errors.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise SystemExit(1) from None
+        raise SystemExit(exc.exit_status) from None
 
 
 from vendorwatch.cli import registry as _registry  # noqa: E402

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from vendorwatch.errors import NotContractDataError, VendorwatchError
+from vendorwatch.errors import NoRowsError, NotContractDataError, VendorwatchError
 from vendorwatch.faults import fault_point
 from vendorwatch.sources.stage import utc_now
 from vendorwatch.warehouse.loader import LoadResult, load_file
@@ -148,7 +148,7 @@ def load_archive(
                     out.write(chunk)
             try:
                 result = load_file(con, target)
-            except NotContractDataError as exc:
+            except (NotContractDataError, NoRowsError) as exc:  # an empty member: no rows
                 result = LoadResult(path=target, status="skipped", error=str(exc))
             except VendorwatchError as exc:
                 result = LoadResult(path=target, status="error", error=str(exc))

@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from vendorwatch.errors import (
     AmbiguousDatesError,
     BadInputError,
     Location,
+    NoRowsError,
     NotContractDataError,
     VendorwatchError,
 )
@@ -44,6 +46,12 @@ from vendorwatch.warehouse.sniff import (
     find_structural_problem,
     record_line,
     sniff,
+)
+from vendorwatch.warehouse.validate import (
+    explain_header,
+    failures,
+    recordcount,
+    refuse_control_characters,
 )
 
 Progress = Callable[[str, float | None], None]
@@ -116,14 +124,20 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, step: str, progress: Progress
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
-    progress(step, None)
-    while worker.is_alive():
-        worker.join(0.1)
-        try:
-            done = con.query_progress()
-        except duckdb.Error:
-            done = -1
-        progress(step, done / 100 if done is not None and done >= 0 else None)
+    try:
+        progress(step, None)
+        fault_point(f"{step}-started")  # a test may send SIGINT here, the query running
+        while worker.is_alive():
+            worker.join(0.1)
+            try:
+                done = con.query_progress()
+            except duckdb.Error:
+                done = -1
+            progress(step, done / 100 if done is not None and done >= 0 else None)
+    except BaseException:  # Ctrl-C: stop the query before the connection is closed under it
+        con.interrupt()
+        worker.join()
+        raise
     if failure:
         raise failure[0]
 
@@ -198,7 +212,8 @@ def _read_csv_sql(sniffed: Sniffed) -> str:
         f"read_csv({_literal(str(sniffed.path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {_literal(sniffed.delimiter)}, quote = '\"', "
         f"escape = '\"', strict_mode = true, null_padding = false, "
-        f"compression = {_literal(sniffed.compression)}, encoding = 'utf-8')"
+        f"compression = {_literal(sniffed.compression)}, encoding = 'utf-8', "
+        f"max_line_size = {recordcount.Limits.from_settings().max_line})"
     )
 
 
@@ -218,6 +233,8 @@ def _stage(
             progress,
         )
     except duckdb.Error as exc:
+        if failures.is_disk_full(exc):
+            raise
         located = find_structural_problem(sniffed.path, sniffed.delimiter, len(sniffed.headers))
         if located is not None:
             raise located from None
@@ -285,6 +302,8 @@ def load_file(
     sniffed = sniff(path)
     layout = detect_layout(sniffed.headers)
     if layout is None:
+        if (nearly := explain_header(sniffed)) is not None:
+            raise nearly
         shown = ", ".join(sniffed.headers[:6]) + (" …" if len(sniffed.headers) > 6 else "")
         near, lacks, rules_out = closest_layout(sniffed.headers)
         differs = [f"lacks {', '.join(lacks)}"] if lacks else []
@@ -312,10 +331,23 @@ def load_file(
             ),
         )
 
+    if progress:
+        progress("counting", None)
+    census = recordcount.census(sniffed)  # refuses what DuckDB would misread, with the line
+    if census.records == 0:
+        raise NoRowsError(
+            "no rows: the file holds its header and no records; nothing was loaded",
+            Location(path, 2),
+        )
     plan = _plan(layout, sniffed.headers)
     stage = f"vw_stage_{uuid.uuid4().hex}"
     try:
         _stage(con, sniffed, plan, stage, progress)
+        staged = sorted(plan.staged, key=lambda c: int(c[1:]))
+        recordcount.confirm_staged(con, stage, sniffed, staged, census)
+        refuse_control_characters(
+            con, stage, sniffed, layout.table, sources=plan.sources, staged=plan.staged
+        )
         if progress:
             progress("checking", None)
         try:
@@ -356,9 +388,11 @@ def load_file(
             stage=stage,
             convention=convention,
             progress=progress,
+            census=census,
         )
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        with suppress(duckdb.Error):  # after a fatal error (disk full) the first error tells
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
     return LoadResult(
         path=path,
         status="loaded",
@@ -382,6 +416,7 @@ def _insert(
     stage: str,
     convention: DateConvention,
     progress: Progress | None,
+    census: recordcount.Census,
 ) -> int:
     table = layout.table
     targets: list[str] = []
@@ -429,9 +464,11 @@ def _insert(
             missing=plan.missing,
         )
         fault_point("before-commit")  # a crash test may kill the process here
+        recordcount.confirm_loaded(con, table.name, sniffed, census)  # every record, no more
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.Error):  # DuckDB may have ended it (disk full): keep the cause
+            con.execute("ROLLBACK")
         raise
     return rows
 

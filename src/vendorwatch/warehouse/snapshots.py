@@ -26,6 +26,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.faults import fault_point
 
 VERSION_PATTERN = re.compile(r"^v(\d{6})\.duckdb$")
 
@@ -181,6 +182,7 @@ def writing(
         building = place.versions / f"v{number:06d}.duckdb.building"
         if place.link.exists():
             source = place.link.resolve()
+            fault_point("copy")  # a test may fail the copy here (a full disk)
             shutil.copyfile(source, building)
             wal = source.with_name(source.name + ".wal")
             if wal.exists():  # a warehouse from before versions, left with a journal

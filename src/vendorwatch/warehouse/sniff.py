@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from vendorwatch.errors import BadInputError, Location, NotContractDataError
+from vendorwatch.warehouse.textcheck import refuse_unreadable
 
 GZIP_MAGIC = b"\x1f\x8b"
 _HASH_CHUNK = 1 << 20
@@ -61,6 +62,30 @@ def decoded_lines(path: Path) -> Iterator[str]:
                 ) from None
 
 
+def _first_line(path: Path) -> str:
+    """The header line, read no further than the longest line a load accepts (a gzip bomb of
+    one endless line must not be read into memory whole)."""
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - settings only when loading
+
+    limit = get_settings().load_max_line_bytes
+    with open_binary(path) as handle:
+        raw = handle.readline(limit + 1)
+    if len(raw) > limit:
+        raise BadInputError(
+            "line 1 is longer than the longest line a load reads (the load_max_line_bytes "
+            "setting): not a CSV header",
+            Location(path, 1),
+        )
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(
+            f"byte 0x{body[exc.start]:02x} is not UTF-8; re-save the file as UTF-8",
+            Location(path, 1, exc.start + 1),
+        ) from None
+
+
 _NOT_TABULAR = {
     b"PK": "a ZIP archive or XLSX workbook (save the sheet as CSV)",
     b"<": "XML that is not an FPDS ATOM feed (no Atom feed element)",
@@ -73,19 +98,27 @@ _NOT_TABULAR = {
 def sniff(path: Path) -> Sniffed:
     if not path.is_file():
         raise BadInputError("no such file", Location(path))
-    with open_binary(path) as handle:
-        start = handle.read(64).lstrip(codecs.BOM_UTF8).lstrip()
+    try:
+        with open_binary(path) as handle:
+            opening = handle.read(64)
+    except (OSError, EOFError) as exc:  # a gzip file cut short in its first block
+        raise BadInputError(f"cannot read the file: {exc}", Location(path)) from None
+    start = opening.lstrip(codecs.BOM_UTF8).lstrip()
     for magic, kind in _NOT_TABULAR.items():
         if start.startswith(magic):
             raise NotContractDataError(f"not a contract file: it is {kind}", Location(path))
+    refuse_unreadable(path, opening)
     try:
-        first = next(decoded_lines(path), "")
+        first = _first_line(path)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise BadInputError(f"cannot read the file: {exc}", Location(path)) from None
     if not first.strip():
         raise BadInputError("the file is empty; expected a header row", Location(path, 1))
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    headers = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    try:
+        headers = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    except csv.Error as exc:
+        raise BadInputError(f"malformed CSV header: {exc}", Location(path, 1)) from None
     return Sniffed(
         path=path,
         compression="gzip" if is_gzip(path) else "none",
@@ -126,7 +159,7 @@ def find_structural_problem(path: Path, delimiter: str, expected: int) -> BadInp
         start = reader.line_num + 1
         for fields in reader:
             if len(fields) != expected:
-                column = min(len(fields), expected) + (1 if len(fields) > expected else 0)
+                column = min(len(fields), expected) + 1  # the first missing or extra one
                 return BadInputError(
                     f"expected {expected} fields as in the header, found {len(fields)}",
                     Location(path, start, column),
