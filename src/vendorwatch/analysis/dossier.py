@@ -196,8 +196,14 @@ def _claims(
                 "id": claim.id,
                 "subject": claim.subject,
                 "award": claim.award,
+                "kind": claim.kind,
                 "measure": claim.measure,
                 "statement": claim.statement,
+                "unit": claim.unit,
+                "since": plain(claim.since),
+                "precision": claim.precision,
+                "holds": claim.holds,
+                "agency": claim.agency,
                 "amount": plain(claim.amount),
                 "stated_on": claim.stated_on.isoformat(),
                 "stated_by": plain(claim.stated_by),
@@ -206,6 +212,7 @@ def _claims(
                 "verdict": result["verdict"],
                 "reason": result["reason"],
                 "data_figure": result["data_figure"],
+                "data_date": result["data_date"],
                 "check": result,
             }
         )
