@@ -246,6 +246,8 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
     about = subject(ref, members, registry)
     if about["note"]:
         limits.insert(0, about["note"])
+    from vendorwatch.analysis.timeline import family_timeline  # noqa: PLC0415 - it imports this
+
     return {
         "family": {"id": family_id, "name": names[family_id]},
         "subject": about,
@@ -303,6 +305,8 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
             for c in _claims(questions, registry, family_id, members)
             if ref.is_family or c["subject"] in members
         ],
+        # Statements, hearings, actions and the awards' milestones, on the money's time axis.
+        "timeline": family_timeline(con, registry, org_id, questions=questions),
         "data_sources": sources,
         "limits": limits,
         "coverage": covered.as_dict(),

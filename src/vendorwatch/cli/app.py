@@ -345,6 +345,10 @@ from vendorwatch.cli import claims as _claims  # noqa: E402
 
 app.add_typer(_claims.claim_app, name="claim")
 
+from vendorwatch.cli import timeline as _timeline  # noqa: E402
+
+app.command("timeline")(_timeline.timeline)
+
 from vendorwatch.cli import appdb as _appdb  # noqa: E402
 
 app.command("backup")(_appdb.backup_command)
