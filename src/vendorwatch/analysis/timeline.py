@@ -153,10 +153,10 @@ def award_milestones(rows: list[dict[str, Any]], names: dict[str, str]) -> list[
             why = None
             if row["end"] is not None and end is not None and row["end"] > end:
                 why = f"the period of performance ends {row['end']}, after {end}"
-            elif (row["modification_number"] or "0") != "0" and EXTENDS.search(
-                row["description"] or ""
+            elif (row["modification_number"] or "0") != "0" and (
+                said := EXTENDS.search(row["description"] or "")
             ):
-                why = f"the modification's description: “{row['description']}”"
+                why = f"its description says “{said.group(0)}”"
             if row["end"] is not None:
                 end = max(end, row["end"]) if end is not None else row["end"]
             if why:
