@@ -167,6 +167,22 @@ def timeline(
     said = [e for e in events if not e["from_records"]]
     # chart positions only: the exact figures are in the dossier's tables
     points = [{"month": c["month"], "cumulative": float(c["cumulative"])} for c in curve]
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": points},
+            "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
+            "encoding": {"x": {**x, "field": "month", "title": None}, "y": _CUMULATIVE_Y},
+        }
+    ]
+    if said:  # an empty mark group would be an unlabelled graphic to a screen reader
+        layers.append(
+            {
+                "data": {"values": [{"day": e["day"]} for e in said]},
+                "mark": {"type": "rule", "color": "#c55a11", "strokeDash": [4, 3],
+                         "opacity": 0.8},
+                "encoding": {"x": x},
+            }
+        )  # fmt: skip
     lanes = [
         {"day": e["day"], "kind": e["kind_label"], "source": "records" if e["from_records"]
          else "reported"}
@@ -180,23 +196,7 @@ def timeline(
                 {
                     "width": 560,
                     "height": 170,
-                    "layer": [
-                        {
-                            "data": {"values": points},
-                            "mark": {"type": "line", "interpolate": "step-after",
-                                     "color": "#1f4e79"},
-                            "encoding": {
-                                "x": {**x, "field": "month", "title": None},
-                                "y": _CUMULATIVE_Y,
-                            },
-                        },
-                        {
-                            "data": {"values": [{"day": e["day"]} for e in said]},
-                            "mark": {"type": "rule", "color": "#c55a11",
-                                     "strokeDash": [4, 3], "opacity": 0.8},
-                            "encoding": {"x": x},
-                        },
-                    ],
+                    "layer": layers,
                 },
                 {
                     "width": 560,
