@@ -67,7 +67,7 @@ def test_every_format_writes(
     elif suffix == ".html":
         text = data.decode()
         assert name in text
-        assert text.count("<svg") == 2
+        assert text.count("<svg") == 3  # by year, by class, the timeline
         assert not re.search(r"""(src|href)=["'](https?:)?//""", text.split("<main>")[0])
     else:
         assert data.startswith(b"%PDF")

@@ -30,6 +30,7 @@ OPERATIONS = [
     "GET /api/status",
     "GET /api/families",
     "GET /api/families/{family_id}",
+    "GET /api/families/{family_id}/timeline",
     "GET /api/families/{family_id}/as-of",
     "GET /api/awards",
     "GET /api/facets",

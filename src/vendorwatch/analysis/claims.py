@@ -36,6 +36,7 @@ from vendorwatch.analysis.claim_data import (
     summaries_of,
     transactions_of,
 )
+from vendorwatch.analysis.claim_kinds import KIND_LABELS, check_kind
 from vendorwatch.analysis.prepared import Prepared
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
@@ -81,6 +82,10 @@ class ClaimCheck:
     found: Subject | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What is stated (`vendorwatch.registry.models.ClaimKind`) and, for a date or yes/no
+    # claim, the day of the record the verdict rests on.
+    kind: str = "money"
+    data_date: date | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -96,14 +101,17 @@ class ClaimCheck:
             "subject_kind": f.kind if f else None,
             "subject_id": f.id if f else None,
             "subject_name": f.name if f else None,
+            "kind": self.kind,
+            "kind_label": KIND_LABELS[self.kind],
             "measure": self.measure,
-            "measure_label": MEASURES[self.measure],
+            "measure_label": MEASURES.get(self.measure, KIND_LABELS[self.kind]),
             "amount": plain(self.amount),
             "tolerance": plain(self.tolerance),
             "bound": self.bound,
             "on": self.on.isoformat(),
             "verdict": self.verdict,
             "data_figure": plain(self.data_figure),
+            "data_date": plain(self.data_date),
             "difference": plain(self.difference),
             "reason": self.reason,
             "notes": self.notes,
@@ -353,6 +361,20 @@ def check_registry_claim(
     on each day in that span on which the data changed: one verdict only if all agree.
     """
     questions = questions or Prepared(con)
+    if claim.kind != "money":
+        # Counts, dates and yes/no facts: checked where the data can speak (claim_kinds).
+        check = ClaimCheck(
+            claim.award or claim.subject,
+            claim.measure or claim.kind,
+            claim.amount,
+            claim.stated_on,
+            "cannot_check",
+            "",
+            kind=claim.kind,
+        )
+        return check_kind(check, con, registry, claim, questions)
+    assert claim.measure is not None  # a money claim names its measure (models.Claim)
+    measure = claim.measure
 
     def on(day: date) -> ClaimCheck:
         return check_claim(
@@ -361,7 +383,7 @@ def check_registry_claim(
             claim.award or claim.subject,
             claim.amount,
             day,
-            measure=claim.measure,
+            measure=measure,
             bound=claim.bound,
             covers_from=claim.covers_from,
             single_award=claim.single_award,

@@ -198,8 +198,14 @@ def _claims(
                 "id": claim.id,
                 "subject": claim.subject,
                 "award": claim.award,
+                "kind": claim.kind,
                 "measure": claim.measure,
                 "statement": claim.statement,
+                "unit": claim.unit,
+                "since": plain(claim.since),
+                "precision": claim.precision,
+                "holds": claim.holds,
+                "agency": claim.agency,
                 "amount": plain(claim.amount),
                 "stated_on": claim.stated_on.isoformat(),
                 "stated_by": plain(claim.stated_by),
@@ -208,6 +214,7 @@ def _claims(
                 "verdict": result["verdict"],
                 "reason": result["reason"],
                 "data_figure": result["data_figure"],
+                "data_date": result["data_date"],
                 "check": result,
             }
         )
@@ -241,6 +248,8 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
     about = subject(ref, members, registry)
     if about["note"]:
         limits.insert(0, about["note"])
+    from vendorwatch.analysis.timeline import family_timeline  # noqa: PLC0415 - it imports this
+
     return {
         "family": {"id": family_id, "name": names[family_id]},
         "subject": about,
@@ -303,6 +312,8 @@ def family_dossier(con: Any, registry: Registry, org_id: str, *, top: int = 10) 
         "sanctuary": sanctuary_places(
             con, registry, family=family_id, orgs=[] if ref.is_family else members
         ),
+        # Statements, hearings, actions and the awards' milestones, on the money's time axis.
+        "timeline": family_timeline(con, registry, org_id, questions=questions),
         "data_sources": sources,
         "limits": limits,
         "coverage": covered.as_dict(),

@@ -364,6 +364,10 @@ from vendorwatch.cli import sanctuary as _sanctuary  # noqa: E402
 
 app.command("sanctuary")(_sanctuary.sanctuary_command)
 
+from vendorwatch.cli import timeline as _timeline  # noqa: E402
+
+app.command("timeline")(_timeline.timeline)
+
 from vendorwatch.cli import appdb as _appdb  # noqa: E402
 
 app.command("backup")(_appdb.backup_command)

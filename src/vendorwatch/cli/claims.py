@@ -128,14 +128,19 @@ def list_command(
         if claim.stated_by:
             stated += f" to {claim.stated_by.isoformat()}"
         claimed = "" if claim.amount is None else money(r["amount"])
-        if claim.measure == "count" and claim.amount is not None:
-            claimed = f"{claim.amount:,}"  # a count, not dollars
+        if claim.kind == "count" and claim.amount is not None:
+            claimed = f"{claim.amount:,} {claim.unit or ''}".strip()  # a count, not dollars
+        elif claim.kind == "date" and claim.since is not None:
+            claimed = f"since {claim.since.year if claim.precision == 'year' else claim.since}"
+        elif claim.kind == "yes_no":
+            claimed = "yes" if claim.holds else "no"
+        shown = money(r["data_figure"]) if r["data_figure"] is not None else (r["data_date"] or "")
         table.add_row(
             claim.id,
             stated,
-            claim.measure,
+            claim.measure or claim.kind,
             claimed,
-            money(r["data_figure"]) if r["data_figure"] is not None else "",
+            shown,
             _SHOWN.get(r["verdict"], "[yellow]cannot check[/]"),
         )
     console.print(table)

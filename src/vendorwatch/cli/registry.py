@@ -58,6 +58,7 @@ def check_command(registry: RegistryOption = None, as_json: JsonOption = False) 
         "foia_offices": len(reg.foia_offices),
         "jurisdiction_lists": len(reg.jurisdiction_lists),
         "claims": len(reg.claims),
+        "events": len(reg.events),
         "overrides": len(reg.overrides),
         "classification_rules": len(reg.classification_rules),
     }

@@ -31,6 +31,7 @@ from vendorwatch.registry.models import (
     ClassificationCategory,
     ClassificationRule,
     ClassificationSpelling,
+    Event,
     Fact,
     FoiaOffice,
     JurisdictionList,
@@ -109,6 +110,8 @@ class Registry:
     foia_offices: dict[str, Entry[FoiaOffice]] = field(default_factory=dict)
     jurisdiction_lists: dict[str, Entry[JurisdictionList]] = field(default_factory=dict)
     claims: dict[str, Entry[Claim]] = field(default_factory=dict)
+    # Dated events on families' accountability timelines (vendorwatch.analysis.timeline).
+    events: dict[str, Entry[Event]] = field(default_factory=dict)
     overrides: list[Entry[Override]] = field(default_factory=list)
     categories: dict[str, Entry[ClassificationCategory]] = field(default_factory=dict)
     # In file order: the first rule that matches an award decides its class.
@@ -212,6 +215,7 @@ class Registry:
             self.foia_offices.values(),
             self.jurisdiction_lists.values(),
             self.claims.values(),
+            self.events.values(),
             self.classification_rules.values(),
             self.ownership,
             self.overrides,
@@ -376,6 +380,7 @@ class _Checker:
             FoiaOffice: reg.foia_offices,
             JurisdictionList: reg.jurisdiction_lists,
             Claim: reg.claims,
+            Event: reg.events,
             ClassificationCategory: reg.categories,
             ClassificationRule: reg.classification_rules,
         }
@@ -493,6 +498,10 @@ class _Checker:
                 refs = [("agency", item.agency)]
             elif isinstance(item, Claim):
                 refs = [("subject", item.subject)]
+                self.check_claim_category(state, path, item)
+            elif isinstance(item, Event):
+                refs = [(f"families.{i}", f) for i, f in enumerate(item.families)]
+                self.check_event_claims(state, path, item)
             elif isinstance(item, Override):
                 refs = [("organisation", item.organisation)]
             elif isinstance(item, ClassificationRule):
@@ -505,8 +514,20 @@ class _Checker:
                         self.problem(state, line, f"replaces {product!r}: no such product")
             for key, ref in refs:
                 if ref is not None and ref not in orgs:
-                    line = state.located.line((*path, key))
+                    where = tuple(int(k) if k.isdigit() else k for k in key.split("."))
+                    line = state.located.line((*path, *where))
                     self.problem(state, line, f"{key} {ref!r} is no organisation in the registry")
+
+    def check_claim_category(self, state: _FileState, path: PathKey, claim: Claim) -> None:
+        if claim.category is not None and claim.category not in self.registry.categories:
+            line = state.located.line((*path, "category"))
+            self.problem(state, line, f"category {claim.category!r} is no classification category")
+
+    def check_event_claims(self, state: _FileState, path: PathKey, event: Event) -> None:
+        for i, claim_id in enumerate(event.claims):
+            if claim_id not in self.registry.claims:
+                line = state.located.line((*path, "claims", i))
+                self.problem(state, line, f"claims {claim_id!r}: no such claim")
 
     def check_rule(self, state: _FileState, path: PathKey, rule: ClassificationRule) -> None:
         if rule.category not in self.registry.categories:

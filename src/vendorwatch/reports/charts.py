@@ -147,3 +147,76 @@ def cumulative_as_of(points: list[dict[str, Any]], day: str, *, title: str) -> s
             ],
         }
     )
+
+
+def timeline(
+    curve: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    axis: dict[str, str],
+    *,
+    title: str,
+) -> str:
+    """The obligations curve and the events on one time axis (``axis``: from, to).
+
+    Above: cumulative obligations month by month, with a dashed rule on each event from the
+    registry (statements, hearings, actions), so what was said sits on the money's timeline.
+    Below: every event as a mark in its kind's lane, contracts from the records included.
+    """
+    domain = [axis["from"], axis["to"]]
+    x = {"field": "day", "type": "temporal", "scale": {"domain": domain}}
+    said = [e for e in events if not e["from_records"]]
+    # chart positions only: the exact figures are in the dossier's tables
+    points = [{"month": c["month"], "cumulative": float(c["cumulative"])} for c in curve]
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": points},
+            "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
+            "encoding": {"x": {**x, "field": "month", "title": None}, "y": _CUMULATIVE_Y},
+        }
+    ]
+    if said:  # an empty mark group would be an unlabelled graphic to a screen reader
+        layers.append(
+            {
+                "data": {"values": [{"day": e["day"]} for e in said]},
+                "mark": {"type": "rule", "color": "#c55a11", "strokeDash": [4, 3],
+                         "opacity": 0.8},
+                "encoding": {"x": x},
+            }
+        )  # fmt: skip
+    lanes = [
+        {"day": e["day"], "kind": e["kind_label"], "source": "records" if e["from_records"]
+         else "reported"}
+        for e in events
+    ]  # fmt: skip
+    return svg(
+        {
+            "description": title,
+            "title": title,
+            "vconcat": [
+                {
+                    "width": 560,
+                    "height": 170,
+                    "layer": layers,
+                },
+                {
+                    "width": 560,
+                    "height": {"step": 16},
+                    "data": {"values": lanes},
+                    "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.85},
+                    "encoding": {
+                        "x": {**x, "title": "Date"},
+                        "y": {"field": "kind", "type": "nominal", "title": None,
+                              "axis": {"labelLimit": 260},
+                              "sort": list(dict.fromkeys(lane["kind"] for lane in lanes))},
+                        "color": {"field": "source", "type": "nominal", "title": None,
+                                  "scale": {"domain": ["reported", "records"],
+                                            "range": ["#c55a11", "#1f4e79"]}},
+                        "shape": {"field": "source", "type": "nominal", "title": None,
+                                  "scale": {"domain": ["reported", "records"],
+                                            "range": ["square", "circle"]}},
+                    },
+                },
+            ],
+            "resolve": {"scale": {"x": "shared"}},
+        }
+    )  # fmt: skip

@@ -35,7 +35,7 @@ def stylesheet() -> str:
 
 def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
     name = (dossier.get("subject") or dossier["family"])["name"]  # a company's, in its family
-    return {
+    found = {
         "by_year": charts.obligations_by_year(
             dossier["by_year_and_agency"], title=f"{name}: obligations by fiscal year"
         ),
@@ -47,6 +47,12 @@ def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
             axis_title="Obligations (USD)",
         ),
     }
+    line = dossier.get("timeline")
+    if line and line["axis"]:
+        found["timeline"] = charts.timeline(
+            line["curve"], line["events"], line["axis"], title=f"{name}: events and obligations"
+        )
+    return found
 
 
 def dossier_html(dossier: dict[str, Any], *, award_link: Callable[[str], str] | None = None) -> str:

@@ -23,6 +23,7 @@ import duckdb
 from defusedxml import DefusedXmlException
 
 from vendorwatch.errors import BadInputError, Location
+from vendorwatch.warehouse import recordcount
 from vendorwatch.warehouse.dates import DateConvention
 from vendorwatch.warehouse.layouts import FPDS_ATOM, agency_abbreviations
 from vendorwatch.warehouse.schema import TRANSACTIONS
@@ -247,6 +248,10 @@ def load_feed(con: duckdb.DuckDBPyConnection, path: Path) -> Any:
             stage=stage,
             convention=DateConvention.ISO,
             progress=None,
+            # The feed's entries, counted as parsed: what the rows written must number.
+            census=recordcount.Census(
+                records=len(rows), lines=0, decompressed_bytes=0, line_ending="LF", seconds=0.0
+            ),
         )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {stage}")

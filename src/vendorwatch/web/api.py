@@ -168,6 +168,16 @@ def api_family(request: Request, family_id: str) -> dict[str, Any]:
     return data
 
 
+@router.get("/families/{family_id}/timeline")
+@offloop
+def api_family_timeline(request: Request, family_id: str) -> dict[str, Any]:
+    """The family's accountability timeline: dated events with their sources (statements,
+    hearings, shareholder actions, FOIA requests and releases …) and its awards signed and
+    extended, in date order, with the obligations curve and the time axis they share."""
+    data, _ = _site(request).dossier(family_id)
+    return dict(data["timeline"])
+
+
 @router.get("/families/{family_id}/as-of")
 @offloop
 def api_family_as_of(
