@@ -26,7 +26,7 @@ from vendorwatch.appdb.accounts import Role, require_role
 from vendorwatch.appdb.base import utcnow
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.filestore import FileStore, sha256_of
-from vendorwatch.foia.pdftext import PAGE_BREAK, PDF, extract
+from vendorwatch.foia.pdftext import PAGE_BREAK, PDF, extract, sniff
 from vendorwatch.foia.record_models import RecordAward, RecordDocument
 from vendorwatch.foia.tracker import Tracker
 
@@ -217,6 +217,17 @@ class Records:
                 links.append(link)
         return links
 
+    def check(self, filename: str, data: bytes) -> str:
+        """The file's clean name if its size and type are accepted; else why not."""
+        name = clean_filename(filename)
+        if len(data) > self.max_bytes:
+            raise VendorwatchError(
+                f"{name}: {megabytes(len(data))} is larger than the limit of "
+                f"{megabytes(self.max_bytes)} (records_max_bytes)"
+            )
+        sniff(name, data)
+        return name
+
     def attach(
         self,
         request_id: int,
@@ -229,12 +240,7 @@ class Records:
         """Keep ``data`` as a document of the request, with its text and award links."""
         self._write()
         request = self.tracker.get(request_id)
-        name = clean_filename(filename)
-        if len(data) > self.max_bytes:
-            raise VendorwatchError(
-                f"{name}: {megabytes(len(data))} is larger than the limit of "
-                f"{megabytes(self.max_bytes)} (records_max_bytes)"
-            )
+        name = self.check(filename, data)
         extracted = extract(name, data)
         links = self._links(request.id, awards)
         sha = sha256_of(data)
