@@ -137,7 +137,8 @@ async def upload(request: Request, request_id: int) -> Response:
         except VendorwatchError as exc:
             if exc.message.startswith("no FOIA request"):
                 raise
-            return _request_page(request, m, request_id, exc.message, 400)
+            status = 413 if "is larger than the limit" in exc.message else 400
+            return _request_page(request, m, request_id, exc.message, status)
     return RedirectResponse(f"/foia/{request_id}#records", status_code=303)
 
 
