@@ -188,7 +188,7 @@ def download(doc: RecordDocument, data: bytes) -> Response:
     headers = {
         "Content-Disposition": disposition,
         "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "public, max-age=300" if doc.public else "private, no-store",
+        "Cache-Control": "no-cache" if doc.public else "private, no-store",
     }
     return Response(data, media_type=doc.media_type, headers=headers)
 
