@@ -126,6 +126,15 @@ class Settings(BaseSettings):
         description="A `limits` storage URL; several workers need a shared one: appdb:// (the "
         "app database), redis://….",
     )
+    # Released FOIA records (vendorwatch.foia.records): where their files are kept and how big
+    # one may be. None: a folder ``<name>-records`` beside a SQLite app database; inside the
+    # database (table record_blobs) for PostgreSQL.
+    records_dir: Path | None = Field(
+        default=None, description="Folder for released records' files (see docs/foia.md)."
+    )
+    records_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest record file accepted, in bytes."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "vendorwatch@localhost"

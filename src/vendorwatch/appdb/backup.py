@@ -5,7 +5,9 @@ either engine (a SQLite laptop's tracker moved to PostgreSQL, and back). The fil
 
 - ``manifest.json``: the format and its version, the Alembic revision the rows were read at,
   when, from which engine, and per table its columns, row count and the SHA-256 of its rows;
-- ``tables/<table>.jsonl``: one JSON array per row, values in the manifest's column order.
+- ``tables/<table>.jsonl``: one JSON array per row, values in the manifest's column order;
+- ``files/<sha256>``: the released records' files kept in a folder (``records_dir``), listed
+  in the manifest with their sizes (files kept in the database travel as ``record_blobs`` rows).
 
 Values are written by column type so nothing is rounded or reinterpreted (`appdb.values`:
 decimals as strings, dates and times as ISO 8601 in UTC, JSON columns as JSON). The file
@@ -52,6 +54,7 @@ from vendorwatch.appdb.engine import make_engine
 from vendorwatch.appdb.migrate import alembic_config, current_revision, upgrade
 from vendorwatch.appdb.values import decode, encode
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.foia.filestore import FileStore, read_files, store_for, write_files
 
 FORMAT = "vendorwatch-appdb-backup"
 FORMAT_VERSION = 1
@@ -66,6 +69,7 @@ class BackupSummary:
     path: Path
     revision: str
     tables: dict[str, int]
+    files: int = 0  # released records' files carried beside the rows
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +77,7 @@ class BackupSummary:
             "revision": self.revision,
             "rows": sum(self.tables.values()),
             "tables": self.tables,
+            "files": self.files,
         }
 
 
@@ -137,8 +142,9 @@ def _write_table(
     return rows, digest.hexdigest()
 
 
-def backup(url: str, out_file: Path) -> BackupSummary:
-    """Write every row of the app database at ``url`` to ``out_file`` (replaced whole)."""
+def backup(url: str, out_file: Path, records_dir: Path | None = None) -> BackupSummary:
+    """Write every row of the app database at ``url`` to ``out_file`` (replaced whole), with
+    the released records' files from ``records_dir`` (None: the setting or its default)."""
     out_file = Path(out_file)
     if not out_file.parent.is_dir():
         raise VendorwatchError(f"{out_file}: folder {out_file.parent} does not exist")
@@ -157,7 +163,7 @@ def backup(url: str, out_file: Path) -> BackupSummary:
         handle, temp = tempfile.mkstemp(prefix=".backup-", suffix=".zip", dir=out_file.parent)
         os.close(handle)
         try:
-            counts = _write_zip(engine, Path(temp), revision)
+            counts, files = _write_zip(engine, Path(temp), revision, store_for(url, records_dir))
             os.replace(temp, out_file)
         finally:
             Path(temp).unlink(missing_ok=True)
@@ -167,10 +173,12 @@ def backup(url: str, out_file: Path) -> BackupSummary:
         ) from None
     finally:
         engine.dispose()
-    return BackupSummary(out_file, revision, counts)
+    return BackupSummary(out_file, revision, counts, files)
 
 
-def _write_zip(engine: Engine, path: Path, revision: str) -> dict[str, int]:
+def _write_zip(
+    engine: Engine, path: Path, revision: str, store: FileStore
+) -> tuple[dict[str, int], int]:
     tables: list[dict[str, Any]] = []
     stamp = datetime.now(UTC).timetuple()[:6]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf, _snapshot(engine) as conn:
@@ -195,6 +203,7 @@ def _write_zip(engine: Engine, path: Path, revision: str) -> dict[str, int]:
                     "sha256": sha,
                 }
             )
+        files = write_files(conn, zf, store, stamp)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -202,9 +211,10 @@ def _write_zip(engine: Engine, path: Path, revision: str) -> dict[str, int]:
             "created_at": datetime.now(UTC).isoformat(),
             "engine": engine.dialect.name,
             "tables": tables,
+            "files": files,
         }
         zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    return {t["name"]: t["rows"] for t in tables}
+    return {t["name"]: t["rows"] for t in tables}, len(files)
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -323,8 +333,11 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
                 )
 
 
-def restore(url: str, in_file: Path, *, replace: bool = False) -> BackupSummary:
-    """Load a backup into the app database at ``url``, in one transaction."""
+def restore(
+    url: str, in_file: Path, *, replace: bool = False, records_dir: Path | None = None
+) -> BackupSummary:
+    """Load a backup into the app database at ``url``, in one transaction; its files go to
+    the store of that database (``records_dir``; None: the setting or its default)."""
     in_file = Path(in_file)
     try:
         zf = zipfile.ZipFile(in_file)
@@ -338,7 +351,8 @@ def restore(url: str, in_file: Path, *, replace: bool = False) -> BackupSummary:
             manifest = read_manifest(zf, in_file)
             known_revision(engine)
             upgrade(engine)
-            counts = _restore_rows(engine, zf, in_file, manifest, replace)
+            store = store_for(url, records_dir)
+            counts, files = _restore_rows(engine, zf, in_file, manifest, replace, store=store)
     except zipfile.BadZipFile as exc:
         raise VendorwatchError(f"{in_file} is damaged ({exc}); nothing was restored") from None
     except SQLAlchemyError as exc:
@@ -348,12 +362,18 @@ def restore(url: str, in_file: Path, *, replace: bool = False) -> BackupSummary:
         ) from None
     finally:
         engine.dispose()
-    return BackupSummary(in_file, str(manifest["revision"]), counts)
+    return BackupSummary(in_file, str(manifest["revision"]), counts, files)
 
 
 def _restore_rows(
-    engine: Engine, zf: zipfile.ZipFile, name: Path, manifest: dict[str, Any], replace: bool
-) -> dict[str, int]:
+    engine: Engine,
+    zf: zipfile.ZipFile,
+    name: Path,
+    manifest: dict[str, Any],
+    replace: bool,
+    *,
+    store: FileStore,
+) -> tuple[dict[str, int], int]:
     tables = _tables()
     by_name = {t.name: t for t in tables}
     entries = {e["name"]: e for e in manifest["tables"]}
@@ -380,11 +400,12 @@ def _restore_rows(
                 if t.name in entries
             }
             _reset_sequences(conn, tables)
+            files = read_files(conn, zf, name, store, manifest.get("files", []))
         except BaseException:
             conn.rollback()
             raise
         conn.commit()
-    return counts
+    return counts, files
 
 
 def url_of(engine: Engine) -> str:

@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "vendorwatch.appdb.accounts",
     "vendorwatch.appdb.counters",
     "vendorwatch.foia.models",
+    "vendorwatch.foia.record_models",
     "vendorwatch.alerts.models",
 )
 

@@ -2,17 +2,31 @@
 
 Decimals as strings (never floats), dates and times as ISO 8601 with times in UTC (the app
 stores only UTC; SQLite keeps them without a zone, so a naive time in a zoned column is UTC),
-JSON columns as JSON, the rest as JSON scalars. Reading checks each value against its column
-and names the place of the first that does not fit.
+JSON columns as JSON, binary (released records' bytes) as base64, the rest as JSON scalars.
+Reading checks each value against its column and names the place of the first that does not
+fit.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, Numeric, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+)
 
 from vendorwatch.errors import VendorwatchError
 
@@ -32,6 +46,8 @@ def encode(column: Column[Any], value: Any) -> Any:
         return str(Decimal(value))
     if isinstance(kind, Boolean):
         return bool(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(kind, (Integer, String, JSON, Float)):
         return value
     raise VendorwatchError(f"backup: column {column} has a type it cannot write ({kind})")
@@ -65,7 +81,10 @@ def decode(column: Column[Any], value: Any, where: str) -> Any:
             amount = Decimal(value)
             expect(amount.is_finite(), "a finite decimal")
             return amount
-    except (ValueError, InvalidOperation):
+        if isinstance(kind, LargeBinary):
+            expect(isinstance(value, str), "base64 text")
+            return base64.b64decode(value, validate=True)
+    except (ValueError, InvalidOperation, binascii.Error):
         expect(False, "readable")
     if isinstance(kind, Boolean):
         expect(isinstance(value, bool), "true or false")

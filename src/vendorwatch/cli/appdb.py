@@ -22,6 +22,8 @@ def _report(verb: str, summary: dict[str, object], as_json: bool) -> None:
     tables = summary["tables"]
     assert isinstance(tables, dict)
     held = ", ".join(f"{n} {t}" for t, n in tables.items() if n) or "no rows"
+    if summary.get("files"):
+        held += f"; {summary['files']} record files"
     console.print(
         f"{verb} {summary['rows']} rows (schema revision {summary['revision']}): {held}",
         highlight=False,

@@ -742,3 +742,6 @@ def user_list_command(
         return
     for person in people:
         console.print(f"{person['role']:<7} {person['email']}  {person['name']}", highlight=False)
+
+
+from vendorwatch.cli import foia_records as _foia_records  # noqa: E402, F401  attach, records, publish

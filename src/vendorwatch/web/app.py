@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
-from vendorwatch.web import api, claims, feeds, foia, notice, pages, sanctuary
+from vendorwatch.web import api, claims, feeds, foia, foia_records, notice, pages, sanctuary
 from vendorwatch.web.pool import TooSlow
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
@@ -82,6 +82,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(foia.router)
+    app.include_router(foia_records.router)
     app.include_router(feeds.router)
     app.include_router(claims.router)
     app.include_router(sanctuary.router)

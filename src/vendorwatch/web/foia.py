@@ -64,6 +64,7 @@ from vendorwatch.foia.tracker import (
     stored_letter,
 )
 from vendorwatch.web.pages import parse_date, site
+from vendorwatch.web.released import records_of
 from vendorwatch.web.sessions import (
     Accounts,
     Login,
@@ -556,6 +557,7 @@ async def request_page(request: Request, request_id: int) -> Response:
                 kinds=EVENT_KINDS,
                 today=today,
                 appeal_grounds=[g.value for g in AppealGround],
+                records=records_of(request, m.tracker),
             ),
         )
 

@@ -25,6 +25,7 @@ from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.pool import offloop, run
+from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
 
@@ -340,6 +341,7 @@ def award(request: Request, award_key: str) -> Response:
         if points
         else None
     )
+    context["released"] = released_for_award(request, history.award_key, history.piid)
     return templates.TemplateResponse(request, "award.html", context)
 
 
