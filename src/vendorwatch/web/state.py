@@ -107,6 +107,7 @@ class SiteState:
 
     def start(self, *, warm: bool) -> None:
         """Open the published version; warm it in the background when asked."""
+        self._closing.clear()  # an app started again after a shutdown (a test client) serves
         try:
             snap = self.snapshot()
         except VendorwatchError as exc:
