@@ -19,6 +19,7 @@ from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.limits import check_filters, check_page
 
 FACETS = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state", "agency")
 AWARD_SORTS = ("obligations", "last_action", "first_action", "transactions", "piid", "recipient")
@@ -32,6 +33,7 @@ def _check(filters: Filters) -> None:
         raise VendorwatchError(
             f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}"
         )
+    check_filters(filters)  # before any expression is built from them
 
 
 def _apply(t: ir.Table, filters: Filters, *, skip: str | None = None) -> ir.Table:
@@ -120,8 +122,7 @@ def awards(
     limit: int = 50,
 ) -> Page:
     """One page of awards matching the filters, each with its obligations in the selection."""
-    if not 1 <= limit <= 500 or offset < 0:
-        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    check_page(offset, limit)
     t, ordered = award_list(con, filters, sort=sort, descending=descending)
     rows = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
     summary = (
@@ -177,8 +178,7 @@ def transaction_list(
         raise VendorwatchError(
             f"cannot sort by {sort!r}; choose from {', '.join(TRANSACTION_SORTS)}"
         )
-    if not 1 <= limit <= 500 or offset < 0:
-        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    check_page(offset, limit)
     t = _apply(fact_table(con), filters)
     rows = t.select(
         award_key=t.contract_award_unique_key,
