@@ -161,6 +161,7 @@ def multipart_stream(
     block = line * (chunk // len(line))
     sent = 0
     while sent < body_bytes:
-        yield block
-        sent += len(block)
+        part = block if body_bytes - sent >= len(block) else block[: body_bytes - sent]
+        yield part
+        sent += len(part)
     yield f"\r\n--{boundary}--\r\n".encode()

@@ -68,7 +68,8 @@ class BodyLimit:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                if refused:  # the rest of the body is never read: do not reuse the connection
+                # The rest of the body is never read: do not reuse the connection.
+                if refused or message["status"] == 413:
                     headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
                     message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
@@ -129,9 +130,9 @@ async def read_upload(
     """
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
-    if kind != b"multipart/form-data" or not boundary:
-        raise LimitError("send the files as a form upload (multipart/form-data)")
     upload = Upload()
+    if kind != b"multipart/form-data" or not boundary:
+        return upload  # no files (the form sent without any): the caller says what to do
     part = _Part()
     header_name = bytearray()
     header_value = bytearray()
