@@ -3,14 +3,15 @@
     python benchmarks/hostile.py --raw ../shared/data/raw             # 10 s per phase
     python benchmarks/hostile.py --duration 5 --markdown
 
-A real server in its own process (`benchmarks.web.vendorwatch_server`: uvicorn, started warm,
-over the real sample warehouse). One client fetches the home page in a loop (20 per second)
-for ``--duration`` seconds alone, then again while a second client, in its own thread, sends
-the attacks one after another, round after round: a 3,000-word ``/browse?q=``, a 3,000-word
-``/search``, a 500 MB upload streamed from a generator (never in memory at once), and XLSX
-and gzip bombs (`tests.robustness.hostile_files`, made before the clock starts). Printed: each
-attack's status and time to refusal (median and worst over the rounds), the home page's
-p50/p95 with and without the attack, and the server's peak memory (VmHWM).
+A real server in its own process (uvicorn, as `benchmarks.web` starts it, over the real
+sample warehouse; the home page fetched once before the clock starts). One client fetches
+the home page in a loop (20 per second) for ``--duration`` seconds alone, then again while
+a second client, in its own thread, sends the attacks one after another (a whole round at
+least): a 3,000-word ``/browse?q=``, a 3,000-word ``/search``, a 500 MB upload streamed
+from a generator (never in memory at once), and XLSX and gzip bombs
+(`tests.robustness.hostile_files`, made before the clock starts). Printed: each attack's
+status and time to refusal (median and worst over the rounds), the home page's p50/p95
+with and without the attacks, and the server's peak memory (VmHWM).
 
 Loopback only. The clients share the machine's cores with the server and with other jobs:
 read the figures as a comparison under the same conditions.
@@ -41,16 +42,31 @@ from tests.robustness import hostile_files  # noqa: E402
 try:
     from benchmarks import analysis, synthetic
     from benchmarks.ingest import _markdown
-    from benchmarks.web import vendorwatch_server
+    from benchmarks.web import HOST, Server, free_port
 except ModuleNotFoundError:  # run as a script: python benchmarks/hostile.py
     import analysis  # type: ignore[no-redef]
     import synthetic  # type: ignore[no-redef]
     from ingest import _markdown  # type: ignore[no-redef]
-    from web import vendorwatch_server  # type: ignore[no-redef]
+    from web import HOST, Server, free_port  # type: ignore[no-redef]
 
 MB = 1024 * 1024
 BOUNDARY = "vendorwatch-hostile"
 WORDS = " ".join(f"word{i}" for i in range(3_000))
+# Not warmed (a warm start works out every dossier first: minutes on a busy machine); the
+# home page is fetched once before the clock starts, and is then served from its cache.
+_SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from vendorwatch.web import create_app
+app = create_app(Path(sys.argv[1]))
+uvicorn.run(app, host=sys.argv[2], port=int(sys.argv[3]), access_log=False, log_level="warning")
+"""
+
+
+def server_for(warehouse: Path) -> Server:
+    port = free_port()
+    return Server([sys.executable, "-c", _SERVER, str(warehouse), HOST, str(port)], port,
+                  "/healthz")  # fmt: skip
 
 
 def _upload(http: httpx.Client, name: str, data: bytes) -> httpx.Response:
@@ -87,12 +103,13 @@ def attacks() -> list[tuple[str, Callable[[httpx.Client], httpx.Response]]]:
     ]
 
 
-def home_loop(base: str, seconds: float) -> list[float]:
-    """The home page's latencies (ms) from one client, 20 requests a second at most."""
+def home_loop(base: str, seconds: float, until: threading.Event | None = None) -> list[float]:
+    """The home page's latencies (ms) from one client, 20 requests a second at most, for
+    ``seconds`` and, if given, until ``until`` is set."""
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
     with httpx.Client(base_url=base, timeout=120) as http:
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline or (until is not None and not until.is_set()):
             t0 = time.perf_counter()
             http.get("/").raise_for_status()
             latencies.append((time.perf_counter() - t0) * 1000)
@@ -101,10 +118,14 @@ def home_loop(base: str, seconds: float) -> list[float]:
 
 
 def attack_loop(
-    base: str, stop: threading.Event, found: dict[str, list[tuple[int, float, str]]]
+    base: str,
+    chosen: list[tuple[str, Callable[[httpx.Client], httpx.Response]]],
+    stop: threading.Event,
+    round_done: threading.Event,
+    found: dict[str, list[tuple[int, float, str]]],
 ) -> None:
-    """Every attack in turn until ``stop``: status, time to refusal (ms), the message."""
-    chosen = attacks()
+    """Every attack in turn until ``stop`` (a whole round at least): status, time to refusal
+    (ms), the message."""
     with httpx.Client(base_url=base, timeout=300) as http:
         while not stop.is_set():
             for label, send in chosen:
@@ -118,8 +139,9 @@ def attack_loop(
                     start = said.find("<p>") + 3
                     said = said[start : said.find("</p>", start)]
                 found.setdefault(label, []).append((answer.status_code, elapsed, said.strip()))
-                if stop.is_set():
+                if stop.is_set() and round_done.is_set():
                     break
+            round_done.set()
 
 
 def _percentiles(latencies: list[float]) -> dict[str, float]:
@@ -141,18 +163,20 @@ def main(
     console = Console(stderr=True)
     warehouse = analysis.sample_warehouse(raw)
     console.log("making the hostile files and starting the server …")
-    attacks()  # made once first, so the first round's files are warm in the page cache
-    server = vendorwatch_server(warehouse)
+    chosen = attacks()  # made before the clock starts
+    server = server_for(warehouse)
     try:
         httpx.get(server.base + "/", timeout=300).raise_for_status()
         console.log(f"home page alone, {duration:g} s")
         quiet = _percentiles(home_loop(server.base, duration))
         console.log(f"home page under attack, {duration:g} s")
         found: dict[str, list[tuple[int, float, str]]] = {}
-        stop = threading.Event()
-        attacker = threading.Thread(target=attack_loop, args=(server.base, stop, found))
+        stop, round_done = threading.Event(), threading.Event()
+        attacker = threading.Thread(
+            target=attack_loop, args=(server.base, chosen, stop, round_done, found)
+        )
         attacker.start()
-        loud = _percentiles(home_loop(server.base, duration))
+        loud = _percentiles(home_loop(server.base, duration, until=round_done))
         stop.set()
         attacker.join()
         peak = server.peak_mb()
