@@ -135,6 +135,40 @@ class Settings(BaseSettings):
     records_max_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1, description="Largest record file accepted, in bytes."
     )
+    # Limits on what a visitor controls (vendorwatch.limits), checked before the work starts;
+    # the error states the limit. The audit_* limits apply to the command line's `audit` too.
+    query_max_words: int = Field(default=20, ge=1, description="Words in one search or `q`.")
+    query_max_chars: int = Field(default=300, ge=1, description="Characters in one query.")
+    facet_max_values: int = Field(
+        default=50, ge=1, description="Facet values chosen in one browse request, all facets."
+    )
+    page_max_size: int = Field(default=500, ge=1, description="Rows in one page of a listing.")
+    page_max_offset: int = Field(
+        default=100_000, ge=0, description="How far into a listing a page may start (rows)."
+    )
+    request_max_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="Body of any request but an audit upload."
+    )
+    upload_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="Body of one audit upload (all its files), held in memory, never on disk.",
+    )
+    audit_max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    audit_max_total_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    audit_max_files: int = Field(default=20, ge=1)
+    audit_max_unpacked_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="A file's size once unpacked (gzip; an XLSX workbook's parts together).",
+    )
+    audit_max_rows: int = Field(default=500_000, ge=1, description="Rows (lines) of one file.")
+    audit_max_shared_strings: int = Field(
+        default=1_000_000, ge=1, description="Distinct texts in one XLSX workbook."
+    )
+    audit_max_seconds: float = Field(
+        default=60.0, gt=0, description="Time budget for reading one file."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "vendorwatch@localhost"

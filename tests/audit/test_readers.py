@@ -305,7 +305,7 @@ def test_limits(sciencedirect: bytes) -> None:
     assert exc.value.where.line == 102  # type: ignore[union-attr]
     bomb = gzip.compress(b"x" * 5000)
     with pytest.raises(VendorwatchError, match="unpacked, the file is larger"):
-        read_holdings(bomb, "b.gz", limits=Limits(max_file_bytes=2000))
+        read_holdings(bomb, "b.gz", limits=Limits(max_unpacked_bytes=2000))
 
 
 # --- property: line endings, BOM and trailing tabs never change what is read -----------------

@@ -20,6 +20,7 @@ from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.subawards import ROLES, role_rows, single_role
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.limits import check_filters, check_page
 
 FACETS = (
     "sub_agency",
@@ -42,6 +43,7 @@ def _check(filters: Filters) -> None:
         raise VendorwatchError(
             f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}"
         )
+    check_filters(filters)  # before any expression is built from them
 
 
 def _rows(con: Any, filters: Filters) -> ir.Table:
@@ -167,8 +169,7 @@ def awards(
     limit: int = 50,
 ) -> Page:
     """One page of awards matching the filters, each with its obligations in the selection."""
-    if not 1 <= limit <= 500 or offset < 0:
-        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    check_page(offset, limit)
     t, ordered = award_list(con, filters, sort=sort, descending=descending)
     rows = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
     summary = (
@@ -224,8 +225,7 @@ def transaction_list(
         raise VendorwatchError(
             f"cannot sort by {sort!r}; choose from {', '.join(TRANSACTION_SORTS)}"
         )
-    if not 1 <= limit <= 500 or offset < 0:
-        raise VendorwatchError("limit must be 1-500 and offset 0 or more")
+    check_page(offset, limit)
     t = _apply(_rows(con, filters), filters)
     rows = t.select(
         award_key=t.contract_award_unique_key,

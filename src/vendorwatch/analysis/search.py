@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
+from vendorwatch.limits import check_query
 from vendorwatch.registry import Registry
 
 FISCAL_YEAR = re.compile(r"^(?:FY)?((?:19|20)\d\d)$|^FY(\d\d)$")
@@ -221,6 +222,7 @@ def _suggest(
 
 def search(con: Any, registry: Registry, query: str, *, limit: int = 20) -> dict[str, Any]:
     """Results grouped by kind; each carries what the page needs to link to it."""
+    check_query(query)  # before the words become filters (~950 were too deep to compile)
     parsed = parse(registry, query)
     empty: dict[str, Any] = {
         "query": query, "filters": parsed.filters(), "families": [], "products": [],

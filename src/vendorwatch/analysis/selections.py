@@ -29,6 +29,7 @@ from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.browse import FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.limits import check_page
 
 Statements = MutableMapping[Any, str]
 _MARK = "__vw_param_{}__"
@@ -140,7 +141,9 @@ def awards(
     limit: int = 50,
 ) -> Page:
     """`browse.awards`, its page and its totals compiled once per shape (and sort, page)."""
-    if "q" in filters or "role" in filters or not 1 <= limit <= 500 or offset < 0:
+    browse._check(filters)  # the limits, before a statement is looked up or compiled
+    check_page(offset, limit)
+    if "q" in filters or "role" in filters:
         return browse.awards(
             con, filters, sort=sort, descending=descending, offset=offset, limit=limit
         )

@@ -5,7 +5,8 @@ JSON) and generic CSV/XLSX lists in memory, matches every row to the registry an
 `AuditReport`; `render_audit(report, "html"|"pdf"|"csv"|"json")` gives the document's bytes.
 """
 
-from vendorwatch.audit.readers import Limits, read_holdings
+from vendorwatch.audit.limits import Limits
+from vendorwatch.audit.readers import read_holdings
 from vendorwatch.audit.render import FORMATS, render_audit, write_audit
 from vendorwatch.audit.report import AuditReport, audit_files, audit_paths
 

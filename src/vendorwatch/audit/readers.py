@@ -19,7 +19,6 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from vendorwatch.audit.checks import (
@@ -30,6 +29,7 @@ from vendorwatch.audit.checks import (
 )
 from vendorwatch.audit.counter import read_counter_json, read_counter_rows
 from vendorwatch.audit.kbart import kbart_without_title, looks_like_kbart, read_kbart
+from vendorwatch.audit.limits import Budget, Limits, check_lines, check_workbook
 from vendorwatch.audit.models import ReadResult
 from vendorwatch.audit.table import expected_message, read_table
 from vendorwatch.audit.text import clip, decode, split_lines, where
@@ -39,16 +39,6 @@ Kind = Literal["auto", "kbart", "counter", "table"]
 Row = tuple[int, Sequence[str]]
 
 MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one audit accepts: a web upload and the command line share these."""
-
-    max_file_bytes: int = 50 * MB
-    max_total_bytes: int = 200 * MB
-    max_files: int = 20
-    max_rows: int = 500_000
 
 
 def _size(n: int) -> str:
@@ -70,7 +60,7 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
     return chunk
 
 
-def _xlsx_rows(data: bytes, name: str) -> tuple[str, Iterator[Row]]:
+def _xlsx_rows(data: bytes, name: str, budget: Budget) -> tuple[str, Iterator[Row]]:
     import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415 - only for workbooks
 
     try:
@@ -99,6 +89,8 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[str, Iterator[Row]]:
         number = 0
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number % 1024 == 0:
+                    budget.check(number)
                 yield number, ["" if v is None else str(v) for v in values]
         except VendorwatchError:
             raise
@@ -125,11 +117,13 @@ def _delimiter(line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[Row]:
+def _csv_rows(text: str, delimiter: str, name: str, budget: Budget) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
+            if count % 1024 == 0:
+                budget.check(start)
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -168,7 +162,7 @@ def read_holdings(
     if data.startswith(b"\x1f\x8b"):
         inner = name[:-3] if name.lower().endswith(".gz") else name
         return read_holdings(
-            _gunzip(data, name, limits.max_file_bytes),
+            _gunzip(data, name, limits.max_unpacked_bytes),
             inner,
             kind=kind,
             encoding=encoding,
@@ -189,7 +183,8 @@ def read_holdings(
                 "a ZIP archive that is not an XLSX workbook; unpack it and audit the files inside",
                 where(name),
             )
-        sheet, rows = _xlsx_rows(data, name)
+        check_workbook(data, name, limits)  # its parts measured before openpyxl opens it
+        sheet, rows = _xlsx_rows(data, name, limits.budget(name))
         peek = [next(rows, (1, []))]
         first = peek[0][1]
         if kind == "counter" or (
@@ -207,6 +202,7 @@ def read_holdings(
             name, _chain(peek, rows), "XLSX", columns=columns, max_rows=limits.max_rows
         )
 
+    check_lines(data, name, limits)  # before the text is decoded and split into lines
     text = decode(data, name, encoding)
     lines = split_lines(text)
     first_index = next((i for i, line in enumerate(lines.lines) if line.strip()), 0)
@@ -217,7 +213,7 @@ def read_holdings(
     if kind == "counter" or (kind == "auto" and _first_cell(first) == "Report_Name"):
         return read_counter_rows(
             name,
-            _csv_rows(text, _delimiter(first), name),
+            _csv_rows(text, _delimiter(first), name, limits.budget(name)),
             "TSV" if _delimiter(first) == "\t" else "CSV",
             max_rows=limits.max_rows,
         )
@@ -233,7 +229,7 @@ def read_holdings(
     try:
         return read_table(
             name,
-            _csv_rows(text, delimiter, name),
+            _csv_rows(text, delimiter, name, limits.budget(name)),
             {"\t": "TSV", ",": "CSV", ";": "CSV (semicolons)", "|": "text (vertical bars)"}[
                 delimiter
             ],

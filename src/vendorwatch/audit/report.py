@@ -25,9 +25,10 @@ from vendorwatch.audit.evidence import (
     sample,
     sells,
 )
+from vendorwatch.audit.limits import Limits
 from vendorwatch.audit.match import Match, Matcher
 from vendorwatch.audit.models import Holding, ReadResult, UsageRow
-from vendorwatch.audit.readers import Kind, Limits, read_holdings
+from vendorwatch.audit.readers import Kind, read_holdings
 from vendorwatch.audit.warehouse import (
     WarehouseView,
     companies,

@@ -233,8 +233,9 @@ def api_award(request: Request, award_key: str, as_of: date | None = None) -> di
 
 @router.get("/search")
 @offloop
-def api_search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
-    """Families, products, recipients and awards matching every word of ``q``."""
+def api_search(request: Request, q: str = "") -> dict[str, Any]:
+    """Families, products, recipients and awards matching every word of ``q`` (the query's
+    words and length are limited by settings; past them a 400 says the limit)."""
     state = _site(request)
     return search(state.con(), state.registry, q)
 

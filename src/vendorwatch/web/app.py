@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 from vendorwatch.web import api, claims, feeds, foia, foia_records, notice, pages, sanctuary
+from vendorwatch.web.bodylimit import BodyLimit
 from vendorwatch.web.pool import TooSlow
 from vendorwatch.web.security import PrivacyMiddleware
 from vendorwatch.web.sessions import Accounts
@@ -76,6 +77,17 @@ def create_app(
     )
     app.state.site = site
     app.state.accounts = accounts
+    # A body is counted as it streams in and refused at the limit (never read whole first);
+    # the upload form's limit is its own. Inside the privacy middleware, whose task group
+    # would wrap the refusal in an exception group.
+    app.add_middleware(
+        BodyLimit,
+        default=settings.request_max_bytes,
+        paths={
+            "/audit": settings.upload_max_bytes,
+            r"/foia/\d+/records": settings.records_max_bytes + 64 * 1024,  # + the form's fields
+        },
+    )
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -106,7 +118,8 @@ def create_app(
 
     @app.exception_handler(VendorwatchError)
     async def user_error(request: Request, exc: VendorwatchError) -> HTMLResponse | JSONResponse:
-        status = 404 if "no " in exc.message[:20] else 400
+        # A limit says its own status (413 for a body too large); "no such …" is a 404.
+        status = getattr(exc, "status", None) or (404 if "no " in exc.message[:20] else 400)
         near = [s.as_dict() for s in getattr(exc, "suggestions", [])]  # UnknownOrganisation
         return _problem(
             request, getattr(exc, "reader_message", exc.message), status, exc.message, near

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
@@ -24,6 +23,7 @@ from vendorwatch.exports.csv import dict_rows_csv
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
+from vendorwatch.web.bodylimit import read_upload
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
@@ -410,15 +410,16 @@ async def audit_upload(request: Request) -> Response:
 
 async def _audit_upload(request: Request) -> Response:
     limits = Limits()
-    form = await request.form(max_files=limits.max_files, max_part_size=limits.max_file_bytes)
-    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    if not uploads:
+    # Parsed into memory as it streams in (web.bodylimit): never spooled to disk.
+    form = await read_upload(
+        request, file_field="files", max_files=limits.max_files,
+        max_file_bytes=limits.max_file_bytes,
+    )  # fmt: skip
+    files = form.files
+    if not files:
         raise VendorwatchError("choose one or more files to audit (KBART, COUNTER, CSV or XLSX)")
-    files = [(u.filename or "upload", await u.read()) for u in uploads]
-    for upload in uploads:
-        await upload.close()
-    library = str(form.get("library") or "").strip()[:200] or None
-    fmt = str(form.get("format") or "page")
+    library = form.fields.get("library", "").strip()[:200] or None
+    fmt = form.fields.get("format") or "page"
     if fmt not in AUDIT_FORMATS:
         raise VendorwatchError(f"unknown format {fmt!r}")
     # Bounded by the upload limits rather than the selection time limit (its message, "narrow
