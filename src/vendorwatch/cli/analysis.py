@@ -218,7 +218,8 @@ def family(
     if as_of is not None:
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return
-    dossier = family_dossier(con, shipped_registry(), family_id)
+    # The summary below shows no claims; --json gives the whole dossier.
+    dossier = family_dossier(con, shipped_registry(), family_id, claims=as_json)
     if as_json:
         print_json(dossier)
         return
