@@ -149,3 +149,19 @@ def test_piped_rollup_is_plain_and_limited(sample_warehouse: Path) -> None:
                 str(sample_warehouse))  # fmt: skip
     assert len(whole.stdout.splitlines()) == 1 + len(rows)
     assert "more row" not in whole.stderr
+
+
+def test_compiled_questions_are_kept_between_runs(sample_warehouse: Path, tmp_path: Path) -> None:
+    """The second `award` reads its SQL from the cache and answers the same; a planted wrong
+    SQL would be run, so the cache is keyed by the code and the facts columns (see sql_cache)."""
+    cache = {"VENDORWATCH_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("award", "70CMSD21C00000001", "--json", "--warehouse", str(sample_warehouse))
+    first = run(*args, env=cache)
+    assert first.returncode == 0, first.stderr
+    (stored,) = (tmp_path / "cache" / "sql").glob("*.json")
+    questions = json.loads(stored.read_text("utf-8"))
+    assert questions and all("SELECT" in sql for sql in questions.values())
+    second = run(*args, env=cache)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert json.loads(first.stdout)["obligated"]
