@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -83,13 +84,18 @@ def _bare_code(database: Path, sql: str) -> str:
     )
 
 
-def _time(command: list[str], env: dict[str, str]) -> float:
+def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock seconds, and the CPU seconds (user + system) the child used: on a shared
+    machine the second says what the command costs when the first is mostly waiting."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=env, check=False)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
-    return took
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu
 
 
 def _p95(values: list[float]) -> float:
@@ -111,10 +117,12 @@ def measure(warehouse: Path, runs: int) -> list[dict[str, object]]:
             ours = [sys.executable, "-m", "vendorwatch", "--help"]
         bare = [sys.executable, "-c", _bare_code(database, case.bare)]
         _time(ours, env), _time(bare, env)  # untimed: bytecode, registry cache, page cache
-        times: dict[str, list[float]] = {"ours": [], "bare": []}
+        times: dict[str, list[float]] = {"ours": [], "bare": [], "ours_cpu": [], "bare_cpu": []}
         for _ in range(runs):
-            times["ours"].append(_time(ours, env))
-            times["bare"].append(_time(bare, env))
+            for side, command in (("ours", ours), ("bare", bare)):
+                took, cpu = _time(command, env)
+                times[side].append(took)
+                times[f"{side}_cpu"].append(cpu)
         p50, bare50 = statistics.median(times["ours"]), statistics.median(times["bare"])
         met = (case.limit is None or p50 < case.limit) and (
             case.ratio is None or p50 < case.ratio * bare50
@@ -130,17 +138,21 @@ def measure(warehouse: Path, runs: int) -> list[dict[str, object]]:
         results.append({
             "case": case.name, "p50": p50, "p95": _p95(times["ours"]), "bare_p50": bare50,
             "bare_p95": _p95(times["bare"]), "ratio": p50 / bare50, "target": target or "—",
+            "cpu": statistics.median(times["ours_cpu"]),
+            "bare_cpu": statistics.median(times["bare_cpu"]),
             "met": ("yes" if met else "NO") if target else "—",
         })  # fmt: skip
     return results
 
 
 def table(results: list[dict[str, object]], *, markdown: bool) -> str:
-    head = ["command", "p50 s", "p95 s", "bare p50 s", "bare p95 s", "ratio", "target", "met"]
+    head = ["command", "p50 s", "p95 s", "bare p50 s", "bare p95 s", "ratio", "target", "met",
+            "CPU p50 s", "bare CPU p50 s"]  # fmt: skip
     rows = [
         [
             str(r["case"]), f"{r['p50']:.3f}", f"{r['p95']:.3f}", f"{r['bare_p50']:.3f}",
             f"{r['bare_p95']:.3f}", f"{r['ratio']:.1f}x", str(r["target"]), str(r["met"]),
+            f"{r['cpu']:.3f}", f"{r['bare_cpu']:.3f}",
         ]
         for r in results
     ]  # fmt: skip
