@@ -87,13 +87,11 @@ def test_registry_cache_is_used_then_rebuilt_when_a_file_changes(
     planted = load_registry(registry_copy)
     office = planted.foia_offices["ice-foia"].value
     planted.foia_offices["ice-foia"].value.__dict__["name"] = "from the cache"
-    os.environ["VENDORWATCH_CACHE_DIR"] = str(cache)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VENDORWATCH_CACHE_DIR", str(cache))
         fingerprint = registry_fingerprint(registry_copy, fresh=True)
         write_cached(registry_copy, fingerprint, planted)
         assert cache_file(registry_copy, fingerprint) == pickles[0]
-    finally:
-        del os.environ["VENDORWATCH_CACHE_DIR"]
     assert office.name == "from the cache"
     assert offices(registry_copy, cache)["ice-foia"] == "from the cache"
 

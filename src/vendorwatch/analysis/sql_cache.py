@@ -2,10 +2,10 @@
 questions with Ibis cost it more than running them (a family summary compiles about a dozen).
 
 One JSON file in the user cache folder (beside the registry's pickles), named by everything the
-SQL depends on: the analysis code's files (sizes and times), the Ibis and DuckDB versions, and
-the ``facts`` table's columns and types. Any change names another file, so stale SQL is never
-run; only questions over the materialised ``facts`` table are kept. A missing, corrupt or
-read-only cache means compiling, never an error.
+SQL depends on: the analysis code's files (sizes and times), the Ibis and DuckDB versions, the
+registry's fingerprint and the ``facts`` table's columns and types. Any change names another
+file, so stale SQL is never run; only questions over the materialised ``facts`` table are
+kept. A missing, corrupt or read-only cache means compiling, never an error.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vendorwatch.registry.cache import cache_folder
+from vendorwatch.registry.load import registry_fingerprint
 
 
 @cache
@@ -39,8 +40,10 @@ def cache_path(con: Any) -> Path:
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_name = 'facts' ORDER BY ordinal_position"
     ).fetchall()
-    key = hashlib.sha256(f"{_code_signature()}\0{columns!r}".encode()).hexdigest()[:24]
-    return cache_folder().parent / "sql" / f"{key}.json"
+    # The registry too: a question may carry curated values (a claim's subject) in its shape.
+    registry = registry_fingerprint()
+    key = hashlib.sha256(f"{_code_signature()}\0{registry}\0{columns!r}".encode()).hexdigest()
+    return cache_folder().parent / "sql" / f"{key[:24]}.json"
 
 
 def read(path: Path) -> dict[str, str]:
