@@ -15,6 +15,21 @@ from vendorwatch.warehouse import open_warehouse
 RAW = find_sample_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The registry pickles and compiled SQL (user cache folder) per test session, also for
+    the CLI's subprocesses: a test must not be answered from another run's cache."""
+    import os
+
+    before = os.environ.get("VENDORWATCH_CACHE_DIR")
+    os.environ["VENDORWATCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        del os.environ["VENDORWATCH_CACHE_DIR"]
+    else:
+        os.environ["VENDORWATCH_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def raw_data() -> Path:
     """``../shared/data/raw``: real USAspending, KBART and COUNTER files (never copied here)."""

@@ -57,6 +57,26 @@ def test_serve_builds_then_serves(raw_data: Path, warehouse_path: Path) -> None:
     assert "Resolved" in output
     assert f"Serving on http://127.0.0.1:{port}/" in output
     assert "warmed the home page and" in output  # /readyz said so, and the log agrees
+    # "ready" is said once the server answers, not before uvicorn has started.
+    ready = output.index(f"ready: http://127.0.0.1:{port}/ answers")
+    assert output.index("Application startup complete") < ready
+
+
+def test_a_port_in_use_is_said_before_any_work(warehouse_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "vendorwatch", "serve", "--sample", "--port", str(port),
+             "--warehouse", str(warehouse_path)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 1
+    said = " ".join(done.stderr.split())
+    assert f"port {port} on 127.0.0.1 is in use" in said and "--port" in said
+    assert "Traceback" not in done.stderr
+    assert not warehouse_path.exists()  # refused before loading the sample
 
 
 def test_serve_stops_promptly_while_warming(raw_data: Path, warehouse_path: Path) -> None:

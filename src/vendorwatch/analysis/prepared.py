@@ -14,6 +14,7 @@ means compiling to its dialect and its placeholder style here, nowhere else.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -27,6 +28,7 @@ Builder = Callable[..., ir.Table]
 """Takes the facts table and one Ibis scalar per parameter (by name); returns the question."""
 
 _SQL: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+_DISK: dict[Path, dict[str, str]] = {}  # sql_cache files read by this process
 
 
 def _stand_in(name: str) -> str:
@@ -59,6 +61,21 @@ class Prepared:
         self.con = con
         self.current = facts_are_current(con)
 
+    def _compiled(self, question: str, build: Builder, names: tuple[str, ...]) -> str:
+        """The question's SQL: from the cache between processes (`sql_cache`) when it is over
+        the materialised ``facts`` table, else compiled now."""
+        if not self.current:
+            return compile_prepared(enriched(self.con), build, names)
+        from vendorwatch.analysis import sql_cache  # noqa: PLC0415 - first compile only
+
+        path = sql_cache.cache_path(self.con)
+        known = _DISK.setdefault(path, sql_cache.read(path))
+        key = f"{question}|{','.join(names)}"
+        if key not in known:
+            known[key] = compile_prepared(self.con.table(FACTS), build, names)
+            sql_cache.write(path, known)
+        return known[key]
+
     def rows(self, question: str, build: Builder, /, **values: str) -> list[dict[str, Any]]:
         """`records`, JSON-ready (exact decimals as strings, dates ISO)."""
         records = self.records(question, build, **values)
@@ -75,8 +92,7 @@ class Prepared:
         cache_key = (question, self.current, names)
         sql = _SQL.get(cache_key)
         if sql is None:
-            facts = self.con.table(FACTS) if self.current else enriched(self.con)
-            sql = _SQL[cache_key] = compile_prepared(facts, build, names)
+            sql = _SQL[cache_key] = self._compiled(question, build, names)
         result = self.con.con.execute(sql, values)
         columns = [d[0] for d in result.description]
         # fetchall, not fetchone: DuckDB 2.0 refuses new work on a connection with unread rows

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from vendorwatch.cli.options import JsonOption, WarehouseOption, current_warehouse, optional_day
-from vendorwatch.cli.output import console, money, print_json, titled_table
+from vendorwatch.cli.output import console, errors, money, print_json, show, titled_table
 from vendorwatch.errors import VendorwatchError
 
 # Kept in step with vendorwatch.analysis.rollups.DIMENSIONS by a test.
@@ -33,6 +33,9 @@ DIMENSION_NAMES = [
     "classification",
     "role",
 ]
+
+
+TABLE_ROWS = 50  # a table longer than a screen or two is read with --json or `export`
 
 
 def _date(text: str | None) -> date | None:
@@ -82,7 +85,7 @@ def award(
             "yes" if a.counted else "after",
             f"{a.source_file}:{a.source_row}",
         )
-    console.print(table)
+    show(table)
     for note in history.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 
@@ -93,9 +96,22 @@ ByOption = Annotated[
 ]
 WhereOption = Annotated[
     list[str] | None,
-    typer.Option("--where", help="Keep rows where DIMENSION=VALUE (repeatable)."),
+    typer.Option(
+        "--where",
+        help="Keep rows where DIMENSION=VALUE (repeatable); VALUE as shown by --by, or by "
+        'name or id: family=relx-plc, family="RELX PLC", sub_agency=ICE.',
+    ),
 ]
+# `export awards` said --filter where `rollup` said --where: both are accepted for a release.
+FilterAlias = Annotated[list[str] | None, typer.Option("--filter", hidden=True)]
 LimitOption = Annotated[int | None, typer.Option(help="At most this many rows.")]
+TableLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        help="At most this many rows (0: all).",
+        show_default=f"{TABLE_ROWS} in a table, all with --json",
+    ),
+]
 SummariesOption = Annotated[
     bool,
     typer.Option(
@@ -109,17 +125,12 @@ SummariesAsOfOption = Annotated[
 ]
 
 
-def rollup_filters(where: list[str] | None) -> dict[str, str]:
-    """``--where DIMENSION=VALUE`` options as a rollup's filters (one value per dimension)."""
-    filters: dict[str, str] = {}
-    for item in where or []:
-        name, sep, value = (part.strip() for part in item.partition("="))
-        if not sep or not name:
-            raise VendorwatchError(f"--where {item!r} must look like DIMENSION=VALUE")
-        if name in filters:
-            raise VendorwatchError(f"--where {name} is given twice; a rollup keeps one value")
-        filters[name] = value
-    return filters
+def where_filters(con: Any, where: list[str] | None, alias: list[str] | None) -> dict[str, str]:
+    """``--where`` (and ``--filter``) as a rollup's filters: one stored value per dimension."""
+    from vendorwatch.analysis.filters import parse_filters, resolve_filters, single_values
+
+    filters = [*parse_filters(where or []), *parse_filters(alias or [], option="--filter")]
+    return single_values(resolve_filters(con, filters)) if filters else {}
 
 
 def summaries_day(summaries: bool, as_of: str | None) -> date | None:
@@ -132,39 +143,50 @@ def summaries_day(summaries: bool, as_of: str | None) -> date | None:
 def rollup_command(
     by: ByOption = None,
     where: WhereOption = None,
-    limit: LimitOption = None,
+    limit: TableLimitOption = None,
     summaries: SummariesOption = False,
     as_of: SummariesAsOfOption = None,
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
+    filter_alias: FilterAlias = None,
 ) -> None:
     """Obligations, transactions and awards grouped by agency, fiscal year, recipient …"""
     from vendorwatch.analysis import connect, rollup
     from vendorwatch.analysis.rollups import award_values
 
-    filters = rollup_filters(where)
     day = summaries_day(summaries, as_of)
     con = connect(current_warehouse(warehouse))
+    filters = where_filters(con, where, filter_alias)
     dims = by or []
+    if limit is not None and limit < 0:
+        raise VendorwatchError(f"--limit {limit}: give a number of rows, or 0 for all")
+    asked = limit or None  # 0: all
+    fetch = asked if as_json else None  # a table counts the rows it leaves out
     if summaries:
-        rows = award_values(con, dims, as_of=day, where=filters, limit=limit)
+        rows = award_values(con, dims, as_of=day, where=filters, limit=fetch)
         money_columns = ["obligated", "current_value", "potential_value"]
         count_columns = ["awards", "running", "ended", "not_started", "no_period"]
     else:
-        rows = rollup(con, dims, where=filters, limit=limit)
+        rows = rollup(con, dims, where=filters, limit=fetch)
         money_columns, count_columns = ["obligations"], ["transactions", "awards"]
     if as_json:
         print_json(rows)
         return
+    shown = rows if limit == 0 else rows[: asked or TABLE_ROWS]
     figures = [*money_columns, *count_columns]
     table = titled_table("", [*dims, *figures], right=set(figures))
-    for row in rows:
+    for row in shown:
         table.add_row(
             *(str(row[d]) if row[d] is not None else "—" for d in dims),
             *(money(row[c] or "0") for c in money_columns),
             *(f"{row[c]:,}" for c in count_columns),
         )
-    console.print(table)
+    show(table)
+    if len(rows) > len(shown):
+        more = len(rows) - len(shown)
+        errors.print(
+            f"{more:,} more row{'s' if more != 1 else ''} (use --limit 0 for all)", highlight=False
+        )
 
 
 def heading(data: dict[str, Any]) -> str:
@@ -197,7 +219,8 @@ def family(
     if as_of is not None:
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return
-    dossier = family_dossier(con, shipped_registry(), family_id)
+    # The summary below shows no claims; --json gives the whole dossier.
+    dossier = family_dossier(con, shipped_registry(), family_id, claims=as_json)
     if as_json:
         print_json(dossier)
         return
@@ -239,7 +262,7 @@ def family(
             table.add_row(
                 *(str(row[k]) for k in keys), money(row["obligations"] or "0"), str(row["awards"])
             )
-        console.print(table)
+        show(table)
     columns = ["piid", "recipient", "class", "from", "to", "obligations"]
     top = titled_table("Largest awards", columns, right={"obligations"})
     for award in dossier["top_awards"]:
@@ -247,7 +270,7 @@ def family(
             award["piid"], award["recipient"], award["classification"] or "",
             award["first_action"], award["last_action"], money(award["obligations"]),
         )  # fmt: skip
-    console.print(top)
+    show(top)
     if dossier.get("coverage"):
         console.print(f"[yellow]covers:[/] {dossier['coverage']['scope']}", highlight=False)
     for limit in dossier["limits"]:
@@ -277,7 +300,7 @@ def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) 
             row["name"] or "—", money(row["obligations"] or "0"),
             f"{row['transactions']:,}", f"{row['awards']:,}",
         )  # fmt: skip
-    console.print(table)
+    show(table)
     columns = ["date", "piid", "recipient", "mod", "obligation", "source"]
     latest = titled_table("Last transactions on or before the day", columns, right={"obligation"})
     for r in data["latest"]:
@@ -285,7 +308,7 @@ def _family_as_of(con: Any, family_id: str, day: date | None, *, as_json: bool) 
             r["action_date"], r["piid"] or "", r["recipient"] or "", r["modification_number"] or "",
             money(r["obligation"] or "0"), f"{r['source']['file']}:{r['source']['row']}",
         )  # fmt: skip
-    console.print(latest)
+    show(latest)
     for note in data["notes"]:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 

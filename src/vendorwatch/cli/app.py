@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from vendorwatch.cli import analysis as analysis_commands
 from vendorwatch.cli.options import (
@@ -14,13 +14,17 @@ from vendorwatch.cli.options import (
     WaitOption,
     WarehouseOption,
     current_warehouse,
+    get_settings,
     warehouse_path,
 )
 from vendorwatch.cli.output import console, errors, file_progress, money, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings, use_config_file
-from vendorwatch.warehouse import DateConvention, LoadResult, open_warehouse, snapshots, status
-from vendorwatch.warehouse.layouts import LAYOUTS, LAYOUTS_BY_NAME
+
+if TYPE_CHECKING:
+    from vendorwatch.warehouse import LoadResult
+
+# Everything heavy (DuckDB, pydantic-settings, Ibis, Rich's tables) is imported inside the
+# commands: `vendorwatch --help` pays only for Typer (tests/cli/test_startup.py).
 
 app = typer.Typer(
     name="vendorwatch",
@@ -28,7 +32,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Rich's help formatter alone costs more than --help may.
+    rich_markup_mode=None,
 )
+
+
+class Dates(StrEnum):
+    """`vendorwatch.warehouse.DateConvention`'s values (kept in step by a test), here so that
+    declaring ``--dates`` does not import DuckDB."""
+
+    ISO = "iso"
+    MONTH_FIRST = "mdy"
+    DAY_FIRST = "dmy"
 
 
 _warehouse = warehouse_path
@@ -68,6 +83,8 @@ def options(
 ) -> None:
     """Follow the money between U.S. immigration enforcement and its vendors."""
     if config is not None:
+        from vendorwatch.settings import use_config_file
+
         use_config_file(config)
     if registry is not None:
         if not registry.is_dir():
@@ -105,7 +122,7 @@ def _print_results(results: list[LoadResult], verbose: bool) -> None:
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     dates: Annotated[
-        DateConvention | None,
+        Dates | None,
         typer.Option(help="Date convention for a file whose values cannot show it (mdy, dmy)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List skipped files.")] = False,
@@ -118,10 +135,12 @@ def load(
     The loaded rows, their families and facts are published together as a new version of the
     warehouse: a site serving it picks the new version up without a restart."""
     from vendorwatch.build import build_warehouse  # Ibis: only when writing
+    from vendorwatch.warehouse import DateConvention
 
+    convention = DateConvention(dates.value) if dates is not None else None
     with file_progress(enabled=not as_json) as progress:
         result = build_warehouse(
-            _warehouse(warehouse), paths, progress=progress, dates_override=dates, wait=wait
+            _warehouse(warehouse), paths, progress=progress, dates_override=convention, wait=wait
         )
     results, resolution = result.loads, result.resolution
     if resolution is not None and not as_json:
@@ -149,6 +168,10 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _print_status(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME
+
     console.print(f"Warehouse: {summary['warehouse']}", highlight=False)
     files = Table(title="Source files", title_justify="left")
     for column in ("file", "layout", "rows", "from", "to", "total"):
@@ -196,6 +219,8 @@ def _print_status(summary: dict[str, Any]) -> None:
 
 
 def _status(path: Path) -> dict[str, Any]:
+    from vendorwatch.warehouse import open_warehouse, status
+
     con = open_warehouse(path, read_only=True)
     try:
         return {"warehouse": str(path), **status(con)}
@@ -216,6 +241,10 @@ def status_command(warehouse: WarehouseOption = None, as_json: JsonOption = Fals
 @app.command()
 def layouts(as_json: JsonOption = False) -> None:
     """The file layouts `load` recognises, and the header columns that identify each."""
+    from rich.table import Table
+
+    from vendorwatch.warehouse.layouts import LAYOUTS
+
     rows = [
         {
             "name": layout.name,
@@ -271,9 +300,12 @@ def serve(
     import uvicorn
 
     from vendorwatch.build import build_warehouse, keep_current
+    from vendorwatch.cli.serving import announce_when_answering, check_port_free
+    from vendorwatch.warehouse import snapshots
     from vendorwatch.web import create_app
     from vendorwatch.web.security import configure_logging
 
+    check_port_free(host, port)
     path = _warehouse(warehouse)
     if sample:
         folder = sample_data or get_settings().sample_data
@@ -302,7 +334,10 @@ def serve(
     configure_logging(logging.INFO)  # JSON lines, no client addresses
     stop = threading.Event()
     threading.Thread(target=keep_current, args=(path, stop), daemon=True).start()
-    console.print(f"Serving on http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
+    console.print(f"Serving on http://{host}:{port}/ (starting…)", highlight=False)
+    announce_when_answering(
+        host, port, lambda line: console.print(line, highlight=False, soft_wrap=True), stop
+    )
     # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
     site = create_app(path, log_ips=log_ips, warm=warm)
     try:

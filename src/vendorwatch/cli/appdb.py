@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from vendorwatch.cli.options import AppDbOption, JsonOption
+from vendorwatch.cli.options import AppDbOption, JsonOption, get_settings
 from vendorwatch.cli.output import console, print_json
-from vendorwatch.settings import get_settings
 
 
 def _report(verb: str, summary: dict[str, object], as_json: bool) -> None:

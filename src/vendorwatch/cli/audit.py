@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from vendorwatch.cli.options import current_warehouse, warehouse_path
 from vendorwatch.cli.output import console, errors, money, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.warehouse import snapshots
 
 
 def _columns(pairs: list[str] | None) -> dict[str, str] | None:
@@ -64,7 +62,10 @@ def audit_command(
     ] = False,
 ) -> None:
     """Which holdings come from companies with ICE/CBP/DHS contracts; evidence, alternatives."""
+    from rich.table import Table
+
     from vendorwatch.audit import audit_paths, write_audit
+    from vendorwatch.warehouse import snapshots
 
     if kind not in ("auto", "kbart", "counter", "table"):
         raise VendorwatchError(f"--kind {kind!r}: use auto, kbart, counter or table")

@@ -14,17 +14,17 @@ import typer
 
 from vendorwatch.cli.analysis import (
     ByOption,
+    FilterAlias,
     LimitOption,
     SummariesAsOfOption,
     SummariesOption,
     WhereOption,
-    rollup_filters,
     summaries_day,
+    where_filters,
 )
-from vendorwatch.cli.options import current_warehouse
+from vendorwatch.cli.options import current_warehouse, get_settings
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
 # kept in step with vendorwatch.analysis.browse.FACETS
 FACET_NAMES = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state",
@@ -80,16 +80,6 @@ def _format(output: Path, chosen: Format | None, allowed: tuple[Format, ...]) ->
     return fmt
 
 
-def _pairs(items: list[str] | None, option: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise VendorwatchError(f"{option} {item!r} must look like NAME=VALUE")
-        found.setdefault(name.strip(), []).append(value.strip())
-    return found
-
-
 def _done(output: Path, fmt: Format, rows: int, what: str, as_json: bool) -> None:
     if as_json:
         print_json({"output": str(output), "format": fmt.value, what: rows})
@@ -109,6 +99,7 @@ def rollup_command(
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
     raw: RawOption = False,
+    filter_alias: FilterAlias = None,
 ) -> None:
     """A rollup (obligations, transactions, awards by any dimensions) as CSV or Parquet."""
     from vendorwatch.analysis import connect
@@ -116,9 +107,9 @@ def rollup_command(
     from vendorwatch.exports.tables import award_values_table
 
     chosen = _format(output, fmt, (Format.CSV, Format.PARQUET))
-    filters = rollup_filters(where)
     day = summaries_day(summaries, as_of)
     con = connect(current_warehouse(warehouse))
+    filters = where_filters(con, where, filter_alias)
     if summaries:
         table = award_values_table(con, by or [], as_of=day, where=filters, limit=limit)
     else:
@@ -132,11 +123,12 @@ def rollup_command(
 @export_app.command("awards")
 def awards_command(
     output: OutputOption,
-    facet: Annotated[
+    where: Annotated[
         list[str] | None,
         typer.Option(
-            "--filter",
-            help=f"Keep awards where FACET=VALUE (repeatable): {', '.join(FACET_NAMES)}.",
+            "--where",
+            help="Keep awards where DIMENSION=VALUE (repeatable; a dimension given twice keeps "
+            f"either value), as for `rollup`: {', '.join(FACET_NAMES)}.",
         ),
     ] = None,
     q: Annotated[str | None, typer.Option("--q", help="Words in recipient, PIID or text.")] = None,
@@ -157,9 +149,11 @@ def awards_command(
     warehouse: WarehouseOption = None,
     as_json: JsonOption = False,
     raw: RawOption = False,
+    filter_alias: FilterAlias = None,
 ) -> None:
     """The award list (as on /browse) as CSV or Parquet, or as an OCDS 1.1 release package."""
     from vendorwatch.analysis import connect
+    from vendorwatch.analysis.filters import parse_filters, resolve_filters
     from vendorwatch.exports import (
         DEFAULT_OCID_PREFIX,
         award_table,
@@ -170,15 +164,14 @@ def awards_command(
     )
 
     chosen = _format(output, fmt, (Format.CSV, Format.PARQUET, Format.OCDS))
-    filters = _pairs(facet, "--filter")
-    unknown = [name for name in filters if name not in FACET_NAMES]
-    if unknown:
-        raise VendorwatchError(
-            f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACET_NAMES)}"
-        )
+    asked = [
+        *parse_filters(where or [], allowed=FACET_NAMES),
+        *parse_filters(filter_alias or [], option="--filter", allowed=FACET_NAMES),
+    ]
+    con = connect(current_warehouse(warehouse))
+    filters = resolve_filters(con, asked)
     if q and q.strip():
         filters["q"] = [q.strip()]
-    con = connect(current_warehouse(warehouse))
     if chosen is Format.OCDS:
         package = release_package(
             con,

@@ -14,18 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from vendorwatch.cli.options import (
     AppDbOption,
     JsonOption,
     WarehouseOption,
     current_warehouse,
+    get_settings,
     optional_day,
 )
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
 foia_app = typer.Typer(
     name="foia",
@@ -68,6 +67,19 @@ def _clock_event(text: str) -> Any:
     return Event(parse_date(parts[1], f"--event {text!r}"), kind.clock, days)
 
 
+def _event_shape(values: list[str] | None) -> list[str] | None:
+    """``--event`` values in the accepted form, checked before Typer sees a stray date (with a
+    space for the colon, ``info-requested 2026-06-18`` would be "an unexpected argument")."""
+    for value in values or []:
+        if ":" not in value:
+            raise typer.BadParameter(
+                f"{value!r} has no date; write KIND:DATE or KIND:DATE:DAYS with colons, "
+                f"e.g. --event {value or 'info-requested'}:2026-06-18",
+                param_hint="--event",
+            )
+    return values
+
+
 def _print_schedule(sched: Any) -> None:
     for d in sched.deadlines:
         due = d.due.isoformat() if d.due else "no date"
@@ -92,6 +104,7 @@ def deadline_command(
         typer.Option(
             "--event",
             help="KIND:DATE[:DAYS], e.g. info-requested:2026-06-18, extended:2026-07-10.",
+            callback=_event_shape,
         ),
     ] = None,
     closures: Annotated[
@@ -123,6 +136,8 @@ def deadline_command(
 @foia_app.command("offices")
 def offices_command(as_json: JsonOption = False) -> None:
     """The FOIA offices in the registry: routes, appeal window and office, sources."""
+    from rich.table import Table
+
     from vendorwatch.foia.directory import offices
 
     found = [o.as_dict() for o in offices()]
@@ -415,6 +430,8 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """The organisation's requests with their next deadline."""
+    from rich.table import Table
+
     from vendorwatch.foia.models import Status
 
     wanted = None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
+
+if TYPE_CHECKING:
+    from vendorwatch.settings import Settings
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 WarehouseOption = Annotated[
@@ -40,6 +42,14 @@ WaitOption = Annotated[
         show_default="the write_wait setting (0: refuse at once)",
     ),
 ]
+
+
+def get_settings() -> Settings:
+    """`vendorwatch.settings.get_settings`, imported when a command runs: pydantic-settings
+    takes a good part of the time ``vendorwatch --help`` may spend."""
+    from vendorwatch.settings import get_settings as settings
+
+    return settings()
 
 
 def warehouse_path(path: Path | None) -> Path:

@@ -1,4 +1,8 @@
-"""How the CLI shows things: Rich for people, one JSON document for scripts."""
+"""How the CLI shows things: Rich for people at a terminal, plain lines when piped, one JSON
+document for scripts.
+
+Rich is imported on first use, not at import: ``vendorwatch --help`` must not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,45 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-# Piped output is read in wide editors and logs; Rich's 80-column default would fold tables.
-console = Console(width=None if sys.stdout.isatty() else 120)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+class _LazyConsole:
+    """A Rich console made on first use (stdout, or stderr for errors)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            stream = sys.stderr if self._stderr else sys.stdout
+            # Piped output is read in wide editors and logs; Rich's 80 columns would fold tables.
+            self._console = Console(stderr=self._stderr, width=None if stream.isatty() else 120)
+        return cast("Console", self._console)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+console = cast("Console", _LazyConsole(stderr=False))
+errors = cast("Console", _LazyConsole(stderr=True))
+
+
+def real(shown: Console) -> Console:
+    """The Rich console itself, for Rich objects that take one (progress bars)."""
+    return shown.get() if isinstance(shown, _LazyConsole) else shown
+
+
+def plain_output() -> bool:
+    """True when stdout is not a terminal: tables are written as tab-separated lines, which
+    scripts read and which are written in a fraction of the time Rich takes to draw them."""
+    return not sys.stdout.isatty()
 
 
 def print_json(document: Any) -> None:
@@ -25,12 +59,14 @@ def print_json(document: Any) -> None:
 @contextmanager
 def file_progress(enabled: bool) -> Iterator[Callable[[Path], Callable[[str, float | None], None]]]:
     """A progress bar per file, on stderr so that --json output stays clean."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
-        console=errors,
+        console=real(errors),
         transient=True,
         disable=not enabled,
     )
@@ -59,9 +95,49 @@ def money(text: str) -> str:
     return f"{'-' if negative else ''}${int(whole):,}.{(cents or '00').ljust(2, '0')}"
 
 
-def titled_table(title: str, columns: list[str], *, right: set[str]) -> Table:
-    """A table under a left-aligned title; the ``right`` columns (figures) align right."""
+class PlainTable:
+    """A table written as its title, a header line and one tab-separated line per row."""
+
+    def __init__(self, title: str, columns: list[str]) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows: list[tuple[str, ...]] = []
+
+    def add_row(self, *cells: str | None) -> None:
+        self.rows.append(tuple("" if c is None else str(c) for c in cells))
+
+    def lines(self) -> Iterator[str]:
+        if self.title:
+            yield f"# {self.title}"
+        yield "\t".join(self.columns)
+        for row in self.rows:
+            yield "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row)
+
+    def __rich__(self) -> Any:
+        """Printed through a Rich console: the same lines, never wrapped or cropped."""
+        from rich.text import Text
+
+        return Text("\n".join(self.lines()), no_wrap=True, overflow="ignore")
+
+
+def titled_table(title: str, columns: list[str], *, right: set[str]) -> Any:
+    """A table under a left-aligned title; the ``right`` columns (figures) align right.
+
+    A Rich table at a terminal, a `PlainTable` when stdout is piped; show it with `show`."""
+    if plain_output():
+        return PlainTable(title, columns)
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column, justify="right" if column in right else "left")
     return table
+
+
+def show(table: Any) -> None:
+    """Print a `titled_table`: plain lines straight to stdout, or Rich's drawing."""
+    if isinstance(table, PlainTable):
+        sys.stdout.write("".join(f"{line}\n" for line in table.lines()))
+        sys.stdout.flush()
+    else:
+        console.print(table)

@@ -6,29 +6,23 @@ import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from vendorwatch.cli.options import (
     JsonOption,
     WarehouseOption,
     current_warehouse,
+    get_settings,
     warehouse_path,
 )
 from vendorwatch.cli.output import console, errors, money, print_json, titled_table
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.registry import check_registry, load_registry
-from vendorwatch.resolve import Decision, Resolver
-from vendorwatch.resolve.warehouse import (
-    ResolveSummary,
-    draft_recipient_lists,
-    review_queue,
-    unresolved_report,
-)
-from vendorwatch.settings import get_settings
-from vendorwatch.warehouse import open_warehouse
+
+if TYPE_CHECKING:
+    from vendorwatch.resolve import Decision
+    from vendorwatch.resolve.warehouse import ResolveSummary
 
 registry_app = typer.Typer(
     name="registry",
@@ -49,6 +43,8 @@ RegistryOption = Annotated[
 @registry_app.command("check")
 def check_command(registry: RegistryOption = None, as_json: JsonOption = False) -> None:
     """Validate every registry file; list each problem with its file and line."""
+    from vendorwatch.registry import check_registry
+
     reg, problems = check_registry(registry)
     counts = {
         "organisations": len(reg.organisations),
@@ -107,6 +103,11 @@ def draft_recipients_command(
     registry: RegistryOption = None,
 ) -> None:
     """Print YAML registering each unresolved large recipient as its own organisation."""
+    from vendorwatch.registry import load_registry
+    from vendorwatch.resolve import Resolver
+    from vendorwatch.resolve.warehouse import draft_recipient_lists
+    from vendorwatch.warehouse import open_warehouse
+
     resolver = Resolver(load_registry(registry))
     con = open_warehouse(current_warehouse(warehouse), read_only=True)
     try:
@@ -116,6 +117,8 @@ def draft_recipients_command(
 
 
 def _print_decisions(decisions: list[Decision]) -> None:
+    from rich.table import Table
+
     table = Table()
     for column in ("name", "organisation", "family", "method", "score", "reason"):
         table.add_column(column, overflow="fold")
@@ -136,6 +139,8 @@ def _print_decisions(decisions: list[Decision]) -> None:
 def _print_report(
     summary: ResolveSummary, report: list[dict[str, Any]], min_amount: Decimal
 ) -> None:
+    from rich.table import Table
+
     methods = ", ".join(f"{k} {v:,}" for k, v in summary.by_method.items())
     console.print(
         f"Resolved {summary.identities:,} recipient identities ({methods}) "
@@ -164,6 +169,9 @@ def _print_report(
 
 
 def _review(warehouse: Path | None, *, as_json: bool) -> None:
+    from vendorwatch.resolve.warehouse import review_queue
+    from vendorwatch.warehouse import open_warehouse
+
     con = open_warehouse(current_warehouse(warehouse), read_only=True)
     try:
         queue = review_queue(con)
@@ -212,6 +220,11 @@ def resolve_command(
     as_json: JsonOption = False,
 ) -> None:
     """Which organisation and company family a recipient belongs to, and why."""
+    from vendorwatch.registry import load_registry
+    from vendorwatch.resolve import Resolver
+    from vendorwatch.resolve.warehouse import unresolved_report
+    from vendorwatch.warehouse import open_warehouse
+
     if review:
         _review(warehouse, as_json=as_json)
         return

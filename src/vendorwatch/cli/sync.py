@@ -9,22 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from vendorwatch.cli.options import WaitOption, optional_day
-from vendorwatch.cli.output import console, errors, money, print_json
+from vendorwatch.cli.options import WaitOption, get_settings, optional_day
+from vendorwatch.cli.output import console, errors, money, print_json, real
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
-if TYPE_CHECKING:  # the client and httpx load only when a command runs
+if TYPE_CHECKING:  # the client, httpx and Rich load only when a command runs
+    from rich.progress import Progress, TaskID
+
     from vendorwatch.sources import SyncOptions, UsaspendingClient
 
 
@@ -34,12 +26,14 @@ def _date(option: str, text: str | None) -> date | None:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Progress]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=errors,
+        console=real(errors),
         transient=True,
         disable=not enabled,
     )
@@ -156,6 +150,7 @@ def sync_command(
 ) -> None:
     """Bring the warehouse up to date from the USAspending API (incremental, resumable)."""
     import httpx
+    from rich.table import Table
 
     from vendorwatch.sources import SyncOptions, UsaspendingClient, sync
 

@@ -11,12 +11,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from vendorwatch.cli.options import AppDbOption, JsonOption, WarehouseOption, current_warehouse
+from vendorwatch.cli.options import (
+    AppDbOption,
+    JsonOption,
+    WarehouseOption,
+    current_warehouse,
+    get_settings,
+)
 from vendorwatch.cli.output import console, errors, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
 
 watch_app = typer.Typer(
     name="watch",
@@ -178,6 +182,8 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """The organisation's watchlists, their feeds and channels."""
+    from rich.table import Table
+
     from vendorwatch.alerts import watchlists
     from vendorwatch.appdb import transaction
     from vendorwatch.appdb.accounts import local_member

@@ -711,11 +711,18 @@ _FINGERPRINTS: dict[Path, tuple[tuple[tuple[str, int, int], ...], str, float]] =
 
 @lru_cache(maxsize=4)
 def _checked(root: Path, fingerprint: str) -> Registry:
-    return load_registry(root)
+    from vendorwatch.registry.cache import read_cached, write_cached  # noqa: PLC0415
+
+    if (registry := read_cached(root, fingerprint)) is not None:
+        return registry
+    registry = load_registry(root)
+    write_cached(root, fingerprint, registry)
+    return registry
 
 
 def shipped_registry() -> Registry:
-    """The registry in use (`active_root`), read and checked once per content (~0.5 s).
+    """The registry in use (`active_root`), read and checked once per content (~0.5 s), and
+    kept between runs in the user cache folder (`vendorwatch.registry.cache`).
 
     Shared by everything that only reads it (classification rules, resolution during a build,
     the site, dossiers, FOIA offices); load a copy with `load_registry` to change one. Keyed

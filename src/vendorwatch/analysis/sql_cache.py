@@ -1,0 +1,71 @@
+"""Compiled questions kept between processes: a CLI command is one process, and compiling its
+questions with Ibis cost it more than running them (a family summary compiles about a dozen).
+
+One JSON file in the user cache folder (beside the registry's pickles), named by everything the
+SQL depends on: the analysis code's files (sizes and times), the Ibis and DuckDB versions, the
+registry's fingerprint and the ``facts`` table's columns and types. Any change names another
+file, so stale SQL is never run; only questions over the materialised ``facts`` table are
+kept. A missing, corrupt or read-only cache means compiling, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from vendorwatch.registry.cache import cache_folder
+from vendorwatch.registry.load import registry_fingerprint
+
+
+@cache
+def _code_signature() -> str:
+    from importlib.metadata import version  # noqa: PLC0415 - only when a question is compiled
+
+    here = Path(__file__).parent
+    parts = [version("ibis-framework"), version("duckdb")]
+    for file in sorted(here.glob("*.py")):
+        stat = file.stat()
+        parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def cache_path(con: Any) -> Path:
+    """The file for this code and this warehouse's ``facts`` columns."""
+    columns = con.con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = 'facts' ORDER BY ordinal_position"
+    ).fetchall()
+    # The registry too: a question may carry curated values (a claim's subject) in its shape.
+    registry = registry_fingerprint()
+    key = hashlib.sha256(f"{_code_signature()}\0{registry}\0{columns!r}".encode()).hexdigest()
+    return cache_folder().parent / "sql" / f"{key[:24]}.json"
+
+
+def read(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def write(path: Path, known: dict[str, str]) -> None:
+    """Store ``known`` (merged with what another process stored meanwhile), atomically."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        merged = {**read(path), **known}
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, prefix=".tmp-", suffix=".json", delete=False, encoding="utf-8"
+        ) as out:
+            json.dump(merged, out, sort_keys=True)
+        os.replace(out.name, path)
+        for old in path.parent.glob("*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return

@@ -1,0 +1,165 @@
+"""What every command pays before it starts: imports, the registry, drawing the output.
+
+No timings here (benchmarks/cli_startup.py measures them); these check the causes: ``--help``
+imports nothing heavy, the checked registry is reused between runs until a file changes, and
+piped output is plain lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vendorwatch.registry.load import default_root, load_registry, registry_fingerprint
+
+HEAVY = ("duckdb", "ibis", "pydantic_settings", "pydantic", "rich.table", "rapidfuzz", "yaml")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vendorwatch", *args],
+        capture_output=True, text=True, check=False, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['vendorwatch', '--help']\n"
+        "import vendorwatch.cli.app as cli\n"
+        "try:\n    cli.app()\nexcept SystemExit as done:\n    assert done.code in (0, None)\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Commands:" in done.stdout and "rollup" in done.stdout
+
+
+def test_help_of_every_command_group_still_works() -> None:
+    for args in (["--help"], ["rollup", "--help"], ["foia", "--help"], ["export", "--help"]):
+        done = run(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Usage:" in done.stdout
+
+
+def test_dates_choice_matches_the_warehouse() -> None:
+    from vendorwatch.cli.app import Dates
+    from vendorwatch.warehouse import DateConvention
+
+    assert [d.value for d in Dates] == [d.value for d in DateConvention]
+
+
+# --- the registry cache ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def registry_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "registry"
+    shutil.copytree(default_root(), folder)
+    return folder
+
+
+def offices(registry: Path, cache: Path) -> dict[str, str]:
+    done = run("--registry", str(registry), "foia", "offices", "--json",
+               env={"VENDORWATCH_CACHE_DIR": str(cache)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return {o["id"]: o["name"] for o in json.loads(done.stdout)}
+
+
+def test_registry_cache_is_used_then_rebuilt_when_a_file_changes(
+    registry_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert offices(registry_copy, cache)["ice-foia"] == "ICE Freedom of Information Act Office"
+    pickles = list((cache / "registry").glob("*.pickle"))
+    assert len(pickles) == 1
+
+    # The next run reads the pickle, not the YAML: plant a registry that differs from the files.
+    from vendorwatch.registry.cache import cache_file, write_cached
+
+    planted = load_registry(registry_copy)
+    office = planted.foia_offices["ice-foia"].value
+    planted.foia_offices["ice-foia"].value.__dict__["name"] = "from the cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VENDORWATCH_CACHE_DIR", str(cache))
+        fingerprint = registry_fingerprint(registry_copy, fresh=True)
+        write_cached(registry_copy, fingerprint, planted)
+        assert cache_file(registry_copy, fingerprint) == pickles[0]
+    assert office.name == "from the cache"
+    assert offices(registry_copy, cache)["ice-foia"] == "from the cache"
+
+    # An edited file misses the cache: the YAML is read (and checked) again.
+    yaml_file = registry_copy / "foia-offices.yaml"
+    text = yaml_file.read_text("utf-8")
+    yaml_file.write_text(
+        text.replace("name: ICE Freedom of Information Act Office", "name: ICE FOIA (edited)"),
+        "utf-8",
+    )
+    assert offices(registry_copy, cache)["ice-foia"] == "ICE FOIA (edited)"
+    assert [p.name for p in (cache / "registry").glob("*.pickle")] != [pickles[0].name]
+    assert len(list((cache / "registry").glob("*.pickle"))) == 1  # the stale one removed
+
+
+def test_a_broken_or_unwritable_cache_is_only_slower(registry_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    offices(registry_copy, cache)
+    (pickle,) = (cache / "registry").glob("*.pickle")
+    pickle.write_bytes(b"not a pickle")
+    assert offices(registry_copy, cache)["ice-foia"] == "ICE Freedom of Information Act Office"
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    assert offices(registry_copy, not_a_folder)["cbp-foia"]
+
+
+def test_a_registry_with_problems_is_never_cached(registry_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    yaml_file = registry_copy / "foia-offices.yaml"
+    yaml_file.write_text(yaml_file.read_text("utf-8").replace("agency: ice", "agency: no-such-org"))
+    done = run("--registry", str(registry_copy), "foia", "offices", "--json",
+               env={"VENDORWATCH_CACHE_DIR": str(cache)})  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: registry problem"), done.stderr
+    assert not list(cache.rglob("*.pickle"))
+
+
+# --- output for people and for pipes ------------------------------------------------------
+
+
+def test_piped_rollup_is_plain_and_limited(sample_warehouse: Path) -> None:
+    done = run("rollup", "--by", "recipient", "--warehouse", str(sample_warehouse))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "recipient\tobligations\ttransactions\tawards"
+    assert len(lines) == 1 + 50
+    assert not set("│┃━─┏└") & set(done.stdout)
+    everything = run("rollup", "--by", "recipient", "--json", "--warehouse", str(sample_warehouse))
+    rows = json.loads(everything.stdout)
+    assert f"{len(rows) - 50:,} more rows (use --limit 0 for all)" in done.stderr
+    whole = run("rollup", "--by", "recipient", "--limit", "0", "--warehouse",
+                str(sample_warehouse))  # fmt: skip
+    assert len(whole.stdout.splitlines()) == 1 + len(rows)
+    assert "more row" not in whole.stderr
+
+
+def test_compiled_questions_are_kept_between_runs(sample_warehouse: Path, tmp_path: Path) -> None:
+    """The second `award` reads its SQL from the cache and answers the same; a planted wrong
+    SQL would be run, so the cache is keyed by the code and the facts columns (see sql_cache)."""
+    cache = {"VENDORWATCH_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("award", "70CMSD21C00000001", "--json", "--warehouse", str(sample_warehouse))
+    first = run(*args, env=cache)
+    assert first.returncode == 0, first.stderr
+    (stored,) = (tmp_path / "cache" / "sql").glob("*.json")
+    questions = json.loads(stored.read_text("utf-8"))
+    assert questions and all("SELECT" in sql for sql in questions.values())
+    second = run(*args, env=cache)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert json.loads(first.stdout)["obligated"]
