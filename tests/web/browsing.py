@@ -47,6 +47,7 @@ class Tab:
             is_mobile=width <= 500,
         )
         self.page: Page = self.context.new_page()
+        self.page.set_default_timeout(180_000)  # a PDF takes long on a busy machine
         self.requests: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
 

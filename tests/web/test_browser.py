@@ -43,6 +43,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
+    tab.set_default_timeout(180_000)  # a PDF or an upload's audit takes long on a busy machine
     requests: list[str] = []
     tab.on("request", lambda request: requests.append(request.url))
     yield tab, requests

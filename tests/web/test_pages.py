@@ -69,7 +69,7 @@ def test_family_page_matches_the_dossier(client: TestClient) -> None:
     data = client.get("/api/families/palantir").json()
     html = client.get("/family/palantir").text
     assert f"${Decimal(data['totals']['obligations']):,.2f}" in html
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 4  # two charts, each drawn for a page and a phone
 
 
 def test_family_page_as_of(client: TestClient) -> None:

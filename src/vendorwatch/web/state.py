@@ -288,11 +288,12 @@ class SiteState:
                 snap.recent.popitem(last=False)
         return value
 
-    def facets(self, chosen: Filters) -> dict[str, list[dict[str, Any]]]:
-        key = "facets:" + _key(chosen)
+    def facets(self, chosen: Filters, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+        """Each facet's largest ``size`` values (and the chosen ones) under the selection."""
+        key = f"facets:{size}:" + _key(chosen)
         snap = self.snapshot()
         found: dict[str, list[dict[str, Any]]] = self.recent(
-            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared)
+            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared, size=size)
         )
         return found
 
