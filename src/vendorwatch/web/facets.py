@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 FACET_SHOWN = 12  # values a facet lists before its "show all" link
-FACET_ALL = 1_000_000  # every value: the page counts what it does not show
 ORDERED = {"fiscal_year"}  # listed in their own order (years), not by dollars
 
 

@@ -26,7 +26,7 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
-from vendorwatch.web.facets import FACET_ALL, facet_view
+from vendorwatch.web.facets import facet_view
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
@@ -144,7 +144,7 @@ def warm(state: SiteState) -> list[str]:
     the site is fixed while it serves, so this is done once, at start. Returns the families.
     """
     home_page = state.memo("home", lambda: _home(state))
-    state.facets({}, size=FACET_ALL)  # /browse as the nav links it: every award, largest first
+    state.facets({}, size=None)  # /browse as the nav links it: every award, largest first
     state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
     # The common shapes of selection, compiled once (`analysis.selections`): every later
@@ -152,13 +152,13 @@ def warm(state: SiteState) -> list[str]:
     if families:
         top = families[0]
         years = [str(v["value"]) for v in state.facets({"family": [top]})["fiscal_year"]]
-        agencies = [str(v["value"]) for v in state.facets({}, size=FACET_ALL)["sub_agency"]]
+        agencies = [str(v["value"]) for v in state.facets({}, size=None)["sub_agency"]]
         for chosen in (
             {"fiscal_year": years[:1]},
             {"family": [top], "fiscal_year": years[:1]},
             {"family": [top], "fiscal_year": years[:1], "sub_agency": agencies[:1]},
         ):
-            state.facets(chosen, size=FACET_ALL)
+            state.facets(chosen, size=None)
             state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
                           limit=PAGE_SIZE)  # fmt: skip
     for family in families:
@@ -249,7 +249,7 @@ def browse(request: Request) -> Response:
     search = request.query_params.get("facet_q", "").strip()[:100]
     labels = rules().categories
     facet_values = facet_view(
-        state.facets(chosen, size=FACET_ALL), state.family_names, labels, show_all, search
+        state.facets(chosen, size=None), state.family_names, labels, show_all, search
     )
     params = [(k, v) for k, values in chosen.items() for v in values]
     if view != "awards":
