@@ -6,6 +6,7 @@ Pages, documents and letters show these; JSON, CSV and Parquet keep the exact ma
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -120,6 +121,23 @@ def layout_title(name: Any) -> str:
     return layout.title if layout else str(name)
 
 
+_ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def days_in(text: Any) -> str:
+    """Text with each ISO date in it written as ``1 January 2023``."""
+    return _ISO_DAY.sub(lambda m: day(m.group(1)), "" if text is None else str(text))
+
+
+_WORDS = {"licence": "license", "dmv": "DMV"}  # ids keep their spelling; readers get US English
+
+
+def words(slug: Any) -> str:
+    """A category id as words: ``licence-plates`` → ``license plates``, ``public_records`` →
+    ``public records``."""
+    return " ".join(_WORDS.get(w, w) for w in str(slug).replace("_", "-").split("-"))
+
+
 FILTERS = {
     "money": money,
     "money_short": money_short,
@@ -129,5 +147,7 @@ FILTERS = {
     "moment": moment,
     "fy": fiscal_year_text,
     "layout_title": layout_title,
+    "words": words,
+    "days_in": days_in,
 }
 """The Jinja filters the site and the documents share (registered in both environments)."""

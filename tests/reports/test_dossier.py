@@ -67,21 +67,24 @@ def test_every_format_writes(
     elif suffix == ".html":
         text = data.decode()
         assert name in text
-        assert text.count("<svg") == 3  # by year, by class, the timeline
+        assert text.count("<svg") == 5  # two charts, each for a page and a phone; the timeline
         assert not re.search(r"""(src|href)=["'](https?:)?//""", text.split("<main>")[0])
     else:
         assert data.startswith(b"%PDF")
 
 
 def test_pdf_renders_with_charts(dossiers: dict[str, dict[str, Any]], tmp_path: Path) -> None:
-    """Page one, rendered to pixels, carries the chart's bar colours."""
+    """The first pages, rendered to pixels, carry the chart's bar colours (the title, the
+    summary and the caveats come first, so the chart may open page two)."""
     path = tmp_path / "palantir.pdf"
     write_dossier(dossiers["palantir"], path)
-    page = pypdfium2.PdfDocument(path)[0]
-    image = page.render(scale=1).to_pil().convert("RGB")
-    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    document = pypdfium2.PdfDocument(path)
+    colours = set()
+    for number in (0, 1):
+        image = document[number].render(scale=1).to_pil().convert("RGB")
+        colours |= {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+        image.save(tmp_path / f"palantir-page{number + 1}.png")
     assert (0x1F, 0x4E, 0x79) in colours  # the first bar colour in reports/charts.py
-    image.save(tmp_path / "palantir-page1.png")
 
 
 def test_html_loads_nothing_from_elsewhere(dossiers: dict[str, dict[str, Any]]) -> None:

@@ -43,6 +43,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
+    tab.set_default_timeout(180_000)  # a PDF or an upload's audit takes long on a busy machine
     requests: list[str] = []
     tab.on("request", lambda request: requests.append(request.url))
     yield tab, requests
@@ -90,10 +91,9 @@ def test_reader_path(page: tuple[Page, list[str]], server: str, tmp_path: Path) 
     api = httpx.get(
         server + "/api/awards", params={"family": "relx-plc", "fiscal_year": "2024"}
     ).json()
-    assert (
-        f"{api['total']} awards, ${Decimal(api['obligations']):,.2f}"
-        in tab.locator("p.lede").inner_text()
-    )
+    lede = tab.locator("p.lede").inner_text()  # "11 awards, $11.3M obligated ($11,343,507.85)"
+    assert lede.startswith(f"{api['total']} awards, $")
+    assert f"obligated (${Decimal(api['obligations']):,.2f})" in lede
     _shot(tab, "browse")
 
     with tab.expect_download() as csv_download:

@@ -71,7 +71,7 @@ def test_family_page_matches_the_dossier(client: TestClient) -> None:
     data = client.get("/api/families/palantir").json()
     html = client.get("/family/palantir").text
     assert f"${Decimal(data['totals']['obligations']):,.2f}" in html
-    assert html.count("<svg") == 3  # by year, by class, the timeline
+    assert html.count("<svg") == 5  # two charts, each for a page and a phone; the timeline
 
 
 def test_family_page_as_of(client: TestClient) -> None:

@@ -189,6 +189,22 @@ def awards(
     )
 
 
+def award_descriptions(con: Any, award_keys: list[str]) -> dict[str, str]:
+    """Each award's description as its first transaction gave it (the base award's words; later
+    modifications often say only "funding"), for a page of awards."""
+    if not award_keys:
+        return {}
+    t = fact_table(con)
+    t = t.filter(t.contract_award_unique_key.isin(award_keys) & t.transaction_description.notnull())
+    rows = (
+        t.group_by("contract_award_unique_key")
+        .aggregate(description=t.transaction_description.argmin(t.action_date))
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return {r["contract_award_unique_key"]: r["description"] for r in rows if r["description"]}
+
+
 def award_list(
     con: Any, filters: Filters, *, sort: str = "obligations", descending: bool = True
 ) -> tuple[ir.Table, ir.Table]:

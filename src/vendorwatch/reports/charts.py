@@ -7,9 +7,14 @@ each chart.
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import vl_convert
+
+from vendorwatch.formatting import day as human_day
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -22,12 +27,44 @@ _CONFIG = {
 }
 
 
+def _money_label() -> str:
+    """A Vega expression for an axis label in the site's words: $1.6B, $400M, $25K, $0."""
+    v = "abs(datum.value)"
+    return (
+        f"(datum.value < 0 ? '-' : '') + '$' + ({v} >= 1e9 ? format({v} / 1e9, '.1f') + 'B' : "
+        f"{v} >= 1e6 ? format({v} / 1e6, '.1~f') + 'M' : {v} >= 1e3 ? format({v} / 1e3, '.1~f')"
+        f" + 'K' : format({v}, ',.0f'))"
+    )
+
+
+MONEY_AXIS = {"labelExpr": _money_label()}
+NARROW = 300  # px: a phone's chart is drawn at its own size, not a desktop one shrunk
+_NARROW_FONT = {"labelFontSize": 13, "titleFontSize": 13}
+
+
+def pair(wide: str, narrow: str) -> str:
+    """Both drawings of a chart; the stylesheet shows the narrow one on a phone only."""
+    return f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
+
+
+def both(draw: Callable[..., str], *args: Any, **kwargs: Any) -> str:
+    """``draw`` at desktop and at phone width, paired (see ``pair``)."""
+    return pair(draw(*args, **kwargs), draw(*args, narrow=True, **kwargs))
+
+
+def _title(text: str, narrow: bool) -> Any:
+    """A long title wraps on a phone (Vega-Lite takes a list of lines)."""
+    if not narrow:
+        return text
+    return {"text": textwrap.wrap(text, 36), "fontSize": 14, "anchor": "start"}
+
+
 def svg(spec: dict[str, Any]) -> str:
     """Render a spec; the result is a standalone <svg> element with an accessible title."""
     return str(vl_convert.vegalite_to_svg({"$schema": SCHEMA, "config": _CONFIG, **spec}))
 
 
-def obligations_by_year(rows: list[dict[str, Any]], *, title: str) -> str:
+def obligations_by_year(rows: list[dict[str, Any]], *, title: str, narrow: bool = False) -> str:
     """Bars per fiscal year, stacked by awarding sub-agency."""
     values = [
         {
@@ -40,8 +77,8 @@ def obligations_by_year(rows: list[dict[str, Any]], *, title: str) -> str:
     return svg(
         {
             "description": title,
-            "title": title,
-            "width": 520,
+            "title": _title(title, narrow),
+            "width": NARROW - 60 if narrow else 520,
             "height": 220,
             "data": {"values": values},
             "mark": {"type": "bar"},
@@ -50,100 +87,186 @@ def obligations_by_year(rows: list[dict[str, Any]], *, title: str) -> str:
                     "field": "fiscal_year",
                     "type": "ordinal",
                     "title": "Fiscal year",
-                    "axis": {"labelAngle": 0},
+                    "axis": {"labelAngle": 0, **(_NARROW_FONT if narrow else {})},
                 },
                 "y": {
                     "aggregate": "sum",
                     "field": "obligations",
                     "type": "quantitative",
-                    "title": "Obligations (USD)",
-                    "axis": {"format": "$,.3s"},
+                    "title": None if narrow else "Obligations (USD)",
+                    "axis": {**MONEY_AXIS, **(_NARROW_FONT if narrow else {})},
                 },
-                "color": {"field": "agency", "type": "nominal", "title": None},
+                "color": {
+                    "field": "agency",
+                    "type": "nominal",
+                    "title": None,
+                    "legend": {"labelFontSize": 13, "labelLimit": NARROW, "direction": "vertical"}
+                    if narrow
+                    else {},
+                },
             },
         }
     )
 
 
 def horizontal_bars(
-    rows: list[dict[str, Any]], *, label: str, value: str, title: str, axis_title: str
+    rows: list[dict[str, Any]],
+    *,
+    label: str,
+    value: str,
+    title: str,
+    axis_title: str,
+    narrow: bool = False,
 ) -> str:
+    """One bar per row, largest at the top. On a phone each label sits above its bar, at full
+    size, so long company names need no squeezing beside the bars."""
     values = [{"label": str(r[label]), "value": float(r[value] or 0)} for r in rows]
+    x = {
+        "field": "value",
+        "type": "quantitative",
+        "title": axis_title,
+        "axis": {**MONEY_AXIS, **({"tickCount": 4, **_NARROW_FONT} if narrow else {})},
+    }
+    y: dict[str, Any] = {"field": "label", "type": "nominal", "sort": "-x", "title": None}
+    if not narrow:
+        return svg(
+            {
+                "description": title,
+                "title": title,
+                "width": 420,
+                "height": {"step": 22},
+                "data": {"values": values},
+                "mark": {"type": "bar", "color": "#1f4e79"},
+                "encoding": {"y": y, "x": x},
+            }
+        )
     return svg(
         {
             "description": title,
-            "title": title,
-            "width": 420,
-            "height": {"step": 22},
+            "title": _title(title, narrow),
+            "width": NARROW,
+            "height": {"step": 38},
             "data": {"values": values},
-            "mark": {"type": "bar", "color": "#1f4e79"},
             "encoding": {
-                "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-                "x": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": axis_title,
-                    "axis": {"format": "$,.3s"},
-                },
+                "y": {**y, "axis": None, "sort": {"field": "value", "order": "descending"}}
             },
+            "layer": [
+                {
+                    "mark": {"type": "bar", "color": "#1f4e79", "height": 12, "yOffset": 9},
+                    "encoding": {"x": x},
+                },
+                {
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "baseline": "middle",
+                        "dy": -7,
+                        "fontSize": 13,
+                        "limit": NARROW,
+                    },
+                    "encoding": {"text": {"field": "label"}, "x": {"value": 0}},
+                },
+            ],
         }
     )
 
 
-_CUMULATIVE_Y = {
-    "field": "cumulative",
-    "type": "quantitative",
-    "title": "Cumulative obligations (USD)",
-    "axis": {"format": "$,.3s"},
-}
+def _cumulative_y(narrow: bool) -> dict[str, Any]:
+    return {
+        "field": "cumulative",
+        "type": "quantitative",
+        "title": None if narrow else "Cumulative obligations (USD)",
+        "axis": {**MONEY_AXIS, **(_NARROW_FONT if narrow else {})},
+    }
 
 
-def cumulative(points: list[dict[str, Any]], *, title: str) -> str:
-    """A step line of an award's running obligations, one step per action."""
+def _time_axis(days: list[str], narrow: bool) -> dict[str, Any]:
+    """Years on a long span, month and year on a short one: never a bare "April"."""
+    span = (date.fromisoformat(max(days)[:10]) - date.fromisoformat(min(days)[:10])).days
+    font = _NARROW_FONT if narrow else {}
+    if span > 730:
+        return {"format": "%Y", "tickCount": {"interval": "year", "step": 1}, **font}
+    return {"format": "%b %Y", "tickCount": 3 if narrow else 5, "labelOverlap": True, **font}
+
+
+def _as_of_rule(day: str, narrow: bool) -> dict[str, Any]:
+    """A dashed line on the day asked about, labelled with the day in words."""
+    return {
+        "data": {"values": [{"day": day, "label": f"as of {human_day(day)}"}]},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": "#c55a11", "strokeDash": [4, 3], "size": 2},
+                "encoding": {"x": {"field": "day", "type": "temporal"}},
+            },
+            {
+                "mark": {
+                    "type": "text",
+                    "color": "#8a3b0b",
+                    "align": "left",
+                    "dx": 4,
+                    "baseline": "top",
+                    "y": 2,
+                    "fontSize": 13 if narrow else 11,
+                },
+                "encoding": {"x": {"field": "day", "type": "temporal"}, "text": {"field": "label"}},
+            },
+        ],
+    }
+
+
+def cumulative(
+    points: list[dict[str, Any]], *, title: str, as_of: str | None = None, narrow: bool = False
+) -> str:
+    """A step line of an award's running obligations, one step per action; with ``as_of``, a
+    dashed line on that day."""
+    days = [str(p["date"]) for p in points] + ([as_of] if as_of else [])
+    line = {
+        "data": {"values": points},
+        "mark": {"type": "line", "interpolate": "step-after", "point": True, "color": "#1f4e79"},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None if narrow else "Action date",
+                  "axis": _time_axis(days, narrow)},
+            "y": _cumulative_y(narrow),
+        },
+    }  # fmt: skip
     return svg(
         {
             "description": title,
-            "title": title,
-            "width": 520,
+            "title": _title(title, narrow),
+            "width": NARROW - 60 if narrow else 520,
             "height": 180,
-            "data": {"values": points},
-            "mark": {
-                "type": "line",
-                "interpolate": "step-after",
-                "point": True,
-                "color": "#1f4e79",
-            },
-            "encoding": {
-                "x": {"field": "date", "type": "temporal", "title": "Action date"},
-                "y": _CUMULATIVE_Y,
-            },
+            "layer": [line, *([_as_of_rule(as_of, narrow)] if as_of else [])],
         }
     )
 
 
-def cumulative_as_of(points: list[dict[str, Any]], day: str, *, title: str) -> str:
+def cumulative_as_of(
+    points: list[dict[str, Any]], day: str, *, title: str, narrow: bool = False
+) -> str:
     """The running total month by month, with a rule on the day asked about: what had been
     obligated by then, and what came after."""
+    days = [str(p["month"]) for p in points] + [day]
     return svg(
         {
             "description": title,
-            "title": title,
-            "width": 520,
+            "title": _title(title, narrow),
+            "width": NARROW - 60 if narrow else 520,
             "height": 180,
             "layer": [
                 {
                     "data": {"values": points},
                     "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
                     "encoding": {
-                        "x": {"field": "month", "type": "temporal", "title": "Month"},
-                        "y": _CUMULATIVE_Y,
+                        "x": {
+                            "field": "month",
+                            "type": "temporal",
+                            "title": None,
+                            "axis": _time_axis(days, narrow),
+                        },
+                        "y": _cumulative_y(narrow),
                     },
                 },
-                {
-                    "data": {"values": [{"day": day}]},
-                    "mark": {"type": "rule", "color": "#c55a11", "strokeDash": [4, 3]},
-                    "encoding": {"x": {"field": "day", "type": "temporal"}},
-                },
+                _as_of_rule(day, narrow),
             ],
         }
     )
@@ -171,7 +294,7 @@ def timeline(
         {
             "data": {"values": points},
             "mark": {"type": "line", "interpolate": "step-after", "color": "#1f4e79"},
-            "encoding": {"x": {**x, "field": "month", "title": None}, "y": _CUMULATIVE_Y},
+            "encoding": {"x": {**x, "field": "month", "title": None}, "y": _cumulative_y(False)},
         }
     ]
     if said:  # an empty mark group would be an unlabelled graphic to a screen reader

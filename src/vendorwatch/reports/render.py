@@ -36,10 +36,14 @@ def stylesheet() -> str:
 def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
     name = (dossier.get("subject") or dossier["family"])["name"]  # a company's, in its family
     found = {
-        "by_year": charts.obligations_by_year(
-            dossier["by_year_and_agency"], title=f"{name}: obligations by fiscal year"
+        # Each drawn twice, for a page and for a phone (the stylesheet shows one; PDFs the wide).
+        "by_year": charts.both(
+            charts.obligations_by_year,
+            dossier["by_year_and_agency"],
+            title=f"{name}: obligations by fiscal year",
         ),
-        "classification": charts.horizontal_bars(
+        "classification": charts.both(
+            charts.horizontal_bars,
             dossier["classification"],
             label="label",
             value="obligations",

@@ -14,7 +14,17 @@ from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
-from vendorwatch.web import api, claims, feeds, foia, foia_records, notice, pages, sanctuary
+from vendorwatch.web import (
+    api,
+    apidocs,
+    claims,
+    feeds,
+    foia,
+    foia_records,
+    notice,
+    pages,
+    sanctuary,
+)
 from vendorwatch.web.bodylimit import BodyLimit
 from vendorwatch.web.pool import TooSlow
 from vendorwatch.web.security import PrivacyMiddleware
@@ -70,10 +80,9 @@ def create_app(
         title="vendorwatch",
         description="Who sells what to U.S. immigration enforcement, from public contract data.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN: web.apidocs renders /api/docs here
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        swagger_ui_parameters=None,
     )
     app.state.site = site
     app.state.accounts = accounts
@@ -91,6 +100,7 @@ def create_app(
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(apidocs.router)  # before api.router: /api/docs is a page, not a route
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(foia.router)

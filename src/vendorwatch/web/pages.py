@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
-from vendorwatch.analysis.browse import FACETS, awards, transaction_list
+from vendorwatch.analysis.browse import FACETS, award_descriptions, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.search import search
-from vendorwatch.analysis.sectors import sector_rollup
+from vendorwatch.analysis.sectors import counted_organisations, sector_rollup
 from vendorwatch.audit import Limits, audit_files, render_audit
 from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
@@ -24,6 +27,7 @@ from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.bodylimit import read_upload
+from vendorwatch.web.facets import facet_view
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
@@ -83,7 +87,8 @@ def _home(state: SiteState) -> dict[str, Any]:
     # not surveillance, its B.I. monitoring is (analysis.sectors).
     watched = sector_rollup(con, state.registry)
     agencies = " and ".join(a["short"] for a in scope(state)["agencies"]) or "DHS"
-    chart = charts.horizontal_bars(
+    chart = charts.both(
+        charts.horizontal_bars,
         watched[:15],
         label="name",
         value="obligations",
@@ -92,7 +97,14 @@ def _home(state: SiteState) -> dict[str, Any]:
     )
     raw = con.con
     summary = status(raw)
+    _companies(state, watched, counted_organisations(state.registry))
+    _companies(state, families[:15], None)
     return {
+        "headline": {
+            "obligations": sum((Decimal(r["obligations"] or 0) for r in watched), Decimal(0)),
+            "families": len(watched),
+            "transactions": sum(int(r["transactions"]) for r in watched),
+        },
         "watched": watched,
         "largest": families[:15],
         "chart": chart,
@@ -100,6 +112,21 @@ def _home(state: SiteState) -> dict[str, Any]:
         "last_load": max((f["loaded_at"] for f in summary["files"]), default=None),
         "coverage": scope(state),
     }
+
+
+def _companies(state: SiteState, rows: list[dict[str, Any]], counted: set[str] | None) -> None:
+    """Each family row's companies in the data (``counted`` only, when given), largest first:
+    the table lists families, and says which of their companies the money went to."""
+    wanted = {r["family"] for r in rows if r["family"]}
+    found: dict[str, list[str]] = {}
+    for r in state.memo(
+        "family-organisations", lambda: rollup(state.con(), ["family", "organisation"])
+    ):
+        org = r["organisation"]
+        if r["family"] in wanted and org and (counted is None or org in counted):
+            found.setdefault(r["family"], []).append(state.family_names.get(org, org))
+    for row in rows:
+        row["companies"] = found.get(row["family"] or "", [])
 
 
 def scope(state: SiteState) -> dict[str, Any]:
@@ -116,7 +143,7 @@ def warm(state: SiteState) -> list[str]:
     the site is fixed while it serves, so this is done once, at start. Returns the families.
     """
     home_page = state.memo("home", lambda: _home(state))
-    state.facets({})  # /browse as the nav links it: every award, largest first
+    state.facets({}, size=None)  # /browse as the nav links it: every award, largest first
     state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
     # The common shapes of selection, compiled once (`analysis.selections`): every later
@@ -124,13 +151,13 @@ def warm(state: SiteState) -> list[str]:
     if families:
         top = families[0]
         years = [str(v["value"]) for v in state.facets({"family": [top]})["fiscal_year"]]
-        agencies = [str(v["value"]) for v in state.facets({})["sub_agency"]]
+        agencies = [str(v["value"]) for v in state.facets({}, size=None)["sub_agency"]]
         for chosen in (
             {"fiscal_year": years[:1]},
             {"family": [top], "fiscal_year": years[:1]},
             {"family": [top], "fiscal_year": years[:1], "sub_agency": agencies[:1]},
         ):
-            state.facets(chosen)
+            state.facets(chosen, size=None)
             state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
                           limit=PAGE_SIZE)  # fmt: skip
     for family in families:
@@ -215,10 +242,22 @@ def browse_json(request: Request) -> Response:
 def browse(request: Request) -> Response:
     state = site(request)
     chosen, listing, sort, descending, page, view = _browse(request)
-    facet_values = state.facets(chosen)
+    show_all = request.query_params.get("all")
+    if show_all is not None and show_all not in FACETS:
+        raise VendorwatchError(f"no facet {show_all!r}; choose from {', '.join(FACETS)}")
+    search = request.query_params.get("facet_q", "").strip()[:100]
+    labels = rules().categories
+    facet_values = facet_view(
+        state.facets(chosen, size=None), state.family_names, labels, show_all, search
+    )
     params = [(k, v) for k, values in chosen.items() for v in values]
     if view != "awards":
         params.append(("view", view))
+    descriptions = (
+        award_descriptions(state.con(), [r["award_key"] for r in listing.rows])
+        if view == "awards"
+        else {}
+    )
     return templates.TemplateResponse(
         request,
         "browse.html",
@@ -226,14 +265,17 @@ def browse(request: Request) -> Response:
             "chosen": chosen,
             "params": params,
             "facets": facet_values,
+            "show_all": show_all,
+            "facet_q": search,
             "listing": listing,
+            "descriptions": descriptions,
             "sort": sort,
             "descending": descending,
             "page": page,
             "pages": max(1, -(-listing.total // PAGE_SIZE)),
             "view": view,
             "names": state.family_names,
-            "labels": rules().categories,
+            "labels": labels,
             "coverage": scope(state),
         },
     )
@@ -280,8 +322,11 @@ def family(request: Request, family_id: str) -> Response:
         points = [  # chart positions only; every figure on the page is exact text
             {"month": r["month"], "cumulative": float(r["cumulative"])} for r in as_of["by_month"]
         ]
-        as_of_chart = charts.cumulative_as_of(
-            points, as_of["as_of"], title=f"{as_of['subject']['name']}: cumulative obligations"
+        as_of_chart = charts.both(
+            charts.cumulative_as_of,
+            points,
+            as_of["as_of"],
+            title=f"{as_of['subject']['name']}: cumulative obligations",
         )
     return templates.TemplateResponse(
         request,
@@ -337,7 +382,12 @@ def award(request: Request, award_key: str) -> Response:
         for a in history.transactions
     ]
     context["chart"] = (
-        charts.cumulative(points, title=f"{history.piid}: cumulative obligations")
+        charts.both(
+            charts.cumulative,
+            points,
+            title=f"{history.piid}: cumulative obligations",
+            as_of=history.as_of.isoformat() if request.query_params.get("as_of") else None,
+        )
         if points
         else None
     )
@@ -348,8 +398,11 @@ def award(request: Request, award_key: str) -> Response:
 @router.get("/sources", response_class=HTMLResponse)
 @offloop
 def sources(request: Request) -> Response:
-    summary = status(site(request).con().con)
-    return templates.TemplateResponse(request, "sources.html", {"status": summary})
+    state = site(request)
+    summary = status(state.con().con)
+    layouts = {s["layout"]: s for s in scope(state)["sources"]}
+    context = {"status": summary, "layouts": layouts}
+    return templates.TemplateResponse(request, "sources.html", context)
 
 
 @router.get("/source/{sha256}/{row}", response_class=HTMLResponse)
@@ -395,29 +448,32 @@ def audit_form(request: Request) -> Response:
 
 @router.post("/audit", response_class=HTMLResponse)
 async def audit_upload(request: Request) -> Response:
-    """Audit uploaded holdings in memory; nothing uploaded is written anywhere or kept. A bad
-    file is a form error: the form again, with the one line saying which file and where."""
-    try:
-        return await _audit_upload(request)
-    except VendorwatchError as exc:
-        return templates.TemplateResponse(
-            request,
-            "audit.html",
-            {"audit": None, "limits": Limits(), "error": str(exc)},
-            status_code=400,
-        )
-
-
-async def _audit_upload(request: Request) -> Response:
+    """Audit uploaded holdings (or one typed product or publisher) in memory; nothing uploaded
+    is written anywhere or kept. A bad upload is answered on the form, with the message: which
+    file and where."""
     limits = Limits()
+    try:
+        return await _audit_upload(request, limits)
+    except VendorwatchError as exc:
+        context = {"audit": None, "limits": limits, "error": str(exc)}
+        return templates.TemplateResponse(request, "audit.html", context, status_code=400)
+
+
+async def _audit_upload(request: Request, limits: Limits) -> Response:
     # Parsed into memory as it streams in (web.bodylimit): never spooled to disk.
     form = await read_upload(
         request, file_field="files", max_files=limits.max_files,
         max_file_bytes=limits.max_file_bytes,
     )  # fmt: skip
-    files = form.files
+    files = list(form.files)
+    typed = form.fields.get("product", "").strip()[:200]
+    if typed and not files:
+        files = [typed_holding(typed)]
     if not files:
-        raise VendorwatchError("choose one or more files to audit (KBART, COUNTER, CSV or XLSX)")
+        raise VendorwatchError(
+            "choose one or more files to audit (KBART, COUNTER, CSV or XLSX), "
+            "or type a product or publisher"
+        )
     library = form.fields.get("library", "").strip()[:200] or None
     fmt = form.fields.get("format") or "page"
     if fmt not in AUDIT_FORMATS:
@@ -425,6 +481,14 @@ async def _audit_upload(request: Request) -> Response:
     # Bounded by the upload limits rather than the selection time limit (its message, "narrow
     # the selection", means nothing for an upload).
     return await run(request, _audit, request, files, library, fmt, limits, time_limit=AUDIT_TIME)
+
+
+def typed_holding(name: str) -> tuple[str, bytes]:
+    """One product or publisher typed on the form, as a one-row database list (name and
+    publisher both the words typed) for the same audit a file gets."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([["database", "publisher"], [name, name]])
+    return "typed-in.csv", out.getvalue().encode("utf-8")
 
 
 def _audit(

@@ -46,6 +46,9 @@ def _quiet(future: Future[Any] | asyncio.Future[Any]) -> None:
         future.exception()
 
 
+EVERY = 1_000_000  # facet values: more than any facet has
+
+
 @dataclass
 class SiteState:
     warehouse: Path
@@ -290,13 +293,20 @@ class SiteState:
                 snap.recent.popitem(last=False)
         return value
 
-    def facets(self, chosen: Filters) -> dict[str, list[dict[str, Any]]]:
+    def facets(self, chosen: Filters, size: int | None = 12) -> dict[str, list[dict[str, Any]]]:
+        """Each facet's largest ``size`` values (and the chosen ones) under the selection;
+        ``None``: every value (the browse page's "show all"). One cache entry holds them all."""
         key = "facets:" + _key(chosen)
         snap = self.snapshot()
         found: dict[str, list[dict[str, Any]]] = self.recent(
-            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared)
+            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
         )
-        return found
+        if size is None:
+            return found
+        return {
+            name: [v for i, v in enumerate(values) if i < size or v["selected"]]
+            for name, values in found.items()
+        }
 
     def listing(
         self, view: str, chosen: Filters, *, sort: str, descending: bool, offset: int, limit: int
