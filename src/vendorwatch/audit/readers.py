@@ -117,6 +117,17 @@ def _delimiter(line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
+MAX_CELL = 131_072  # characters in one cell of a holdings list (the csv module's default)
+
+
+def _too_long(name: str, line: int) -> BadInputError:
+    return BadInputError(
+        f"a cell is longer than {MAX_CELL:,} characters, the most a list's cell may hold "
+        "(is a quote left open?)",
+        where(name, line),
+    )
+
+
 def _csv_rows(text: str, delimiter: str, name: str, budget: Budget) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
@@ -124,15 +135,15 @@ def _csv_rows(text: str, delimiter: str, name: str, budget: Budget) -> Iterator[
         for count, cells in enumerate(reader, start=1):
             if count % 1024 == 0:
                 budget.check(start)
+            # Checked here, not left to csv.field_size_limit: that is one setting for the whole
+            # process, and the loader raises it for contract files.
+            if any(len(cell) > MAX_CELL for cell in cells):
+                raise _too_long(name, start)
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise BadInputError(
-                f"a cell is longer than {csv.field_size_limit():,} characters, the most a "
-                "list's cell may hold (is a quote left open?)",
-                where(name, reader.line_num),
-            ) from None
+            raise _too_long(name, reader.line_num) from None
         raise BadInputError(
             f"cannot be read as CSV ({exc})", where(name, reader.line_num)
         ) from None

@@ -181,7 +181,7 @@ def _records(sniffed: Sniffed, lines: _Lines) -> Iterator[tuple[int, list[str]]]
     """(line where it starts, fields) of every record after the header (blank lines skipped,
     as DuckDB skips them), each checked."""
     path, expected = sniffed.path, len(sniffed.headers)
-    csv.field_size_limit(max(csv.field_size_limit(), lines.limits.max_line))
+    before = csv.field_size_limit(max(csv.field_size_limit(), lines.limits.max_line))
     reader = csv.reader(lines, delimiter=sniffed.delimiter, quotechar='"', strict=True)
     try:
         next(reader, None)
@@ -218,6 +218,8 @@ def _records(sniffed: Sniffed, lines: _Lines) -> Iterator[tuple[int, list[str]]]
                 "file with LF or CRLF line endings"
             )
         raise BadInputError(f"malformed CSV: {problem}", Location(path, lines.number)) from None
+    finally:
+        csv.field_size_limit(before)  # one setting for the whole process: put it back
 
 
 def census(sniffed: Sniffed, limits: Limits | None = None) -> Census:
