@@ -10,17 +10,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from vendorwatch.cli.foia import OrgOption, _request_id, _tracker, foia_app
 from vendorwatch.cli.options import AppDbOption, JsonOption
 from vendorwatch.cli.output import console, print_json
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.settings import get_settings
+
+if TYPE_CHECKING:
+    from vendorwatch.settings import Settings
+
+# Imported when a command runs, not at start: ``vendorwatch --help`` loads neither rich's
+# tables nor the settings (pydantic).
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def get_settings() -> Settings:
+    from vendorwatch.settings import get_settings as settings
+
+    return settings()
 
 
 @contextmanager
@@ -134,6 +149,8 @@ def records_command(
     if not rows:
         console.print("no documents" + (f" with {search!r}" if search else ""), highlight=False)
         return
+    from rich.table import Table
+
     table = Table()
     for column in ("#", "request", "file", "pages", "size", "public", "awards", "text"):
         table.add_column(column)

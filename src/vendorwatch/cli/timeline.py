@@ -12,7 +12,13 @@ import typer
 
 from vendorwatch.cli.options import JsonOption, WarehouseOption, current_warehouse
 from vendorwatch.cli.output import console, money, print_json, titled_table
-from vendorwatch.formatting import MONTHS, day
+
+
+def day(value: object) -> str:
+    """`vendorwatch.formatting.day`, imported when used: ``--help`` must not load it."""
+    from vendorwatch.formatting import day as human_day
+
+    return human_day(value)
 
 
 def _when(event: dict[str, str]) -> str:
@@ -20,6 +26,8 @@ def _when(event: dict[str, str]) -> str:
     if event["precision"] == "year":
         return event["day"][:4]
     if event["precision"] == "month":
+        from vendorwatch.formatting import MONTHS
+
         return f"{MONTHS[int(event['day'][5:7]) - 1]} {event['day'][:4]}"
     return day(event["day"])
 

@@ -43,6 +43,8 @@ class ClaimResult(BaseModel):
     subject_kind: Literal["family", "company", "award"] | None
     subject_id: str | None
     subject_name: str | None
+    kind: str
+    kind_label: str
     measure: str
     measure_label: str
     amount: str | None
@@ -51,6 +53,7 @@ class ClaimResult(BaseModel):
     on: str
     verdict: Literal["consistent", "inconsistent", "cannot_check"]
     data_figure: str | None
+    data_date: str | None
     difference: str | None
     reason: str
     notes: list[str]
