@@ -106,7 +106,7 @@ def test_a_500_mb_upload_is_refused_while_it_streams(server: Server) -> None:
     assert "Traceback" not in answer.text
     assert body.sent < 150 * MB  # stopped at the limit, not read to the end
     assert list(server.spill.iterdir()) == []  # nothing spooled to disk
-    assert server.peak_mb() < 450  # never held whole (500 MB)
+    assert server.peak_mb() < 600  # never held whole (the site alone ~450 MB; with it, ~950)
 
 
 def test_a_declared_500_mb_upload_is_refused_before_it_is_read(server: Server) -> None:
@@ -165,7 +165,7 @@ def test_upload_bombs_are_refused_with_the_file_and_the_limit(
     assert answer.status_code == 400
     assert said in _said(answer.text)
     assert list(server.spill.iterdir()) == []
-    assert server.peak_mb() < 450
+    assert server.peak_mb() < 600  # the site itself is ~450 MB
 
 
 def test_a_real_workbook_beside_the_limits_is_still_audited(server: Server) -> None:

@@ -38,6 +38,7 @@ OPERATIONS = [
     "GET /api/search",
     "GET /api/rollup",
     "GET /api/claims/check",
+    "GET /api/sanctuary",
 ]
 
 

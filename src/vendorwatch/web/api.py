@@ -44,7 +44,8 @@ router = APIRouter(
 Cursor = Annotated[
     str | None,
     Query(
-        pattern=r"^[0-9]{1,9}$",
+        # The pages a listing goes to (the page_max_offset setting's default, 100,000 rows).
+        pattern=r"^(?:[0-9]{1,5}|100000)$",
         description="Opaque: pass the previous page's next_cursor to get the next page.",
     ),
 ]
@@ -121,13 +122,16 @@ class FacetFilters:
         classification: FacetValues = None,
         state: FacetValues = None,
         agency: FacetValues = None,
-        role: FacetValues = None,
+        role: Annotated[
+            Literal["prime", "sub"] | None,
+            Query(description="prime (the default) or sub: sub-awards are never added to primes"),
+        ] = None,
         q: str | None = None,
     ) -> None:
         given = {
             "sub_agency": sub_agency, "family": family, "fiscal_year": fiscal_year,
             "competition": competition, "classification": classification, "state": state,
-            "agency": agency, "role": role,
+            "agency": agency, "role": [role] if role else None,
         }  # fmt: skip
         self.chosen = {name: values for name, values in given.items() if values}
         if q and q.strip():

@@ -23,6 +23,7 @@ from vendorwatch.audit import Limits, audit_files, render_audit
 from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.exports.csv import dict_rows_csv
+from vendorwatch.limits import TooLarge
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
@@ -454,9 +455,12 @@ async def audit_upload(request: Request) -> Response:
     limits = Limits()
     try:
         return await _audit_upload(request, limits)
+    except TooLarge:
+        raise  # the body limit's own 413, which closes the connection (web.bodylimit)
     except VendorwatchError as exc:
         context = {"audit": None, "limits": limits, "error": str(exc)}
-        return templates.TemplateResponse(request, "audit.html", context, status_code=400)
+        status = int(getattr(exc, "status", 400))  # a limit's 413 stays a 413
+        return templates.TemplateResponse(request, "audit.html", context, status_code=status)
 
 
 async def _audit_upload(request: Request, limits: Limits) -> Response:

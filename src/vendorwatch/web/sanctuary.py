@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vendorwatch.analysis.dossier import require_family, scope
 from vendorwatch.analysis.sanctuary import sanctuary_places
+from vendorwatch.web.api import Problem
 from vendorwatch.web.pool import offloop
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
@@ -38,7 +39,14 @@ def _answer(request: Request, family: str | None, list_id: str | None) -> dict[s
     return answer
 
 
-@router.get("/api/sanctuary", tags=["api"])
+@router.get(
+    "/api/sanctuary",
+    tags=["api"],
+    responses={
+        400: {"model": Problem, "description": "A parameter the data cannot answer"},
+        404: {"model": Problem, "description": "No such organisation or jurisdiction list"},
+    },
+)
 @offloop
 def api_sanctuary(request: Request, family: Family = None, list_id: ListId = None) -> Any:
     """Money by place of performance, and how much falls in the jurisdictions on each registry
