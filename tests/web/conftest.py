@@ -7,8 +7,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -56,3 +58,28 @@ def running(app: FastAPI) -> Iterator[str]:
 def server(sample_warehouse: Path) -> Iterator[str]:
     with running(create_app(sample_warehouse, time_limit=TIME_LIMIT)) as url:
         yield url
+
+
+@dataclass
+class Visitor:
+    """A client that asks for ``paths`` in turn until ``stop`` is set, counting answers and
+    recording every failure (no answer, or an answer but 200): the live-update tests' witness."""
+
+    base: str
+    paths: tuple[str, ...]
+    stop: threading.Event = field(default_factory=threading.Event)
+    answered: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=120) as client:
+            while not self.stop.is_set():
+                for path in self.paths:
+                    try:
+                        status = client.get(path).status_code
+                    except httpx.HTTPError as exc:
+                        self.failures.append(f"{path}: {exc!r}")
+                        continue
+                    self.answered += 1
+                    if status != 200:
+                        self.failures.append(f"{path}: {status}")

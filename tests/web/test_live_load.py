@@ -17,7 +17,7 @@ from vendorwatch.build import build_warehouse
 from vendorwatch.web import create_app, pages
 from vendorwatch.web.state import SiteState
 
-from .conftest import running
+from .conftest import Visitor, running
 
 FIRST = "CBP_ICE_FY2021_Contract_Obligations.csv.gz"
 SECOND = "CBP_ICE_FY2022_Contract_Obligations.csv.gz"
@@ -47,31 +47,15 @@ def test_a_cli_load_while_serving_fails_no_request(raw_data: Path, tmp_path: Pat
         return []
 
     site.warmer = warm_home
-    failures: list[str] = []
-    answered = 0
-    stop = threading.Event()
-
-    def visitor(base: str) -> None:
-        nonlocal answered
-        with httpx.Client(base_url=base, timeout=120) as client:
-            while not stop.is_set():
-                for path in ("/", "/api/status", "/browse?fiscal_year=2022", "/api/families"):
-                    try:
-                        status = client.get(path).status_code
-                    except httpx.HTTPError as exc:
-                        failures.append(f"{path}: {exc!r}")
-                        continue
-                    answered += 1
-                    if status != 200:
-                        failures.append(f"{path}: {status}")
-
     with running(app) as base, httpx.Client(base_url=base, timeout=120) as client:
         deadline = time.monotonic() + 300  # bounds on a hung site, not timing tests
         while client.get("/readyz").status_code != 200:
             assert time.monotonic() < deadline, "the first version never finished warming"
             time.sleep(0.2)
         before = _transactions(client)
-        visitors = [threading.Thread(target=visitor, args=(base,), daemon=True) for _ in (1, 2)]
+        paths = ("/", "/api/status", "/browse?fiscal_year=2022", "/api/families")
+        clients = [Visitor(base, paths), Visitor(base, paths)]
+        visitors = [threading.Thread(target=c.run, daemon=True) for c in clients]
         for thread in visitors:
             thread.start()
         done = subprocess.run(
@@ -85,10 +69,11 @@ def test_a_cli_load_while_serving_fails_no_request(raw_data: Path, tmp_path: Pat
             assert time.monotonic() < deadline, "the new version never reached the site"
             time.sleep(0.2)
         time.sleep(1)  # keep asking a little after the swap
-        stop.set()
+        for c in clients:
+            c.stop.set()
         for thread in visitors:
             thread.join(120)
     assert before == _records(folder / FIRST)
     assert after == before + _records(folder / SECOND)
-    assert answered > 0
-    assert failures == []
+    assert all(c.answered > 0 for c in clients)
+    assert [f for c in clients for f in c.failures] == []

@@ -21,7 +21,7 @@ from vendorwatch.analysis.facts import build_facts
 from vendorwatch.web import create_app, pages
 from vendorwatch.web.state import SiteState
 
-from .conftest import running
+from .conftest import Visitor, running
 
 ADDED = Decimal("1234567.89")
 
@@ -77,24 +77,6 @@ def test_a_published_version_is_served_without_a_restart_or_a_failed_request(
         return []
 
     site.warmer = warm_home
-    failures: list[str] = []
-    answered = 0
-    stop = threading.Event()
-
-    def visitor(base: str) -> None:
-        nonlocal answered
-        with httpx.Client(base_url=base, timeout=60) as client:
-            while not stop.is_set():
-                for path in ("/", "/api/families?limit=5", "/browse?family=relx-plc", "/readyz"):
-                    try:
-                        status = client.get(path).status_code
-                    except httpx.HTTPError as exc:
-                        failures.append(f"{path}: {exc!r}")
-                        continue
-                    answered += 1
-                    if status != 200:
-                        failures.append(f"{path}: {status}")
-
     with running(app) as base, httpx.Client(base_url=base, timeout=60) as client:
         deadline = time.monotonic() + 300
         while client.get("/readyz").status_code != 200:
@@ -103,7 +85,10 @@ def test_a_published_version_is_served_without_a_restart_or_a_failed_request(
         before = _relx(client)
         old = site._current
         assert old.version == str(first)
-        thread = threading.Thread(target=visitor, args=(base,), daemon=True)
+        visitor = Visitor(
+            base, ("/", "/api/families?limit=5", "/browse?family=relx-plc", "/readyz")
+        )
+        thread = threading.Thread(target=visitor.run, daemon=True)
         thread.start()
         time.sleep(1)
         _publish(link, second)
@@ -111,14 +96,14 @@ def test_a_published_version_is_served_without_a_restart_or_a_failed_request(
             assert time.monotonic() < deadline, "the new version never reached the site"
             time.sleep(0.2)
         time.sleep(1)  # keep asking a little after the swap
-        stop.set()
+        visitor.stop.set()
         thread.join(60)
         after = _relx(client)
         assert site._current.version == str(second)
         assert "home" in site._current.memo  # warmed before it was swapped in
     # Both versions were warmed while the first was serving (the new one in the background).
     assert serving_while_warming == [str(first), str(first)]
-    assert failures == []
-    assert answered > 0
+    assert visitor.failures == []
+    assert visitor.answered > 0
     assert after == before + ADDED
     assert old.closed  # the old version let go once its last request finished
