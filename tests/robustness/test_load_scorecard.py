@@ -34,7 +34,13 @@ def _records(path: Path) -> tuple[list[str], list[list[str]]]:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     text = data.decode("utf-8").removeprefix("\ufeff")
-    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    # The 3 MB field case: the csv module's default field limit is 128 KiB, and the loader
+    # puts the process-wide limit back after a load, so this reader sets its own for the read.
+    before = csv.field_size_limit(len(text) + 1)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    finally:
+        csv.field_size_limit(before)
     return rows[0], rows[1:]
 
 
