@@ -15,7 +15,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.dossier import family_rows, require_family, scope, subject
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import rollup_expr
@@ -42,7 +42,9 @@ def _rollup(by: tuple[str, ...], *, after: bool) -> Builder:
     return build
 
 
-def _monthly(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+def monthly_obligations(
+    facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None
+) -> ir.Table:
     """The family's obligations month by month over all its dates (the chart's curve)."""
     mine = family_rows(facts, family, orgs)
     month = mine.action_date.truncate("M")
@@ -58,10 +60,10 @@ def _latest(con: Any, count: int) -> Builder:
         facts: ir.Table, family: ir.Scalar, as_of: ir.Scalar, orgs: ir.Scalar | None = None
     ) -> ir.Table:
         t = _mine(facts, family, as_of, orgs, after=False)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
         return (
-            t.join(files, t.source_sha256 == files.sha256)
-            .select(
+            with_source(
+                con,
+                t,
                 "action_date",
                 award_key=t.contract_award_unique_key,
                 piid=t.award_id_piid,
@@ -70,10 +72,6 @@ def _latest(con: Any, count: int) -> Builder:
                 modification_number=t.modification_number,
                 obligation=t.federal_action_obligation,
                 description=t.transaction_description,
-                file=files.file_name,
-                layout=files.layout,
-                row=t.source_row,
-                sha256=t.source_sha256,
             )
             .order_by([ibis.desc("action_date"), ibis.desc("row")])
             .limit(count)
@@ -113,7 +111,7 @@ def family_as_of(
     recent = ask(f"latest:{latest}", _latest(con, latest))
     running = Decimal(0)
     by_month = []
-    for row in questions.rows("as-of:monthly", _monthly, **scoped):
+    for row in questions.rows("as-of:monthly", monthly_obligations, **scoped):
         running += Decimal(str(row["obligations"] or 0))
         by_month.append({**row, "cumulative": plain(running)})
     notes = [about["note"]] if about["note"] else []

@@ -114,3 +114,17 @@ def with_family(con: Any, t: ir.Table, date_column: str = "action_date") -> ir.T
             f._until.isnull() | (day < f._until),
         ],
     ).drop("_org", "_from", "_until")
+
+
+def with_source(con: Any, t: ir.Table, *names: str, **columns: ir.Value) -> ir.Table:
+    """``t``'s chosen columns beside the file, layout and row each one came from: every figure
+    the analysis shows can be traced back to its source row."""
+    files = con.table("source_files").select("sha256", "file_name", "layout")
+    return t.join(files, t.source_sha256 == files.sha256).select(
+        *names,
+        **columns,
+        file=files.file_name,
+        layout=files.layout,
+        row=t.source_row,
+        sha256=t.source_sha256,
+    )

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries
 from vendorwatch.registry import Registry
@@ -49,24 +49,17 @@ def transactions_of(con: Any, column: str) -> Builder:
 
     def build(facts: ir.Table, subject: ir.Scalar) -> ir.Table:
         t = facts.filter(facts[column] == subject)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
-        return (
-            t.join(files, t.source_sha256 == files.sha256)
-            .select(
-                "action_date",
-                award_key=t.contract_award_unique_key,
-                piid=t.award_id_piid,
-                modification_number=t.modification_number,
-                amount=t.federal_action_obligation,
-                current=t.current_total_value_of_award,
-                potential=t.potential_total_value_of_award,
-                file=files.file_name,
-                layout=files.layout,
-                row=t.source_row,
-                sha256=t.source_sha256,
-            )
-            .order_by(["action_date", "row"])
-        )
+        return with_source(
+            con,
+            t,
+            "action_date",
+            award_key=t.contract_award_unique_key,
+            piid=t.award_id_piid,
+            modification_number=t.modification_number,
+            amount=t.federal_action_obligation,
+            current=t.current_total_value_of_award,
+            potential=t.potential_total_value_of_award,
+        ).order_by(["action_date", "row"])
 
     return build
 
@@ -77,23 +70,16 @@ def summaries_of(con: Any, column: str) -> Builder:
     def build(_facts: ir.Table, subject: ir.Scalar) -> ir.Table:
         a = award_summaries(con, classified=False)
         a = a.filter(a[column] == subject)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
-        return (
-            a.join(files, a.source_sha256 == files.sha256)
-            .select(
-                award_key=a.contract_award_unique_key,
-                piid=a.award_id_piid,
-                base=a.award_base_action_date,
-                last_modified=a.last_modified_date,
-                current=a.current_total_value_of_award,
-                potential=a.potential_total_value_of_award,
-                file=files.file_name,
-                layout=files.layout,
-                row=a.source_row,
-                sha256=a.source_sha256,
-            )
-            .order_by("award_key")
-        )
+        return with_source(
+            con,
+            a,
+            award_key=a.contract_award_unique_key,
+            piid=a.award_id_piid,
+            base=a.award_base_action_date,
+            last_modified=a.last_modified_date,
+            current=a.current_total_value_of_award,
+            potential=a.potential_total_value_of_award,
+        ).order_by("award_key")
 
     return build
 

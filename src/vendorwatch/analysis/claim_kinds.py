@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.claim_amounts import day_text
 from vendorwatch.analysis.claim_data import Subject, find_subject, layout_name
 from vendorwatch.analysis.coverage_sources import short_name
@@ -39,27 +39,20 @@ def _rows_of(con: Any, column: str) -> Builder:
 
     def build(facts: ir.Table, subject: ir.Scalar) -> ir.Table:
         t = facts.filter(facts[column] == subject)
-        files = con.table("source_files").select("sha256", "file_name", "layout")
-        return (
-            t.join(files, t.source_sha256 == files.sha256)
-            .select(
-                "action_date",
-                award_key=t.contract_award_unique_key,
-                piid=t.award_id_piid,
-                modification_number=t.modification_number,
-                sub_agency=t.awarding_sub_agency_name,
-                organisation=t.organisation,
-                description=t.transaction_description,
-                classification=t.classification,
-                rule=t.classification_rule,
-                evidence=t.classification_evidence,
-                file=files.file_name,
-                layout=files.layout,
-                row=t.source_row,
-                sha256=t.source_sha256,
-            )
-            .order_by(["action_date", "row"])
-        )
+        return with_source(
+            con,
+            t,
+            "action_date",
+            award_key=t.contract_award_unique_key,
+            piid=t.award_id_piid,
+            modification_number=t.modification_number,
+            sub_agency=t.awarding_sub_agency_name,
+            organisation=t.organisation,
+            description=t.transaction_description,
+            classification=t.classification,
+            rule=t.classification_rule,
+            evidence=t.classification_evidence,
+        ).order_by(["action_date", "row"])
 
     return build
 

@@ -21,7 +21,8 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.as_of import monthly_obligations
+from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.dossier import (
     _sources,
     family_rows,
@@ -59,26 +60,20 @@ def _rows(con: Any) -> Builder:
 
     def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
         t = family_rows(facts, family, orgs)
-        files = con.table("source_files").select("sha256", "file_name")
-        return (
-            t.join(files, t.source_sha256 == files.sha256)
-            .select(
-                "action_date",
-                award_key=t.contract_award_unique_key,
-                piid=t.award_id_piid,
-                modification_number=t.modification_number,
-                recipient=t.recipient_name,
-                organisation=t.organisation,
-                sub_agency=t.awarding_sub_agency_name,
-                description=t.transaction_description,
-                obligation=t.federal_action_obligation,
-                end=t.period_of_performance_current_end_date,
-                file=files.file_name,
-                row=t.source_row,
-                sha256=t.source_sha256,
-            )
-            .order_by(["action_date", "award_key", "row"])
-        )
+        return with_source(
+            con,
+            t,
+            "action_date",
+            award_key=t.contract_award_unique_key,
+            piid=t.award_id_piid,
+            modification_number=t.modification_number,
+            recipient=t.recipient_name,
+            organisation=t.organisation,
+            sub_agency=t.awarding_sub_agency_name,
+            description=t.transaction_description,
+            obligation=t.federal_action_obligation,
+            end=t.period_of_performance_current_end_date,
+        ).order_by(["action_date", "award_key", "row"])
 
     return build
 
@@ -222,16 +217,6 @@ def _registry_event(
     return found
 
 
-def _monthly(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
-    mine = family_rows(facts, family, orgs)
-    month = mine.action_date.truncate("M")
-    return (
-        mine.group_by(month=month)
-        .aggregate(obligations=mine.federal_action_obligation.sum())
-        .order_by("month")
-    )
-
-
 def family_timeline(
     con: Any, registry: Registry, org_id: str, *, questions: Prepared | None = None
 ) -> dict[str, Any]:
@@ -254,7 +239,7 @@ def family_timeline(
     )
     running = Decimal(0)
     curve = []
-    for row in questions.records("timeline:monthly", _monthly, **values):
+    for row in questions.records("timeline:monthly", monthly_obligations, **values):
         running += row["obligations"] or Decimal(0)
         month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
