@@ -4,15 +4,14 @@ recorded so a test can prove nothing left the site's origin, axe-core for access
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.web.conftest import CHROMIUM
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
@@ -22,18 +21,6 @@ def require_chromium() -> None:
         if os.environ.get("CI"):
             raise RuntimeError("CI must have Debian's chromium; .ci/run installs it")
         pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield instance
-        instance.close()
 
 
 class Tab:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -17,6 +18,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from vendorwatch.web import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # The shared machine may be slow; the time limit itself is tested in test_serving.py.
 TIME_LIMIT = 300.0
@@ -83,3 +86,18 @@ class Visitor:
                     self.answered += 1
                     if status != 200:
                         self.failures.append(f"{path}: {status}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright, one per test module (imported only when asked)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield instance
+        instance.close()

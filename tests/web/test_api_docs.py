@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
-from tests.web.browsing import Tab, browser, require_chromium  # noqa: F401 (a fixture)
+from tests.web.browsing import Tab, require_chromium
 
 
 def _text(html: str) -> str:
@@ -52,7 +52,7 @@ def test_every_example_answers_with_json(client: TestClient) -> None:
 
 
 @pytest.fixture
-def tab(browser: Browser, server: str) -> Iterator[Tab]:  # noqa: F811
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
     require_chromium()
     opened = Tab(browser, server, 1280)
     yield opened

@@ -8,31 +8,26 @@ Every network request is recorded; one that leaves the origin fails the test.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.appdb.accounts import Role, add_account
 from vendorwatch.web import create_app
 
+from .browsing import require_chromium
 from .conftest import running
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AWARD = "CONT_AWD_70CMSD21C00000001_7012_-NONE-_-NONE-"
 PASSWORD = "correct horse battery"
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must have Debian's chromium; .ci/run installs it")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +43,6 @@ def foia_server(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
     engine.dispose()
     with running(create_app(sample_warehouse, app_database_url=url)) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield instance
-        instance.close()
 
 
 class Visitor:

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.raw_rows import raw_rows
-from tests.web.browsing import WIDTHS, Tab, browser, require_chromium  # noqa: F401 (a fixture)
+from tests.web.browsing import WIDTHS, Tab, require_chromium
 
 require_chromium()
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -31,7 +31,7 @@ LEIDS = "CONT_AWD_70CMSD21C00000001_7012_-NONE-_-NONE-"
 
 
 @pytest.fixture(params=list(WIDTHS))
-def tab(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iterator[Tab]:  # noqa: F811
+def tab(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iterator[Tab]:
     opened = Tab(browser, server, WIDTHS[request.param])
     opened.device = request.param  # type: ignore[attr-defined]
     yield opened
