@@ -12,8 +12,8 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.warehouse.schema import check_schema_version
-from vendorwatch.warehouse.versions import DELETED
 from vendorwatch.warehouse.snapshots import reader_path
+from vendorwatch.warehouse.versions import DELETED
 
 
 def connect(warehouse: Path) -> Any:

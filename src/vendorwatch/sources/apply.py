@@ -18,7 +18,7 @@ import duckdb
 
 from vendorwatch.faults import fault_point
 from vendorwatch.sources.changes import Change, detect_changes, record_changes
-from vendorwatch.sources.corrections import correction_changes, corrected_keys, deleted_rows
+from vendorwatch.sources.corrections import corrected_keys, correction_changes, deleted_rows
 from vendorwatch.sources.current import record_versions
 from vendorwatch.sources.fetch import FetchedAwards
 from vendorwatch.sources.journal import Journal
@@ -111,7 +111,9 @@ def apply(
         changes = detect_changes(
             con, fetched, award_rows=by_key, new_tx=new_tx, awards_sha=awards_sha, tx_sha=tx_sha
         )
-        changes += correction_changes(fetched, corrected, versions, deleted, by_key, tx_sha)
+        changes += correction_changes(
+            fetched, corrected, rows=versions, deleted=deleted, award_rows=by_key, tx_sha=tx_sha
+        )
 
         same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM s.{c}" for c in award_columns)
         new_awards = con.execute(

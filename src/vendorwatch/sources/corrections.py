@@ -95,6 +95,7 @@ def _money(value: Decimal | None) -> str | None:
 def correction_changes(
     fetched: FetchedAwards,
     corrected: dict[str, dict[str, Any]],
+    *,
     rows: list[dict[str, Any]],
     deleted: list[tuple[str, dict[str, Any], dict[str, Any]]],
     award_rows: dict[str, dict[str, Any]],
@@ -104,12 +105,14 @@ def correction_changes(
     ``transaction_deleted`` (amount: the obligation no longer counted) for ``sync_changes``."""
     out: list[Change] = []
 
-    def change(kind: str, award: str, row: dict[str, Any], amount: Decimal | None,
+    def change(kind: str, award: str, row: dict[str, Any], *, amount: Decimal | None,
                old: str | None, new: str | None, day: date | None) -> Change:  # fmt: skip
         context = award_rows.get(award, {})
         key = row["contract_transaction_unique_key"]
         return Change(
-            change_id=change_id(kind, key, old or "", new or "", str(row.get("last_modified_date"))),
+            change_id=change_id(
+                kind, key, old or "", new or "", str(row.get("last_modified_date"))
+            ),
             kind=kind,
             contract_award_unique_key=award,
             award_id_piid=row.get("award_id_piid"),
@@ -136,11 +139,12 @@ def correction_changes(
         new = row.get("federal_action_obligation")
         old = None if held["was_deleted"] else held["amount"]
         delta = (new or Decimal(0)) - (old or Decimal(0))
-        out.append(change("transaction_corrected", row["contract_award_unique_key"], row, delta,
-                          _money(old), _money(new), row.get("action_date")))  # fmt: skip
+        out.append(change("transaction_corrected", row["contract_award_unique_key"], row,
+                          amount=delta, old=_money(old), new=_money(new),
+                          day=row.get("action_date")))  # fmt: skip
     for award, row, held in deleted:
         amount = held["amount"]
         out.append(change("transaction_deleted", award, row,
-                          -amount if amount is not None else None, _money(amount), None,
-                          held["action_date"]))  # fmt: skip
+                          amount=-amount if amount is not None else None, old=_money(amount),
+                          new=None, day=held["action_date"]))  # fmt: skip
     return out

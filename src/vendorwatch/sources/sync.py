@@ -128,6 +128,7 @@ def _fetch(
     warehouse: Path,
     con: duckdb.DuckDBPyConnection | None,
     client: UsaspendingClient,
+    *,
     options: SyncOptions,
     windows: list[ScopeWindow],
     progress: Progress | None,
@@ -174,7 +175,9 @@ def sync(
 
         client.attach(journal, after_exchange)
         try:
-            fetched = _fetch(warehouse, con, client, options, windows, progress)
+            fetched = _fetch(
+                warehouse, con, client, options=options, windows=windows, progress=progress
+            )
         except UsaspendingError as exc:
             raise SyncError(
                 f"sync stopped, the warehouse is unchanged: {exc}. The "

@@ -56,9 +56,7 @@ class Layout:
 def _identity(table: Table, *, delta: bool = False) -> dict[str, tuple[str, ...]]:
     """Bulk layouts use the table's own column names (``correction_delete_ind`` only in delta
     files)."""
-    return {
-        name: (name,) for name in table.columns if delta or name != "correction_delete_ind"
-    }
+    return {name: (name,) for name in table.columns if delta or name != "correction_delete_ind"}
 
 
 PRIME_TRANSACTIONS = Layout(

@@ -18,20 +18,26 @@ from __future__ import annotations
 DELETED = "D"
 CORRECTED = "C"
 
-# Transaction keys of a key's counting version, over every keyed row (a view by another name).
-CURRENT_VERSIONS_SQL = """
-    SELECT * EXCLUDE (version_rank) FROM (
-        SELECT t.*, f.loaded_at, row_number() OVER (
+# Every keyed row with its rank among its key's versions (1: the one that counts).
+VERSIONS_SQL = """
+        SELECT t.*, f.loaded_at, f.file_name, row_number() OVER (
             PARTITION BY t.contract_transaction_unique_key
             ORDER BY coalesce(t.last_modified_date, f.loaded_at::DATE) DESC, f.loaded_at DESC,
                      t.source_sha256, t.source_row) AS version_rank
         FROM transactions t JOIN source_files f ON f.sha256 = t.source_sha256
         WHERE t.contract_transaction_unique_key IS NOT NULL {where}
-    ) WHERE version_rank = 1
 """
+
+
+def versions_sql(where: str = "") -> str:
+    """Every version of the keys ``where`` selects, ranked (1 counts)."""
+    return VERSIONS_SQL.format(where=where)
 
 
 def current_versions_sql(where: str = "") -> str:
     """The counting version of each key (deleted ones included, marked D); ``where`` narrows
     the rows looked at (``AND t.contract_award_unique_key IN …``), never one key's versions."""
-    return CURRENT_VERSIONS_SQL.format(where=where)
+    return (
+        f"SELECT * EXCLUDE (version_rank, file_name) FROM ({versions_sql(where)}) "
+        "WHERE version_rank = 1"
+    )
