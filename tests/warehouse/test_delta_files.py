@@ -11,6 +11,9 @@ rows this test wrote, applying the delta the way USAspending does.
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -160,4 +163,23 @@ def test_a_delta_file_corrects_adds_and_deletes(raw_data: Path, tmp_path: Path) 
     assert (deleted[0].earlier.file, deleted[0].earlier.row) == (base.name, rows.index(gone) + 1)
     assert [(c.kind, c.was, c.now, c.source.row) for c in fixed] == [
         ("corrected", Decimal(fix_blank["federal_action_obligation"]), Decimal("-17.03"), 2)
+    ]
+
+    # The same through the command line: the history is said, in words and in JSON.
+    def award(*extra: str) -> str:
+        args = [sys.executable, "-m", "vendorwatch", "award", gone["contract_award_unique_key"]]
+        run = subprocess.run(
+            [*args, *extra, "--warehouse", str(warehouse)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return run.stdout
+
+    said = award()
+    assert "Corrections and deletions" in said
+    assert f"deleted on 2 July 2025 (was ${was:,.2f})" in " ".join(said.split())
+    document = json.loads(award("--json"))
+    assert [(c["kind"], c["was"], c["source"]["file"]) for c in document["corrections"]] == [
+        ("deleted", f"{was:.2f}", delta.name)
     ]

@@ -90,8 +90,8 @@ def award(
     show(table)
     if corrections:
         console.print("[bold]Corrections and deletions[/]", highlight=False)
-    for c in corrections:
-        console.print(f"  {c.sentence}", highlight=False)
+    for correction in corrections:
+        console.print(f"  {correction.sentence}", highlight=False)
     for note in history.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 
