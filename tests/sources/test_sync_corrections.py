@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from fastapi.testclient import TestClient
 
 from tests.sources.api import ICE, Award, Tx, make_awards
 from tests.sources.replay import serve
@@ -22,6 +23,7 @@ from vendorwatch.analysis import award_history, connect
 from vendorwatch.analysis.corrections import corrections_of
 from vendorwatch.sources import SyncOptions, UsaspendingClient, sync
 from vendorwatch.sources.sync import SyncResult
+from vendorwatch.web import create_app
 
 OPTIONS = SyncOptions(agencies=("ice",), groups=("contracts",), page_size=2)
 FIRST = replace(OPTIONS, since=date(2024, 10, 1), until=date(2025, 1, 31))
@@ -107,6 +109,14 @@ def test_a_correction_and_a_deletion_change_the_figures(tmp_path: Path) -> None:
     assert asked == []
     assert (third.transactions_corrected, third.transactions_deleted) == (0, 0)
     assert obligations(warehouse) == told([awards[0], changed, awards[2]])
+
+    # The award page says it too, with both versions' source rows.
+    with TestClient(create_app(warehouse, time_limit=300.0)) as site:
+        page = site.get(f"/award/{changed.generated_id}")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "corrected on 5 February 2025: was $100.50, now $90.50" in text
+    assert "deleted on 5 February 2025 (was $200.50)" in text
 
 
 def test_only_awards_whose_last_modified_date_moved_are_asked_for(tmp_path: Path) -> None:
