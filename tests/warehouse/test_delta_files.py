@@ -183,3 +183,24 @@ def test_a_delta_file_corrects_adds_and_deletes(raw_data: Path, tmp_path: Path) 
     assert [(c["kind"], c["was"], c["source"]["file"]) for c in document["corrections"]] == [
         ("deleted", f"{was:.2f}", delta.name)
     ]
+
+
+def test_a_layout_3_warehouse_gains_the_indicator(tmp_path: Path) -> None:
+    """Migration 3 -> 4: rows loaded before are original records (NULL indicator)."""
+    path = tmp_path / "w.duckdb"
+    con = open_warehouse(path)
+    con.execute("ALTER TABLE transactions DROP COLUMN correction_delete_ind")
+    con.execute("DROP TABLE sync_award_versions")
+    con.execute("UPDATE schema_version SET version = 3")
+    con.close()
+    con = open_warehouse(path)
+    assert con.execute("SELECT version FROM schema_version").fetchall() == [(4,)]
+    names = {
+        n
+        for (n,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'transactions'"
+        ).fetchall()
+    }
+    assert "correction_delete_ind" in names
+    assert con.execute("SELECT count(*) FROM sync_award_versions").fetchall() == [(0,)]
+    con.close()
