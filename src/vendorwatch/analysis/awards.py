@@ -230,7 +230,11 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
     obligated: Decimal | None = sum((a.obligation for a in actions if a.counted), Decimal(0))
     if not actions:
         obligated = None
-        assert summary is not None
+        if summary is None:  # every version of its transactions counts nowhere: deleted
+            raise VendorwatchError(
+                f"every transaction of award {key} was deleted (a delta file or a sync said "
+                "so); nothing of it counts"
+            )
         notes.append(
             "only the award summary is loaded: total obligated "
             f"{plain(summary['total_obligated_amount'])} as of its last modification "

@@ -13,6 +13,7 @@ import ibis.expr.types as ir
 
 from vendorwatch.warehouse.schema import check_schema_version
 from vendorwatch.warehouse.snapshots import reader_path
+from vendorwatch.warehouse.versions import DELETED
 
 
 def connect(warehouse: Path) -> Any:
@@ -33,31 +34,56 @@ def fiscal_year_of(day: date) -> int:
 
 
 def transactions(con: Any, where: Callable[[ir.Table], ir.BooleanValue] | None = None) -> ir.Table:
-    """Transactions with exact repeats dropped (first by provenance kept).
+    """Transactions as they stand: each key's counting version, deleted keys dropped, exact
+    repeats of keyless rows dropped (first by provenance kept).
 
-    A repeat is the same ``contract_transaction_unique_key`` or, where a layout has none (the
-    API export), the same award, modification, date, amount and description. The real FY files
-    hold 126 such repeats (125 of $0.00, one of $2,972,195.00), each pair straddling a
-    100-row page boundary of the scraper (rows 400/401, 4297/4301 …): pages that overlapped
-    where the sort order had ties.
+    A key seen again is a new version of it (`vendorwatch.warehouse.versions`): the one with
+    the latest ``last_modified_date`` (its load day where it has none), then the latest
+    loaded, then the first by provenance counts; one marked ``correction_delete_ind`` D means
+    the key was deleted and it counts nowhere. Versions are chosen over every row, before
+    ``where`` (a delta file's deletion carries the key and little else). Where a layout has no
+    key (the API export) a repeat is the same award, modification, date, amount and
+    description, found within what is asked for: the real FY files hold 126 (125 of $0.00,
+    one of $2,972,195.00), each pair straddling a 100-row page boundary of the scraper.
     """
     t = con.table("transactions")
+    files = con.table("source_files").select(_sha="sha256", _loaded="loaded_at")
+    keyed = t.filter(t.contract_transaction_unique_key.notnull())
+    keyed = keyed.join(files, keyed.source_sha256 == files._sha)
+    newest = ibis.window(
+        group_by=keyed.contract_transaction_unique_key,
+        order_by=[
+            keyed.last_modified_date.fill_null(keyed._loaded.cast("date")).desc(),
+            keyed._loaded.desc(),
+            keyed.source_sha256,
+            keyed.source_row,
+        ],
+    )
+    keyed = keyed.mutate(_version=ibis.row_number().over(newest)).filter(
+        lambda r: (r._version == 0) & (r.correction_delete_ind.fill_null("") != DELETED)
+    )
+    keyed = keyed.drop("_sha", "_loaded", "_version")
+    if where is not None:
+        keyed = keyed.filter(where(keyed))
+    loose = t.filter(t.contract_transaction_unique_key.isnull())
     if where is not None:  # filter first: repeats are found within what is asked for
-        t = t.filter(where(t))
+        loose = loose.filter(where(loose))
     fallback = ibis.literal("|").join(
         [
-            t.contract_award_unique_key.fill_null(""),
-            t.modification_number.fill_null(""),
-            t.action_date.cast("string").fill_null(""),
-            t.federal_action_obligation.cast("string").fill_null(""),
-            t.transaction_description.fill_null(""),
+            loose.contract_award_unique_key.fill_null(""),
+            loose.modification_number.fill_null(""),
+            loose.action_date.cast("string").fill_null(""),
+            loose.federal_action_obligation.cast("string").fill_null(""),
+            loose.transaction_description.fill_null(""),
         ]
     )
-    key = t.contract_transaction_unique_key.fill_null(fallback)
-    window = ibis.window(group_by=key, order_by=[t.source_sha256, t.source_row])
-    return (
-        t.mutate(_copy=ibis.row_number().over(window)).filter(lambda r: r._copy == 0).drop("_copy")
+    window = ibis.window(group_by=fallback, order_by=[loose.source_sha256, loose.source_row])
+    loose = (
+        loose.mutate(_copy=ibis.row_number().over(window))
+        .filter(lambda r: r._copy == 0)
+        .drop("_copy")
     )
+    return keyed.cast(loose.schema()).union(loose)
 
 
 def plain(value: Any) -> Any:

@@ -19,7 +19,7 @@ import duckdb
 from vendorwatch.registry.load import registry_fingerprint
 
 # Bump when the resolver's or the facts table's logic changes what they produce.
-DERIVATION_VERSION = 3
+DERIVATION_VERSION = 4  # 4: a key's latest version counts; deleted keys count nowhere
 STATE = "derivation_state"
 _CODE_RULES = (
     ("vendorwatch.analysis", "competition_rules.yaml"),

@@ -52,11 +52,13 @@ def award(
 ) -> None:
     """One award's transactions and cumulative obligations as of a date, and its competition."""
     from vendorwatch.analysis import award_history, connect
+    from vendorwatch.analysis.corrections import corrections_of
 
     con = connect(current_warehouse(warehouse))
     history = award_history(con, award_id, _date(as_of))
+    corrections = corrections_of(con.con, history.award_key)
     if as_json:
-        print_json(history.as_dict())
+        print_json({**history.as_dict(), "corrections": [c.as_dict() for c in corrections]})
         return
     console.print(
         f"[bold]{history.piid}[/]  {history.recipient or 'recipient not named'}\n"
@@ -86,6 +88,10 @@ def award(
             f"{a.source_file}:{a.source_row}",
         )
     show(table)
+    if corrections:
+        console.print("[bold]Corrections and deletions[/]", highlight=False)
+    for correction in corrections:
+        console.print(f"  {correction.sentence}", highlight=False)
     for note in history.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 

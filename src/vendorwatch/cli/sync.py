@@ -189,10 +189,13 @@ def sync_command(
         )
     console.print(
         f"{'Resumed' if result.resumed else 'Synced'} run {result.run_id}: "
-        f"{result.awards_seen} award(s) seen, {result.awards_inserted} award snapshot(s) and "
-        f"{result.transactions_inserted} transaction(s) added, {len(result.changes)} change(s); "
-        f"{result.requests} request(s), {result.answered_from_journal} from the journal, "
-        f"{result.seconds:.1f}s",
+        f"{result.awards_seen} award(s) seen ({result.awards_current} already current), "
+        f"{result.awards_inserted} award snapshot(s) and "
+        f"{result.transactions_inserted} transaction(s) added, "
+        f"{result.transactions_corrected} corrected, {result.transactions_deleted} deleted, "
+        f"{len(result.changes)} change(s); "
+        f"{result.requests} request(s) ({result.requests_per_award} per award), "
+        f"{result.answered_from_journal} from the journal, {result.seconds:.1f}s",
         highlight=False,
     )
     if result.changes:

@@ -18,6 +18,8 @@ import duckdb
 
 from vendorwatch.faults import fault_point
 from vendorwatch.sources.changes import Change, detect_changes, record_changes
+from vendorwatch.sources.corrections import corrected_keys, correction_changes, deleted_rows
+from vendorwatch.sources.current import record_versions
 from vendorwatch.sources.fetch import FetchedAwards
 from vendorwatch.sources.journal import Journal
 from vendorwatch.sources.plan import ScopeWindow
@@ -25,6 +27,7 @@ from vendorwatch.sources.stage import (
     AWARDS_LAYOUT,
     TRANSACTIONS_LAYOUT,
     batches,
+    deletion_line,
     insert_source_file,
     stage_rows,
     utc_now,
@@ -38,6 +41,8 @@ class Applied:
 
     awards_inserted: int = 0
     transactions_inserted: int = 0
+    transactions_corrected: int = 0  # new versions of held keys
+    transactions_deleted: int = 0  # held keys no longer listed: deletion versions written
     changes: list[Change] = field(default_factory=list)  # the ones recorded now
     batch_files: list[str] = field(default_factory=list)
 
@@ -57,6 +62,12 @@ def apply(
     is recorded with the run."""
     result = Applied()
     award_lines, award_rows, tx_lines, tx_rows = batches(fetched)
+    deleted = deleted_rows(con, fetched, utc_now().date())
+    for award_id, row, _ in deleted:
+        tx_lines.append(deletion_line(fetched, award_id, row))
+        row["source_row"] = len(tx_lines)
+    listed = len(tx_rows)
+    tx_rows += [row for _, row, _ in deleted]
     awards_path = journal.write_batch(run_id, "awards.jsonl", award_lines)
     tx_path = journal.write_batch(run_id, "transactions.jsonl", tx_lines)
     awards_sha = hashlib.sha256(awards_path.read_bytes()).hexdigest()
@@ -77,7 +88,8 @@ def apply(
             for r in con.execute(
                 """
                 SELECT s.contract_transaction_unique_key FROM vw_sync_transactions s
-                WHERE NOT EXISTS (
+                WHERE s.correction_delete_ind IS NULL
+                  AND NOT EXISTS (
                     SELECT 1 FROM transactions t
                     WHERE t.contract_transaction_unique_key = s.contract_transaction_unique_key)
                   AND NOT EXISTS (
@@ -91,10 +103,16 @@ def apply(
                 """
             ).fetchall()
         }
-        new_tx = [t for t in tx_rows if t["contract_transaction_unique_key"] in new_tx_keys]
+        corrected = corrected_keys(con, "vw_sync_transactions")
+        listed_rows = tx_rows[:listed]
+        new_tx = [t for t in listed_rows if t["contract_transaction_unique_key"] in new_tx_keys]
+        versions = [t for t in listed_rows if t["contract_transaction_unique_key"] in corrected]
         by_key = {row["contract_award_unique_key"]: row for row in award_rows}
         changes = detect_changes(
             con, fetched, award_rows=by_key, new_tx=new_tx, awards_sha=awards_sha, tx_sha=tx_sha
+        )
+        changes += correction_changes(
+            fetched, corrected, rows=versions, deleted=deleted, award_rows=by_key, tx_sha=tx_sha
         )
 
         same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM s.{c}" for c in award_columns)
@@ -134,7 +152,8 @@ def apply(
                 rows=len(tx_rows),
                 columns=len(tx_columns),
             )
-            rows = [t["source_row"] for t in new_tx]
+            rows = [t["source_row"] for t in [*new_tx, *versions]]
+            rows += [row["source_row"] for _, row, _ in deleted]
             con.execute(
                 f"""
                 INSERT INTO transactions ({", ".join(tx_columns)}, source_sha256, source_row)
@@ -143,7 +162,10 @@ def apply(
                 """,
                 [tx_sha, rows],
             )
-            result.transactions_inserted = len(rows)
+            result.transactions_inserted = len(new_tx)
+            result.transactions_corrected = len(versions)
+            result.transactions_deleted = len(deleted)
+        record_versions(con, fetched.modified, run_id)
         recorded = record_changes(con, changes, run_id, utc_now())
         result.changes = recorded
         con.execute(
@@ -157,7 +179,7 @@ def apply(
                 max(w.end for w in windows),
                 [w.scope for w in windows],
                 requests,
-                len(fetched.scopes),
+                len(fetched.scopes) + len(fetched.current),
                 result.awards_inserted,
                 result.transactions_inserted,
                 len(recorded),

@@ -107,4 +107,5 @@ def transaction_row(detail: AwardDetail, record: AwardTransaction) -> dict[str, 
         "transaction_description": record.description,
         "action_date": record.action_date,
         "federal_action_obligation": record.federal_action_obligation,
+        "correction_delete_ind": None,  # as listed: an original or corrected record
     }

@@ -53,6 +53,8 @@ class AwardPageMetadata(_Body):
 class AwardSearchResult(_Body):
     internal_id: int
     generated_internal_id: str | None = None
+    # As the search says it (a date, or a date and time): compared with what a sync held.
+    last_modified: str | None = Field(default=None, alias="Last Modified Date")
 
 
 class AwardSearchPage(_Body):

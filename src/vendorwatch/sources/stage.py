@@ -108,6 +108,28 @@ def batches(
     return award_lines, award_rows, tx_lines, tx_rows
 
 
+def deletion_line(fetched: FetchedAwards, award_id: str, row: dict[str, Any]) -> bytes:
+    """The batch line of a deletion: the award's transactions answer that no longer lists the
+    key (its hash, when the answer listed any record at all)."""
+    records = fetched.transactions[award_id]
+    exchange = records[0].exchange if records else fetched.details[award_id].exchange
+    return json.dumps(
+        {
+            "endpoint": exchange.endpoint,
+            "request": exchange.request,
+            "response_sha256": exchange.sha256,
+            "record": {
+                "deleted": row["contract_transaction_unique_key"],
+                "contract_award_unique_key": award_id,
+                "reason": "no longer listed among the award's transactions",
+            },
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
 def insert_source_file(
     con: duckdb.DuckDBPyConnection,
     *,

@@ -31,7 +31,8 @@ from vendorwatch.build import ensure_derived
 from vendorwatch.faults import fault_point
 from vendorwatch.sources.apply import apply
 from vendorwatch.sources.changes import Change
-from vendorwatch.sources.fetch import fetch
+from vendorwatch.sources.current import held_current
+from vendorwatch.sources.fetch import FetchedAwards, fetch_awards, search
 from vendorwatch.sources.journal import Journal
 from vendorwatch.sources.plan import Progress, ScopeWindow, SyncError, SyncOptions, plan_windows
 from vendorwatch.sources.stage import utc_now, warehouse_connection
@@ -45,8 +46,14 @@ class SyncResult:
     resumed: bool
     windows: list[ScopeWindow]
     awards_seen: int = 0
+    awards_fetched: int = 0  # asked for detail and transactions: their version moved
+    awards_current: int = 0  # found, held at the version found: no request
     awards_inserted: int = 0
     transactions_inserted: int = 0
+    transactions_corrected: int = 0
+    transactions_deleted: int = 0
+    search_requests: int = 0
+    award_requests: int = 0  # detail and transactions requests sent
     changes: list[Change] = field(default_factory=list)
     requests: int = 0
     answered_from_journal: int = 0
@@ -56,6 +63,11 @@ class SyncResult:
     identities: int | None = None  # recipient identities resolved afterwards (None: current)
     facts: int | None = None  # rows of the rebuilt facts table (None: it was current)
 
+    @property
+    def requests_per_award(self) -> str:
+        """Detail and transactions requests sent per award found, to two places."""
+        return f"{self.award_requests / self.awards_seen:.2f}" if self.awards_seen else "0.00"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
@@ -63,8 +75,15 @@ class SyncResult:
             "resumed": self.resumed,
             "windows": [w.as_dict() for w in self.windows],
             "awards_seen": self.awards_seen,
+            "awards_fetched": self.awards_fetched,
+            "awards_current": self.awards_current,
             "awards_inserted": self.awards_inserted,
             "transactions_inserted": self.transactions_inserted,
+            "transactions_corrected": self.transactions_corrected,
+            "transactions_deleted": self.transactions_deleted,
+            "search_requests": self.search_requests,
+            "award_requests": self.award_requests,
+            "requests_per_award": self.requests_per_award,
             "changes": [c.as_dict() for c in self.changes],
             "requests": self.requests,
             "answered_from_journal": self.answered_from_journal,
@@ -105,6 +124,23 @@ def _plan(
     return run_id, started_at, windows, False
 
 
+def _fetch(
+    warehouse: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    client: UsaspendingClient,
+    *,
+    options: SyncOptions,
+    windows: list[ScopeWindow],
+    progress: Progress | None,
+) -> FetchedAwards:
+    """Search, then ask only for the awards whose version moved (`vendorwatch.sources.current`);
+    the warehouse is open only to read what it holds, between the two."""
+    found = search(client, options, windows, progress)
+    with warehouse_connection(warehouse, con) as reading:
+        current = held_current(reading, found.modified)
+    return fetch_awards(client, found, current, progress)
+
+
 def sync(
     warehouse: Path,
     client: UsaspendingClient,
@@ -139,7 +175,9 @@ def sync(
 
         client.attach(journal, after_exchange)
         try:
-            fetched = fetch(client, options, windows, progress)
+            fetched = _fetch(
+                warehouse, con, client, options=options, windows=windows, progress=progress
+            )
         except UsaspendingError as exc:
             raise SyncError(
                 f"sync stopped, the warehouse is unchanged: {exc}. The "
@@ -148,7 +186,11 @@ def sync(
             ) from None
         finally:
             client.detach()
-        result.awards_seen = len(fetched.scopes)
+        result.awards_seen = len(fetched.scopes) + len(fetched.current)
+        result.awards_fetched = len(fetched.scopes)
+        result.awards_current = len(fetched.current)
+        result.search_requests = fetched.search_requests
+        result.award_requests = fetched.award_requests
         if progress:
             progress("writing to the warehouse", 0, None)
         with warehouse_connection(warehouse, con) as writing:
@@ -165,11 +207,17 @@ def sync(
             if progress:
                 progress("resolving recipients and rebuilding facts", 0, None)
             # a resumed run may be one killed after its COMMIT and before this step
-            changed = bool(applied.awards_inserted or applied.transactions_inserted) or resumed
+            changed = (
+                bool(applied.awards_inserted or applied.transactions_inserted)
+                or bool(applied.transactions_corrected or applied.transactions_deleted)
+                or resumed
+            )
             summary, facts = ensure_derived(writing, rows_changed=changed)
         journal.discard()
     result.awards_inserted = applied.awards_inserted
     result.transactions_inserted = applied.transactions_inserted
+    result.transactions_corrected = applied.transactions_corrected
+    result.transactions_deleted = applied.transactions_deleted
     result.changes = applied.changes
     result.batch_files = applied.batch_files
     result.identities = summary.identities if summary else None

@@ -53,9 +53,10 @@ class Layout:
         return self.signature <= headers and not (self.excludes & headers)
 
 
-def _identity(table: Table) -> dict[str, tuple[str, ...]]:
-    """Bulk layouts use the table's own column names."""
-    return {name: (name,) for name in table.columns}
+def _identity(table: Table, *, delta: bool = False) -> dict[str, tuple[str, ...]]:
+    """Bulk layouts use the table's own column names (``correction_delete_ind`` only in delta
+    files)."""
+    return {name: (name,) for name in table.columns if delta or name != "correction_delete_ind"}
 
 
 PRIME_TRANSACTIONS = Layout(
@@ -73,6 +74,19 @@ PRIME_TRANSACTIONS = Layout(
     ),
     fields=_identity(TRANSACTIONS),
     standard_columns=297,
+)
+
+# USAspending's monthly delta files (populate_monthly_delta_files): correction_delete_ind and
+# agency_id before today's PrimeTransactions columns; blank or C = a new or replacing version
+# of the key, D = the key deleted (only the key's parts and last_modified_date filled).
+PRIME_TRANSACTIONS_DELTA = Layout(
+    name="usaspending_prime_transactions_delta",
+    title="USAspending delta file: Contracts PrimeTransactions with correction_delete_ind",
+    short="PrimeTransactions delta",
+    table=TRANSACTIONS,
+    signature=frozenset({"correction_delete_ind", "contract_transaction_unique_key"}),
+    fields=_identity(TRANSACTIONS, delta=True),
+    standard_columns=299,
 )
 
 PRIME_AWARD_SUMMARIES = Layout(
@@ -169,6 +183,7 @@ LEGACY_CONTRACTS = Layout(
 )
 
 LAYOUTS: tuple[Layout, ...] = (
+    PRIME_TRANSACTIONS_DELTA,
     PRIME_TRANSACTIONS,
     PRIME_AWARD_SUMMARIES,
     SUBAWARDS_LAYOUT,

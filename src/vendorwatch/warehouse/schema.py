@@ -18,7 +18,9 @@ from vendorwatch.warehouse.file_columns import FILE_COLUMNS_SQL
 # 2: derivation_state records what the derived tables were built from (replaces facts_state).
 # 3: source_file_columns records per file which columns were mapped, derived or missing;
 #    place of performance county and city are kept.
-SCHEMA_VERSION = 3
+# 4: transactions.correction_delete_ind (FPDS/USAspending C = corrected, D = deleted) so a key
+#    seen again is a new version of it (vendorwatch.warehouse.versions); sync_award_versions.
+SCHEMA_VERSION = 4
 
 
 class Kind(StrEnum):
@@ -70,7 +72,8 @@ TRANSACTIONS = Table(
         **_cols(
             Kind.TEXT,
             """contract_transaction_unique_key contract_award_unique_key award_id_piid
-            modification_number parent_award_id_piid action_type_code transaction_description""",
+            modification_number parent_award_id_piid action_type_code transaction_description
+            correction_delete_ind""",
         ),
         **_cols(Kind.INT, "transaction_number number_of_offers_received"),
         **_cols(Kind.DATE, "action_date"),
@@ -202,6 +205,13 @@ SYNC_TABLES_SQL = (
         source_row BIGINT NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_award_versions (
+        contract_award_unique_key VARCHAR PRIMARY KEY,
+        last_modified VARCHAR NOT NULL,  -- the search's "Last Modified Date", as it said it
+        run_id VARCHAR NOT NULL  -- the sync that fetched the award at that version
+    )
+    """,
 )
 
 
@@ -272,7 +282,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> bool:
     facts_state dropped; the derived tables are rebuilt because no derivation_state exists.
     2 -> 3: source_file_columns added (create_schema; files loaded before have no rows there,
     their missing columns stay in source_files) and place of performance county and city added
-    (NULL for files loaded before; load them again to fill them)."""
+    (NULL for files loaded before; load them again to fill them). 3 -> 4:
+    transactions.correction_delete_ind added (NULL: every row loaded before is an original
+    record) and sync_award_versions (empty: the next sync asks for every award it finds once)."""
     version = schema_version(con)
     create_schema(con)
     if version and version < SCHEMA_VERSION:

@@ -16,6 +16,7 @@ from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import FACETS, award_descriptions, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
+from vendorwatch.analysis.corrections import corrections_of
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.search import search
 from vendorwatch.analysis.sectors import counted_organisations, sector_rollup
@@ -346,9 +347,11 @@ def _award(request: Request, award_key: str) -> dict[str, Any]:
     state = site(request)
     as_of = parse_date(request.query_params.get("as_of"))
     history = award_history(state.con(), award_key, as_of)
+    corrections = corrections_of(state.con().con, history.award_key)
     return {
         "history": history,
-        "data": history.as_dict(),
+        "corrections": corrections,
+        "data": {**history.as_dict(), "corrections": [c.as_dict() for c in corrections]},
         "classification": classification_of(state.con(), history.award_key),
         "family_name": state.family_names.get(history.family or "", None),
     }
