@@ -5,7 +5,8 @@ a librarian whose upload was too large lost the audit form, a reader whose searc
 many words lost the search box and what they typed. Now /search, /browse and /audit answer
 the same page with its form, the message next to the field it is about (``aria-describedby``)
 and the status kept (400, or 413 for a body too large); the API keeps its JSON.
-The audit limits are tightened through the settings so the refused uploads stay small.
+The audit limits are tightened through the settings so the refused uploads stay small; an
+upload past the site's body limit is answered on the form too (test_limits_uploads).
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ from __future__ import annotations
 import gzip
 import html
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 import vendorwatch.audit.limits
-import vendorwatch.web.app
 from vendorwatch.settings import get_settings
-from vendorwatch.web import create_app
 
 KB = 1024
 WORDS = " ".join(f"w{i}" for i in range(60))  # 60 words in under 300 characters
 TIGHT = {
-    "upload_max_bytes": 64 * KB,
     "audit_max_file_bytes": 16 * KB,
     "audit_max_files": 2,
     "audit_max_rows": 5,
@@ -35,14 +31,14 @@ TIGHT = {
 }
 
 
-@pytest.fixture(scope="module")
-def client(sample_warehouse: Path) -> Iterator[TestClient]:
+@pytest.fixture
+def client(sample_site: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    """The session's site (conftest), with the audit's limits tightened (read per upload).
+    The body limit is the site's own: past it is tested on a real server, with a real
+    connection (test_limits_uploads)."""
     tighter = get_settings().model_copy(update=TIGHT)
-    with pytest.MonkeyPatch.context() as patch:
-        for module in (vendorwatch.web.app, vendorwatch.audit.limits):
-            patch.setattr(module, "get_settings", lambda: tighter)
-        with TestClient(create_app(sample_warehouse, time_limit=60)) as test_client:
-            yield test_client
+    monkeypatch.setattr(vendorwatch.audit.limits, "get_settings", lambda: tighter)
+    return sample_site
 
 
 def _said(text: str) -> str:
@@ -142,39 +138,6 @@ def test_a_file_past_the_size_limit_is_said_on_the_audit_form(client: TestClient
     head, said, _ = _audit_form(_audit(client, [("big.csv", big)]))
     assert head == "413 close"
     assert said.endswith("big.csv is larger than the 16 KB limit per file")
-
-
-def test_an_upload_past_the_body_limit_is_said_on_the_audit_form(client: TestClient) -> None:
-    """Declared too large: refused before it is read (web.bodylimit), the form still."""
-    head, said, _ = _audit_form(_audit(client, [("a.csv", LIST + b"x" * (80 * KB))]))
-    assert head == "413 close"
-    assert said.endswith("an upload may be at most 64 KB; this one is 80 KB")
-
-
-def test_a_streamed_upload_past_the_body_limit_is_said_on_the_audit_form(
-    client: TestClient,
-) -> None:
-    """Sent without a length: cut off at the first chunk past the limit, the form still."""
-    boundary = "vendorwatch-form-test"
-
-    def body() -> Iterator[bytes]:
-        yield (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
-            f'filename="streamed.csv"\r\nContent-Type: text/plain\r\n\r\n'
-        ).encode()
-        for _ in range(20):
-            yield b"x" * (8 * KB)
-        yield f"\r\n--{boundary}--\r\n".encode()
-
-    answer = client.post(
-        "/audit",
-        content=body(),
-        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
-    )
-    assert answer.status_code == 413
-    assert answer.headers["connection"] == "close"
-    _, said, _ = _audit_form(f"413 close\n{answer.text}")
-    assert "an upload may be at most 64 KB; this one is larger (refused after" in said
 
 
 def test_too_many_files_are_said_on_the_audit_form(client: TestClient) -> None:
