@@ -6,12 +6,26 @@ passed or not. The totals are the issue's counts, so a case that is skipped or m
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+
+from vendorwatch.web import create_app
 
 SCORECARDS = {"audit": 23, "load": 28}  # name → the number of cases the issue lists
 _outcomes: dict[str, dict[str, bool]] = {}
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_warehouse: Path) -> Iterator[TestClient]:
+    """One site on the session's sample warehouse for every module asking its pages (each
+    start warms the site: seconds). Short time limit: a broken limit shows as a 503 "too
+    large", not a frozen test run."""
+    with TestClient(create_app(sample_warehouse, time_limit=30.0)) as client:
+        yield client
 
 
 def pytest_configure(config: pytest.Config) -> None:

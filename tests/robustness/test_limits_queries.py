@@ -8,7 +8,6 @@ before any query is built, with a 4xx stating the limit (a page for pages, JSON 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,13 @@ from vendorwatch.analysis.search import search
 from vendorwatch.limits import LimitError
 from vendorwatch.registry import shipped_registry
 from vendorwatch.settings import get_settings
-from vendorwatch.web import create_app
 
-# Short enough that a broken limit shows as a 503 "too large", not a frozen test run.
-TIME_LIMIT = 30.0
 WORDS = " ".join(f"word{i}" for i in range(3_000))
 
 
-@pytest.fixture(scope="module")
-def client(sample_warehouse: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(sample_warehouse, time_limit=TIME_LIMIT)) as test_client:
-        yield test_client
+@pytest.fixture
+def client(sample_site: TestClient) -> TestClient:
+    return sample_site  # the session's site (conftest), shared with test_limits_forms
 
 
 def _said(text: str) -> str:

@@ -11,6 +11,7 @@ test can see that nothing was written there and read the server's peak memory (V
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,6 +88,15 @@ def _said(text: str) -> str:
     return " ".join(text.replace("&#39;", "'").split())
 
 
+def _on_the_audit_form(page: str) -> str:
+    """The audit page again (not the site's error page), its error beside the files field."""
+    assert '<form class="upload"' in page and "Cannot show that" not in page
+    assert re.search(r'<input id="files"[^>]*aria-describedby="audit-error"', page)
+    error = re.search(r'<p class="error" id="audit-error"[^>]*>(.*?)</p>', page, re.S)
+    assert error
+    return _said(re.sub(r"<[^>]+>", "", error[1]))
+
+
 def _post_stream(server: Server, body: Counted, headers: dict[str, str]) -> httpx.Response:
     with httpx.Client(base_url=server.base, timeout=300) as http:
         return http.post("/audit", content=body, headers=headers)
@@ -101,8 +111,9 @@ def test_a_500_mb_upload_is_refused_while_it_streams(server: Server) -> None:
     answer = _post_stream(server, body, FORM)  # no length given: chunked
     assert answer.status_code == 413
     assert "an upload may be at most 50 MB; this one is larger (refused after 5" in _said(
-        answer.text
+        _on_the_audit_form(answer.text)
     )
+    assert answer.headers["connection"] == "close"
     assert "Traceback" not in answer.text
     assert body.sent < 150 * MB  # stopped at the limit, not read to the end
     assert list(server.spill.iterdir()) == []  # nothing spooled to disk
@@ -115,7 +126,9 @@ def test_a_declared_500_mb_upload_is_refused_before_it_is_read(server: Server) -
     headers = {**FORM, "content-length": str(length)}
     answer = _post_stream(server, body, headers)
     assert answer.status_code == 413
-    assert "an upload may be at most 50 MB; this one is 500 MB" in _said(answer.text)
+    said = _on_the_audit_form(answer.text)
+    assert said.endswith("an upload may be at most 50 MB; this one is 500 MB")
+    assert answer.headers["connection"] == "close"
     assert body.sent < 100 * MB
     assert list(server.spill.iterdir()) == []
 

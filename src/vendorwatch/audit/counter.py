@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from vendorwatch.audit.limits import Budget
 from vendorwatch.audit.models import Holding, ReadResult, UsageRow
 from vendorwatch.audit.text import clip, where
 from vendorwatch.errors import BadInputError
@@ -262,8 +263,9 @@ def _line_of(text: str, needle: str) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + 1
 
 
-def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
-    """A COUNTER JSON report (SUSHI response)."""
+def read_counter_json(name: str, text: str, *, max_rows: int, budget: Budget) -> ReadResult:
+    """A COUNTER JSON report (SUSHI response): at most ``max_rows`` usage rows, counted as
+    they are made (one item may nest thousands), within the time ``budget``."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -318,6 +320,7 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
         raise BadInputError("Report_Items must be a list", where(name))
 
     def walk(item: dict[str, Any], number: int, platform: str, depth: int = 0) -> None:
+        budget.check(number, "item")
         platform = str(item.get("Platform") or platform)
         ids = _ids(item)
         for data_type, metric, total in _performances(item):
@@ -336,6 +339,12 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
                     identifiers=ids,
                 )
             )
+            if len(result.usage) > max_rows:
+                raise BadInputError(
+                    f"more than {max_rows:,} usage rows (at Report_Items entry {number:,}); "
+                    "split the report",
+                    where(name),
+                )
         children = item.get("Items") or []  # R5.1 item reports nest items
         if depth > 10:
             raise ValueError("Items nested more than 10 deep")
@@ -347,8 +356,6 @@ def read_counter_json(name: str, text: str, *, max_rows: int) -> ReadResult:
         for number, item in enumerate(items, start=1):
             if isinstance(item, dict):
                 walk(item, number, "")
-            if len(result.usage) > max_rows:
-                raise BadInputError(f"more than {max_rows:,} usage rows", where(name))
     except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise BadInputError(
             f"Report_Items entry {number} is not shaped as COUNTER 5/5.1 JSON ({exc})",

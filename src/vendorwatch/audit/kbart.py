@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vendorwatch.audit.limits import Budget
 from vendorwatch.audit.models import Holding, ReadResult, RowFields
 from vendorwatch.audit.text import Lines, clip, where
 from vendorwatch.errors import BadInputError
@@ -170,8 +171,11 @@ def _other_delimiter(line: str) -> str | None:
     return None
 
 
-def read_kbart(name: str, text: Lines, *, max_rows: int, skip: int = 0) -> ReadResult:
-    """Read a KBART file's lines into title holdings; the header is after ``skip`` blank lines."""
+def read_kbart(
+    name: str, text: Lines, *, max_rows: int, budget: Budget, skip: int = 0
+) -> ReadResult:
+    """Read a KBART file's lines into title holdings; the header is after ``skip`` blank lines.
+    At most ``max_rows`` titles, within the time ``budget`` (`audit.limits`)."""
     lines = text.lines[skip:]
     result = ReadResult(name=name, kind="kbart", format="KBART")
     header_line = lines[0] if lines else ""
@@ -210,6 +214,8 @@ def read_kbart(name: str, text: Lines, *, max_rows: int, skip: int = 0) -> ReadR
     for number in range(2, last + 1):
         line = lines[number - 1]
         at = number + skip
+        if number % 1024 == 0:
+            budget.check(at)
         if not line.strip():
             blank += 1
             continue

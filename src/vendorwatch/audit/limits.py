@@ -58,11 +58,13 @@ class Budget:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
 
-    def check(self, line: int) -> None:
+    def check(self, line: int, unit: str = "line") -> None:
+        """Past the deadline: stop, naming the file and where (``unit``: a JSON report's
+        "item", which has no lines)."""
         if time.monotonic() > self.deadline:
             raise LimitError(
                 f"{self.name}: reading it took longer than the {self.seconds:g} s allowed per "
-                f"file (stopped at line {line:,}); split it into smaller files"
+                f"file (stopped at {unit} {line:,}); split it into smaller files"
             )
 
 

@@ -220,7 +220,7 @@ def read_holdings(
     first = lines.lines[first_index] if lines.lines else ""
     stripped = text.lstrip()
     if kind in ("counter", "auto") and stripped.startswith(("{", "[")):
-        return read_counter_json(name, text, max_rows=limits.max_rows)
+        return read_counter_json(name, text, max_rows=limits.max_rows, budget=limits.budget(name))
     if kind == "counter" or (kind == "auto" and _first_cell(first) == "Report_Name"):
         return read_counter_rows(
             name,
@@ -235,7 +235,9 @@ def read_holdings(
             where(name, first_index + 1),
         )
     if kind == "kbart" or (kind == "auto" and looks_like_kbart(first)):
-        return read_kbart(name, lines, max_rows=limits.max_rows, skip=first_index)
+        return read_kbart(
+            name, lines, max_rows=limits.max_rows, skip=first_index, budget=limits.budget(name)
+        )
     delimiter = _delimiter(first)
     try:
         return read_table(

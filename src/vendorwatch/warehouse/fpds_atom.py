@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -160,6 +161,11 @@ def _sub_agency_names() -> dict[str, str]:
 
 def read_feed(path: Path) -> list[dict[str, str | None]]:
     """One row (warehouse column -> text) per record of the feed, in feed order."""
+    return [row for _, row in _read_entries(path)]
+
+
+def _read_entries(path: Path) -> list[tuple[int, dict[str, str | None]]]:
+    """Each record's row with the number of the entry it is in (1-based)."""
     try:
         with open_binary(path) as handle:
             root = safe_xml.parse(handle).getroot()
@@ -170,8 +176,8 @@ def read_feed(path: Path) -> list[dict[str, str | None]]:
     except DefusedXmlException as exc:
         raise BadInputError(f"refused XML: {exc}", Location(path)) from None
     names = _sub_agency_names()
-    rows: list[dict[str, str | None]] = []
-    for entry in root.iter(f"{{{ATOM}}}entry"):
+    rows: list[tuple[int, dict[str, str | None]]] = []
+    for number, entry in enumerate(root.iter(f"{{{ATOM}}}entry"), start=1):
         for content in entry.iter(f"{{{ATOM}}}content"):
             for record in content:
                 kind = record.tag.rpartition("}")[2]
@@ -187,8 +193,30 @@ def read_feed(path: Path) -> list[dict[str, str | None]]:
                 code = row["awarding_sub_agency_code"]
                 if code in names:
                     row["awarding_sub_agency_name"] = names[code]
-                rows.append(row)
+                rows.append((number, row))
     return rows
+
+
+def _confirm_entries(
+    path: Path, entries: list[tuple[int, dict[str, str | None]]], counted: recordcount.EntryCensus
+) -> None:
+    """Fail unless the records read are the feed's entries, one each, as counted apart: a
+    record of another kind, or two in one entry, would load a feed partly and say nothing."""
+    if [number for number, _ in entries] == list(range(1, counted.records + 1)):
+        return
+    per_entry = Counter(number for number, _ in entries)
+    first = next(
+        (n for n in range(1, counted.records + 1) if per_entry[n] != 1), counted.records + 1
+    )
+    line = counted.lines[first - 1] if first <= counted.records else None
+    held = per_entry[first]
+    what = "no award or IDV record" if held == 0 else f"{held} records"
+    raise BadInputError(
+        f"the feed has {counted.records:,} <entry> elements (counted as the XML streams by) "
+        f"but {len(entries):,} FPDS award or IDV records were read from it; they part at "
+        f"entry {first:,}, which holds {what}; nothing from this feed was loaded",
+        Location(path, line),
+    )
 
 
 def load_feed(con: duckdb.DuckDBPyConnection, path: Path) -> Any:
@@ -211,9 +239,12 @@ def load_feed(con: duckdb.DuckDBPyConnection, path: Path) -> Any:
             seconds=time.perf_counter() - started,
             already_loaded_as=f"as {name} at {at.isoformat(timespec='seconds')} UTC",
         )
-    rows = read_feed(path)
-    if not rows:
+    entries = _read_entries(path)
+    if not entries:
         raise BadInputError("the Atom feed holds no FPDS award or IDV records", Location(path))
+    counted = recordcount.count_entries(path)  # apart from the reading: a record per entry
+    _confirm_entries(path, entries, counted)
+    rows = [row for _, row in entries]
     columns = [*PATHS, *_KEYS]
     staged = {f"c{i}": column for i, column in enumerate(columns)}
     plan = loader._Plan(
@@ -248,10 +279,9 @@ def load_feed(con: duckdb.DuckDBPyConnection, path: Path) -> Any:
             stage=stage,
             convention=DateConvention.ISO,
             progress=None,
-            # The feed's entries, counted as parsed: what the rows written must number.
-            census=recordcount.Census(
-                records=len(rows), lines=0, decompressed_bytes=0, line_ending="LF", seconds=0.0
-            ),
+            # The feed's entries, counted apart from its reading: what the rows written must
+            # number (checked just before COMMIT).
+            census=counted.as_census(),
         )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {stage}")

@@ -96,6 +96,7 @@ def create_app(
             "/audit": settings.upload_max_bytes,
             r"/foia/\d+/records": settings.records_max_bytes + 64 * 1024,  # + the form's fields
         },
+        forms={"/audit": pages.audit_refused},  # the form again, with the limit beside it
     )
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")

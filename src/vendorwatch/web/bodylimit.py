@@ -13,6 +13,7 @@ itself into bytes in memory, with a limit per file stated with the file's name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,16 +28,27 @@ from vendorwatch.web.templating import templates
 
 MAX_FIELD_BYTES = 64 * 1024  # a form field that is not a file (library name, format)
 MAX_FIELDS = 50
+Refusal = Callable[[Request, str, int], Response]  # (request, message, status) → the page
 
 
 class BodyLimit:
     """Refuse request bodies larger than ``default`` bytes (``paths``: other limits for the
     paths that match a regular expression, e.g. the upload forms)."""
 
-    def __init__(self, app: ASGIApp, *, default: int, paths: dict[str, int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default: int,
+        paths: dict[str, int],
+        forms: dict[str, Refusal] | None = None,
+    ) -> None:
         self.app = app
         self.default = default
         self.paths = [(re.compile(pattern), limit) for pattern, limit in paths.items()]
+        # The page that answers a body refused before it is read, by path (an upload form:
+        # itself again with the message beside its field); else the site's error page.
+        self.forms = [(re.compile(pattern), page) for pattern, page in (forms or {}).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +60,10 @@ class BodyLimit:
         declared = _content_length(scope)
         if declared is not None and declared > limit:  # refused before the app sees it
             message = f"{what} may be at most {size(limit)}; this one is {size(declared)}"
-            await _refuse(scope, receive, send, message)
+            form = next(
+                (page for pattern, page in self.forms if pattern.fullmatch(scope["path"])), None
+            )
+            await _refuse(scope, receive, send, message, form)
             return
         received = 0
         refused = False
@@ -95,12 +110,17 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, message: str) -> None:
-    """413 as its reader needs it: JSON for the API, else the site's error page; the
-    connection is closed, so the rest of the body is never read."""
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, message: str, form: Refusal | None = None
+) -> None:
+    """413 as its reader needs it: JSON for the API, the form itself for a form that says how
+    (``form``), else the site's error page; the connection is closed, so the rest of the body
+    is never read."""
     response: Response
     if scope["path"].startswith("/api/"):
         response = JSONResponse({"detail": message}, status_code=413)
+    elif form is not None:
+        response = form(Request(scope), message, 413)
     else:
         context = {"message": message, "status": 413, "suggestions": []}
         response = templates.TemplateResponse(Request(scope), "error.html", context, 413)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from vendorwatch.audit import Limits, audit_files, render_audit
 from vendorwatch.audit.render import audit_charts
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.exports.csv import dict_rows_csv
-from vendorwatch.limits import TooLarge
+from vendorwatch.limits import LimitError, check_filters, check_page, check_query
 from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
@@ -182,28 +183,63 @@ def home(request: Request) -> Response:
 @offloop
 def search_page(request: Request, q: str = "") -> Response:
     state = site(request)
-    results = search(state.con(), state.registry, q) if q.strip() else None
+    refused: str | None = None
+    try:
+        results = search(state.con(), state.registry, q) if q.strip() else None
+    except LimitError as exc:  # said beside the search field, the query kept to edit
+        results, refused = None, exc.message
     return templates.TemplateResponse(
         request,
         "search.html",
-        {"q": q, "results": results, "names": state.family_names, "coverage": scope(state)},
+        {"q": q, "results": results, "names": state.family_names, "coverage": scope(state),
+         "refused": refused},
+        status_code=400 if refused else 200,
+    )  # fmt: skip
+
+
+def _page_number(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        raise VendorwatchError("page must be a whole number") from None
+
+
+def _browse_refused(request: Request) -> dict[str, str]:
+    """The browse form's parts past a limit, as {field: message} (``q``, ``facets``,
+    ``page``): the page shows each message there and lists the selection without them."""
+    chosen = filters_of(request)
+    checks: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("q", lambda: check_query(" ".join(chosen.get("q", [])), "a text filter (q)")),
+        ("facets", lambda: check_filters({k: v for k, v in chosen.items() if k != "q"})),
+        ("page", lambda: check_page((_page_number(request) - 1) * PAGE_SIZE, PAGE_SIZE)),
     )
+    refused: dict[str, str] = {}
+    for name, check in checks:
+        try:
+            check()
+        except LimitError as exc:
+            refused[name] = exc.message
+    return refused
 
 
-def _browse(request: Request) -> tuple[dict[str, list[str]], Any, str, bool, int, str]:
-    """The browse view asked for: awards (one row each) or their transactions."""
+def _browse(
+    request: Request, without: Collection[str] = ()
+) -> tuple[dict[str, list[str]], Any, str, bool, int, str]:
+    """The browse view asked for: awards (one row each) or their transactions (``without``:
+    less the part of the selection past a limit, `_browse_refused`)."""
     state = site(request)
     chosen = filters_of(request)
+    if "q" in without:
+        chosen.pop("q", None)
+    if "facets" in without:
+        chosen = {k: v for k, v in chosen.items() if k == "q"}
     view = request.query_params.get("view", "awards")
     if view not in ("awards", "transactions"):
         raise VendorwatchError("view must be awards or transactions")
     default = "obligations" if view == "awards" else "action_date"
     sort = request.query_params.get("sort", default)
     descending = request.query_params.get("order", "desc") != "asc"
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        raise VendorwatchError("page must be a whole number") from None
+    page = 1 if "page" in without else _page_number(request)
     listing = state.listing(
         view, chosen, sort=sort, descending=descending, offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
@@ -243,7 +279,8 @@ def browse_json(request: Request) -> Response:
 @offloop
 def browse(request: Request) -> Response:
     state = site(request)
-    chosen, listing, sort, descending, page, view = _browse(request)
+    refused = _browse_refused(request)  # shown beside its field, on the page
+    chosen, listing, sort, descending, page, view = _browse(request, refused)
     show_all = request.query_params.get("all")
     if show_all is not None and show_all not in FACETS:
         raise VendorwatchError(f"no facet {show_all!r}; choose from {', '.join(FACETS)}")
@@ -279,7 +316,10 @@ def browse(request: Request) -> Response:
             "names": state.family_names,
             "labels": labels,
             "coverage": scope(state),
+            "refused": refused,
+            "typed_q": request.query_params.get("q", "").strip(),
         },
+        status_code=400 if refused else 200,
     )
 
 
@@ -456,22 +496,29 @@ async def audit_upload(request: Request) -> Response:
     is written anywhere or kept. A bad upload is answered on the form, with the message: which
     file and where."""
     limits = Limits()
+    kept: dict[str, str] = {}  # the form's text fields, kept on the form if it is refused
     try:
-        return await _audit_upload(request, limits)
-    except TooLarge:
-        raise  # the body limit's own 413, which closes the connection (web.bodylimit)
-    except VendorwatchError as exc:
-        context = {"audit": None, "limits": limits, "error": str(exc)}
-        status = int(getattr(exc, "status", 400))  # a limit's 413 stays a 413
-        return templates.TemplateResponse(request, "audit.html", context, status_code=status)
+        return await _audit_upload(request, limits, kept)
+    except VendorwatchError as exc:  # a limit's 413 (web.bodylimit closes the connection) too
+        return audit_refused(request, str(exc), int(getattr(exc, "status", 400)), kept)
 
 
-async def _audit_upload(request: Request, limits: Limits) -> Response:
+def audit_refused(
+    request: Request, message: str, status: int = 400, typed: dict[str, str] | None = None
+) -> Response:
+    """The audit form again, the message beside its files field and what was typed kept
+    (also the body limit's answer to an upload too large to read, `web.bodylimit`)."""
+    context = {"audit": None, "limits": Limits(), "error": message, "typed": typed or {}}
+    return templates.TemplateResponse(request, "audit.html", context, status_code=status)
+
+
+async def _audit_upload(request: Request, limits: Limits, kept: dict[str, str]) -> Response:
     # Parsed into memory as it streams in (web.bodylimit): never spooled to disk.
     form = await read_upload(
         request, file_field="files", max_files=limits.max_files,
         max_file_bytes=limits.max_file_bytes,
     )  # fmt: skip
+    kept.update((k, form.fields[k][:200]) for k in ("product", "library") if k in form.fields)
     files = list(form.files)
     typed = form.fields.get("product", "").strip()[:200]
     if typed and not files:
