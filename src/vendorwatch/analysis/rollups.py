@@ -44,6 +44,9 @@ DIMENSIONS: dict[str, Dimension] = {
     "classification": lambda t: t.classification,
     # prime: from the government; sub: from a prime contractor (vendorwatch.analysis.subawards)
     "role": lambda t: t.role if "role" in t.columns else ibis.literal("prime"),
+    # the IDV, BPA or schedule an order was placed under (its parent PIID; none for a
+    # definitive contract): from the layouts that carry it and the generated award id
+    "agreement": lambda t: t.parent_award_id_piid,
 }
 
 

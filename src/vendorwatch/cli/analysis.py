@@ -32,6 +32,7 @@ DIMENSION_NAMES = [
     "competition",
     "classification",
     "role",
+    "agreement",
 ]
 
 
