@@ -98,9 +98,7 @@ def test_west_award_pages_show_the_summary_figures(
             potential = re.search(r'id="potential-value">([^<]+)<', html)
             assert current and potential
             assert current.group(1) == money_text(Decimal(raw["current_total_value_of_award"]))
-            assert potential.group(1) == money_text(
-                Decimal(raw["potential_total_value_of_award"])
-            )
+            assert potential.group(1) == money_text(Decimal(raw["potential_total_value_of_award"]))
             competition = html[html.index('id="competition"') :][:400]
             assert f">{status(raw['extent_competed_code'])} " in competition
             assert "from the award summary" in competition

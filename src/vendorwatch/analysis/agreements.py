@@ -49,9 +49,7 @@ def _orders(con: Any) -> Builder:
     def build(facts: ir.Table, piid: ir.Scalar) -> ir.Table:
         best = best_awards(con, facts)
         mine = best.filter(best.parent_award_id_piid.upper() == piid.upper())
-        return mine.select(*_ORDER_COLUMNS).order_by(
-            [ibis.desc("obligated"), "award_key"]
-        )
+        return mine.select(*_ORDER_COLUMNS).order_by([ibis.desc("obligated"), "award_key"])
 
     return build
 
@@ -85,7 +83,9 @@ def agreement(con: Any, piid: str) -> dict[str, Any]:
         }
         for name, rows in sorted(agencies.items(), key=lambda kv: -_sum(kv[1], "obligated"))
     ]
-    from_records = sum(1 for o in orders if o["obligated_source"] in ("award summary", "award detail"))
+    from_records = sum(
+        1 for o in orders if o["obligated_source"] in ("award summary", "award detail")
+    )
     without_tx = sum(1 for o in orders if not o["transactions"])
     covers = (
         f"{len(orders)} orders under {piid} in the loaded files, placed by "
