@@ -162,9 +162,10 @@ def _award_values(con: Any) -> Builder:
     """What the family's award summaries say: current and potential value, awards running."""
 
     def build(
-        _facts: ir.Table, family: ir.Scalar, day: ir.Scalar, orgs: ir.Scalar | None = None
+        facts: ir.Table, family: ir.Scalar, day: ir.Scalar, orgs: ir.Scalar | None = None
     ) -> ir.Table:
-        mine = family_rows(valued_awards(con, classified=False, facts=_facts), family, orgs)
+        own = family_rows(facts, family, orgs)
+        mine = family_rows(valued_awards(con, classified=False, facts=own), family, orgs)
         return award_values_expr(mine, [], day.cast("date"))
 
     return build
@@ -174,7 +175,8 @@ def _competition_by_award(con: Any) -> Builder:
     """The family's awards (transactions or award records) by signing year and competition."""
 
     def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
-        mine = family_rows(best_awards(con, facts), family, orgs)
+        # the family's own transactions first (its row groups only), then its awards
+        mine = family_rows(best_awards(con, family_rows(facts, family, orgs)), family, orgs)
         grouped = mine.group_by(
             "fiscal_year", "competition", sub_agency=mine.awarding_sub_agency_name
         )

@@ -52,8 +52,8 @@ def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
         ),
     }
     trend = dossier.get("competition_trend")
-    if trend and trend["years"]:
-        found["competition_trend"] = charts.both(
+    if trend and any(y["competed"] or y["not_competed"] for y in trend["years"]):
+        found["competition_trend"] = charts.both(  # all grey says nothing the sentence doesn't
             charts.competition_trend,
             trend["years"],
             title=f"{name}: awards and obligations by competition, by year signed",
