@@ -25,6 +25,11 @@ RELEASE_TAGS = [
     "contractTermination", "compiled",
 ]  # fmt: skip
 
+# The closed relatedProcess codelist of OCDS 1.1.
+RELATED_PROCESS = [
+    "framework", "planning", "parent", "prior", "unsuccessfulProcess", "subContract",
+    "replacementProcess", "renewalProcess",
+]  # fmt: skip
 TENDER_STATUSES = ["planning", "planned", "active", "cancelled", "unsuccessful", "complete"]
 TENDER_STATUSES += ["withdrawn"]
 
@@ -156,6 +161,22 @@ DEFINITIONS: dict[str, Any] = {
     },
 }
 
+DEFINITIONS["RelatedProcess"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "relationship": {
+            "type": ["array", "null"],
+            "items": {"type": "string", "enum": RELATED_PROCESS},
+            "uniqueItems": True,
+        },
+        "title": _NULLABLE_STR,
+        "scheme": _NULLABLE_STR,
+        "identifier": _NULLABLE_STR,
+        "uri": _URI,
+    },
+}
+
 RELEASE: dict[str, Any] = {
     "type": "object",
     "required": ["ocid", "id", "date", "tag", "initiationType"],
@@ -187,6 +208,11 @@ RELEASE: dict[str, Any] = {
             "uniqueItems": True,
         },
         "language": _NULLABLE_STR,
+        "relatedProcesses": {
+            "type": "array",
+            "items": {"$ref": "#/definitions/RelatedProcess"},
+            "uniqueItems": True,
+        },
     },
 }
 

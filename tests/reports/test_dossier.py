@@ -67,7 +67,11 @@ def test_every_format_writes(
     elif suffix == ".html":
         text = data.decode()
         assert name in text
-        assert text.count("<svg") == 5  # two charts, each for a page and a phone; the timeline
+        # two charts, each for a page and a phone; the timeline; and the competition trend
+        # (page and phone) where any award's competition is known
+        trend = dossiers[family]["competition_trend"]["years"]
+        known = any(y["competed"] or y["not_competed"] for y in trend)
+        assert text.count("<svg") == 5 + (2 if known else 0)
         assert not re.search(r"""(src|href)=["'](https?:)?//""", text.split("<main>")[0])
     else:
         assert data.startswith(b"%PDF")

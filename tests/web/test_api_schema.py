@@ -39,6 +39,7 @@ OPERATIONS = [
     "GET /api/rollup",
     "GET /api/claims/check",
     "GET /api/sanctuary",
+    "GET /api/agreements/{piid}",
 ]
 
 

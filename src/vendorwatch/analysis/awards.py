@@ -14,6 +14,7 @@ from typing import Any
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.best_values import VALUE_FIELDS, best_awards
 from vendorwatch.analysis.competition import CompetitionFlag, flag
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
@@ -104,6 +105,9 @@ class AwardHistory:
     family: str | None = None
     notes: list[str] = field(default_factory=list)
     performance: Performance | None = None
+    # Each VALUE_FIELDS figure: {value, source, file, row, sha256} from the best source at hand.
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parent_award_id_piid: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +123,8 @@ class AwardHistory:
             "competition": {k: plain(v) for k, v in self.competition.as_dict().items()},
             "summary": {k: plain(v) for k, v in self.summary.items()} if self.summary else None,
             "performance": self.performance.as_dict() if self.performance else None,
+            "values": {k: {n: plain(v) for n, v in f.items()} for k, f in self.values.items()},
+            "parent_award_id_piid": self.parent_award_id_piid,
             "transactions": [
                 {
                     "action_date": a.action_date.isoformat(),
@@ -186,6 +192,31 @@ def _summaries_of(con: Any) -> Builder:
     return build
 
 
+def _best_of(con: Any) -> Builder:
+    def build(facts: ir.Table, key: ir.Scalar) -> ir.Table:
+        return best_awards(con, facts, key)
+
+    return build
+
+
+def sourced_values(best: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Each figure with the source that said it: the latest loaded transaction carrying it, or
+    the award record (summary or detail) by its file and row."""
+    found: dict[str, dict[str, Any]] = {}
+    for name in (*VALUE_FIELDS, "obligated"):
+        source = best[f"{name}_source"] if best else None
+        from_record = source is not None and source == (best or {}).get("record_kind")
+        found[name] = {
+            "value": best[name] if best else None,
+            "source": source,
+            "file": best["record_file"] if best and from_record else None,
+            "row": best["record_row"] if best and from_record else None,
+            "sha256": best["record_sha256"] if best and from_record else None,
+            "modified": best["record_modified"] if best and from_record else None,
+        }
+    return found
+
+
 def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHistory:
     """The award named by PIID or generated award id; raises if none or several match."""
     as_of = as_of or date.today()
@@ -250,7 +281,9 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
         notes.append(f"the award's first action is dated after {as_of.isoformat()}")
 
     first = summary or rows[-1]
-    competition = _competition(summary, rows)
+    best_rows = questions.records("award:best", _best_of(con), key=key)
+    values = sourced_values(best_rows[0] if best_rows else None)
+    competition = _competition(values, rows, summary is not None)
     # The family of the latest action: ownership can change during an award's life.
     families = [r["family"] for r in rows if r["family"]]
     return AwardHistory(
@@ -268,23 +301,22 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
         family=families[-1] if families else None,
         notes=notes,
         performance=performance(summary, rows, as_of),
+        values=values,
+        parent_award_id_piid=best_rows[0]["parent_award_id_piid"] if best_rows else None,
     )
 
 
-def _competition(summary: dict[str, Any] | None, rows: list[dict[str, Any]]) -> CompetitionFlag:
-    """From the award summary if loaded, else the latest transaction that carries the field."""
-    if summary is not None:
-        return flag(
-            summary["extent_competed_code"],
-            sole_source_reason=summary["other_than_full_and_open_competition"],
-            offers_received=summary["number_of_offers_received"],
-        )
-    with_field = [r for r in rows if r["layout"] != API_EXPORT]
-    if not with_field:
-        return flag(None, layout_has_field=False)
-    latest = with_field[-1]
+def _competition(
+    values: dict[str, dict[str, Any]], rows: list[dict[str, Any]], has_record: bool
+) -> CompetitionFlag:
+    """From the latest transaction that carries the field, else the award summary or detail
+    record (`sourced_values`); unknown when neither the layouts nor the records have it."""
+    has_field = has_record or any(r["layout"] != API_EXPORT for r in rows)
+    offers = values["number_of_offers_received"]["value"]
     return flag(
-        latest["extent_competed_code"],
-        sole_source_reason=latest["other_than_full_and_open_competition"],
-        offers_received=latest["number_of_offers_received"],
+        values["extent_competed_code"]["value"],
+        layout_has_field=has_field,
+        sole_source_reason=values["other_than_full_and_open_competition"]["value"],
+        offers_received=None if offers is None else int(offers),
+        source=values["extent_competed_code"]["source"],
     )

@@ -27,9 +27,18 @@ class CodeRule(BaseModel):
     competed: bool
 
 
+class TrendRule(BaseModel):
+    min_years: int
+    min_awards: int
+    flat_points_per_year: float
+
+
 class CompetitionRules(BaseModel):
     source: str
     codes: dict[str, CodeRule]
+    solicitation_source: str
+    solicitation_procedures: dict[str, str]
+    trend: TrendRule
 
 
 @cache
@@ -46,6 +55,7 @@ class CompetitionFlag:
     sole_source_reason: str | None = None
     offers_received: int | None = None
     single_offer: bool = False  # competed, but only one offer came in
+    source: str | None = None  # which record said it: transactions, award summary, award detail
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "status": self.status.value}
@@ -70,8 +80,9 @@ def flag(
     layout_has_field: bool = True,
     sole_source_reason: str | None = None,
     offers_received: int | None = None,
+    source: str | None = None,
 ) -> CompetitionFlag:
-    """The competition flag of one award or transaction record."""
+    """The competition flag of one award or transaction record (``source``: which)."""
     status, rule, key = _decide(code, layout_has_field)
     return CompetitionFlag(
         status=status,
@@ -80,7 +91,17 @@ def flag(
         sole_source_reason=sole_source_reason,
         offers_received=offers_received,
         single_offer=status is Competed.COMPETED and offers_received == 1,
+        source=source if key is not None else None,
     )
+
+
+def solicitation_label(code: str | None) -> str | None:
+    """``SP1`` -> ``SP1 = SIMPLIFIED ACQUISITION`` (an unknown code is shown as it is)."""
+    if code is None or not code.strip():
+        return None
+    key = code.strip().upper()
+    meaning = rules().solicitation_procedures.get(key)
+    return f"{key} = {meaning}" if meaning else f"{key} (not in the code list)"
 
 
 def status_expr(code: ir.StringValue) -> ir.StringValue:

@@ -14,12 +14,14 @@ import ibis
 import ibis.expr.types as ir
 
 from vendorwatch.analysis.base import has_resolutions, plain
+from vendorwatch.analysis.best_values import best_awards
 from vendorwatch.analysis.claims import check_registry_claim
 from vendorwatch.analysis.classification import rules
+from vendorwatch.analysis.competition_trend import competition_trend
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.prepared import Builder, Prepared
-from vendorwatch.analysis.rollups import award_summaries, award_values_expr, rollup_expr
+from vendorwatch.analysis.rollups import award_values_expr, rollup_expr, valued_awards
 from vendorwatch.analysis.sanctuary import sanctuary_places
 from vendorwatch.analysis.subawards import family_subawards
 from vendorwatch.errors import VendorwatchError
@@ -160,10 +162,25 @@ def _award_values(con: Any) -> Builder:
     """What the family's award summaries say: current and potential value, awards running."""
 
     def build(
-        _facts: ir.Table, family: ir.Scalar, day: ir.Scalar, orgs: ir.Scalar | None = None
+        facts: ir.Table, family: ir.Scalar, day: ir.Scalar, orgs: ir.Scalar | None = None
     ) -> ir.Table:
-        mine = family_rows(award_summaries(con, classified=False), family, orgs)
+        own = family_rows(facts, family, orgs)
+        mine = family_rows(valued_awards(con, classified=False, facts=own), family, orgs)
         return award_values_expr(mine, [], day.cast("date"))
+
+    return build
+
+
+def _competition_by_award(con: Any) -> Builder:
+    """The family's awards (transactions or award records) by signing year and competition."""
+
+    def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
+        # the family's own transactions first (its row groups only), then its awards
+        mine = family_rows(best_awards(con, family_rows(facts, family, orgs)), family, orgs)
+        grouped = mine.group_by(
+            "fiscal_year", "competition", sub_agency=mine.awarding_sub_agency_name
+        )
+        return grouped.aggregate(awards=mine.count(), obligated=mine.obligated.sum())
 
     return build
 
@@ -301,6 +318,10 @@ def family_dossier(
         ],
         "by_year_and_agency": by_year,
         "competition": competition,
+        "competition_trend": competition_trend(
+            about["name"],
+            questions.records("dossier:competition-by-award", _competition_by_award(con), **values),
+        ),
         "classification": [
             {**row, "label": rules().categories.get(str(row["classification"]), "other")}
             for row in rollup("classification")

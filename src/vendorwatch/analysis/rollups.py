@@ -44,6 +44,9 @@ DIMENSIONS: dict[str, Dimension] = {
     "classification": lambda t: t.classification,
     # prime: from the government; sub: from a prime contractor (vendorwatch.analysis.subawards)
     "role": lambda t: t.role if "role" in t.columns else ibis.literal("prime"),
+    # the IDV, BPA or schedule an order was placed under (its parent PIID; none for a
+    # definitive contract): from the layouts that carry it and the generated award id
+    "agreement": lambda t: t.parent_award_id_piid,
 }
 
 
@@ -133,6 +136,25 @@ def award_summaries(con: Any, *, classified: bool = True) -> ir.Table:
     )
 
 
+def valued_awards(con: Any, *, classified: bool = True, facts: ir.Table | None = None) -> ir.Table:
+    """Awards with an award-level figure (current or potential value, period of performance)
+    from the best source at hand (`vendorwatch.analysis.best_values`): the transactions that
+    carry them, else the award summary or detail record; with the class when ``classified``."""
+    from vendorwatch.analysis.best_values import best_awards  # noqa: PLC0415 - it imports facts
+
+    a = best_awards(con, facts)
+    a = a.filter(
+        a.record_kind.notnull()
+        | a.current_total_value_of_award.notnull()
+        | a.potential_total_value_of_award.notnull()
+        | a.period_of_performance_current_end_date.notnull()
+    )
+    if classified:
+        classes = award_classes(con).select(_key="award_key", classification="category")
+        a = a.left_join(classes, a.contract_award_unique_key == classes._key).drop("_key")
+    return a
+
+
 def award_values(
     con: Any,
     by: Sequence[str],
@@ -141,15 +163,16 @@ def award_values(
     where: Mapping[str, str] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Award-summary figures grouped like `rollup`: how many awards, what the summaries say was
-    obligated, their current and potential total value, and how many were running on ``as_of``
-    (today if not given) by their period of performance, how many had ended or not started.
+    """Award-level figures grouped like `rollup`: how many awards, what they say was obligated,
+    their current and potential total value, and how many were running on ``as_of`` (today if
+    not given) by their period of performance, how many had ended or not started; how many of
+    the awards' figures came from an award summary or detail record (``from_records``).
 
-    Only awards with a summary count (the API export and transaction files have none), so
+    Only awards with such a figure count (`valued_awards`: the API export carries none), so
     these are not the transaction sums `rollup` gives; largest potential value first.
     """
     classified = "classification" in {*by, *(where or {})}
-    t, keys = _grouping(award_summaries(con, classified=classified), by, where)
+    t, keys = _grouping(valued_awards(con, classified=classified), by, where)
     result = award_values_expr(t, keys, ibis.literal(as_of or date.today()))
     if limit:
         result = result.limit(limit)
@@ -169,6 +192,7 @@ def award_values_expr(t: ir.Table, keys: Sequence[ir.Value], day: ir.DateValue) 
         ended=(end < day).sum(),
         not_started=(end.notnull() & (start > day)).sum(),
         no_period=end.isnull().sum(),
+        from_records=t.record_kind.notnull().sum(),
     ).order_by(  # ties (many awards carry no ceiling) broken by the dimensions: a stable order
         [ibis.desc("potential_value"), ibis.desc("obligated"), *[ibis.asc(k) for k in keys]]
     )

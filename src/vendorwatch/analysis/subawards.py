@@ -27,6 +27,7 @@ ROLES = ("prime", "sub")
 SUB_COLUMNS: dict[str, str | None] = {
     "contract_award_unique_key": "prime_award_unique_key",
     "award_id_piid": "prime_award_piid",
+    "parent_award_id_piid": "prime_award_parent_piid",  # the prime's agreement
     "modification_number": "subaward_number",
     "action_date": "subaward_action_date",
     "federal_action_obligation": "subaward_amount",

@@ -32,6 +32,7 @@ DIMENSION_NAMES = [
     "competition",
     "classification",
     "role",
+    "agreement",
 ]
 
 
@@ -243,6 +244,10 @@ def family(
             f"{v['running']:,} running today, {v['ended']:,} ended",
             highlight=False,
         )
+    if (trend := dossier.get("competition_trend")) and trend["years"]:
+        console.print(f"Competition: {trend['reading']}", highlight=False)
+        if trend["trend"]:
+            console.print(trend["trend"]["note"], highlight=False)
     if not totals["transactions"]:
         console.print(
             f"no transaction in the loaded data is resolved to {dossier['subject']['name']}",

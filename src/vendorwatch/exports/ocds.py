@@ -13,6 +13,8 @@ How USAspending's contract records map onto the Open Contracting Data Standard (
 - ``awards[0]`` and ``contracts[0]``: ``value`` = the sum of the award's transactions in the
   warehouse (obligations, de-obligations included, exact repeats dropped), which is what every
   other vendorwatch figure counts; periods from the period of performance where known.
+- ``relatedProcesses``: for an order, the agreement it was placed under (parent PIID) with
+  relationship ``framework`` and, where its agency is known, the ocid its IDV release would have.
 - ``contracts[0].implementation.transactions``: every transaction (base award and each
   modification) with its date, obligation as ``value``, payer and payee.
 
@@ -54,6 +56,7 @@ _TRANSACTION_COLUMNS = (
     "contract_award_unique_key",
     "contract_transaction_unique_key",
     "award_id_piid",
+    "parent_award_id_piid",
     "modification_number",
     "action_date",
     "federal_action_obligation",
@@ -92,6 +95,8 @@ _SUMMARY_COLUMNS = (
     "period_of_performance_current_end_date",
     "period_of_performance_potential_end_date",
     "last_modified_date",
+    "parent_award_id_piid",
+    "parent_award_agency_id",
 )
 _MAX_EXACT = Decimal("1e13")  # 13 integer digits + 2 places = 15 significant digits
 
@@ -180,6 +185,30 @@ def _tender(award_key: str, rows: list[dict[str, Any]], summary: dict[str, Any] 
     return tender, record
 
 
+def related_processes(
+    award_key: str, rows: list[dict[str, Any]], summary: dict[str, Any] | None, prefix: str
+) -> list[dict[str, Any]]:
+    """The agreement (IDV, BPA, IDIQ or schedule) an order was placed under, as a ``framework``
+    related process: by the ocid its own release would have (``CONT_IDV_<piid>_<agency>``) where
+    the parent agency is known, else by title only."""
+    parent = _first(rows, "parent_award_id_piid") or (summary or {}).get("parent_award_id_piid")
+    if not parent:
+        return []
+    agency = (summary or {}).get("parent_award_agency_id")
+    parts = award_key.split("_")
+    if not agency and award_key.startswith("CONT_AWD_") and len(parts) >= 6:
+        agency = None if parts[-1] == "-NONE-" else parts[-1]
+    process: dict[str, Any] = {
+        "id": f"agreement-{parent}",
+        "relationship": ["framework"],
+        "title": f"Agreement {parent} (the IDV, BPA or schedule this order was placed under)",
+    }
+    if agency:
+        process["scheme"] = "ocid"
+        process["identifier"] = f"{prefix}-CONT_IDV_{parent}_{agency}"
+    return [process]
+
+
 def release(
     award_key: str,
     rows: list[dict[str, Any]],
@@ -258,6 +287,7 @@ def release(
         award["description"] = contract["description"] = description
     if period:
         award["contractPeriod"] = contract["period"] = period
+    related = related_processes(award_key, rows, summary, prefix)
     return {
         "ocid": f"{prefix}-{award_key}",
         "id": f"{award_key}-{last_day.isoformat()}",
@@ -270,6 +300,7 @@ def release(
         "tender": tender,
         "awards": [award],
         "contracts": [contract],
+        **({"relatedProcesses": related} if related else {}),
     }
 
 

@@ -343,3 +343,70 @@ def timeline(
             "resolve": {"scale": {"x": "shared"}},
         }
     )  # fmt: skip
+
+
+_COMPETITION_ORDER = ["not competed", "competed", "unknown"]
+_COMPETITION_COLOURS = ["#c55a11", "#1f4e79", "#bfbfbf"]
+
+
+def competition_trend(years: list[dict[str, Any]], *, title: str, narrow: bool = False) -> str:
+    """Two stacked bar panels per fiscal year: awards and their obligations, by competition
+    (not competed first, unknown in grey: neither competed nor not)."""
+    values = [
+        {
+            "fiscal_year": str(y["fiscal_year"]),
+            "competition": label,
+            "awards": int(y[key]),
+            "obligated": float(y[f"{key}_obligated"] or 0),
+        }
+        for y in years
+        for key, label in (
+            ("not_competed", "not competed"), ("competed", "competed"), ("unknown", "unknown")
+        )
+        if int(y[key])
+    ]  # fmt: skip
+    font = _NARROW_FONT if narrow else {}
+    x = {
+        "field": "fiscal_year",
+        "type": "ordinal",
+        "title": None,
+        "axis": {"labelAngle": -90 if narrow or len(years) > 12 else 0, **font},
+    }
+    color = {
+        "field": "competition",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": _COMPETITION_ORDER, "range": _COMPETITION_COLOURS},
+    }
+    order = {"field": "_order", "type": "quantitative"}
+
+    def panel(field: str, axis_title: str, money: bool) -> dict[str, Any]:
+        y = {
+            "field": field,
+            "type": "quantitative",
+            "aggregate": "sum",
+            "title": axis_title,
+            "axis": {**(MONEY_AXIS if money else {"tickMinStep": 1, "format": "d"}), **font},
+        }
+        return {
+            "width": NARROW - 60 if narrow else 520,
+            "height": 150,
+            "mark": {"type": "bar"},
+            "transform": [
+                {
+                    "calculate": "indexof(['not competed', 'competed', 'unknown'], "
+                    "datum.competition)",
+                    "as": "_order",
+                }
+            ],
+            "encoding": {"x": x, "y": y, "color": color, "order": order},
+        }
+
+    return svg(
+        {
+            "description": title,
+            "title": _title(title, narrow),
+            "data": {"values": values},
+            "vconcat": [panel("awards", "Awards", False), panel("obligated", "Obligated", True)],
+        }
+    )

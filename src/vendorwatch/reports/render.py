@@ -51,6 +51,13 @@ def dossier_charts(dossier: dict[str, Any]) -> dict[str, str]:
             axis_title="Obligations (USD)",
         ),
     }
+    trend = dossier.get("competition_trend")
+    if trend and any(y["competed"] or y["not_competed"] for y in trend["years"]):
+        found["competition_trend"] = charts.both(  # all grey says nothing the sentence doesn't
+            charts.competition_trend,
+            trend["years"],
+            title=f"{name}: awards and obligations by competition, by year signed",
+        )
     line = dossier.get("timeline")
     if line and line["axis"]:
         found["timeline"] = charts.timeline(

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.settings import get_settings
 from vendorwatch.web import (
+    agreements,
     api,
     apidocs,
     claims,
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(claims.router)
     app.include_router(sanctuary.router)
     app.include_router(notice.router)
+    app.include_router(agreements.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -17,6 +17,7 @@ from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.browse import FACETS, award_descriptions, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
+from vendorwatch.analysis.competition import solicitation_label
 from vendorwatch.analysis.corrections import corrections_of
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.search import search
@@ -394,6 +395,9 @@ def _award(request: Request, award_key: str) -> dict[str, Any]:
         "data": {**history.as_dict(), "corrections": [c.as_dict() for c in corrections]},
         "classification": classification_of(state.con(), history.award_key),
         "family_name": state.family_names.get(history.family or "", None),
+        "solicitation": solicitation_label(
+            history.values.get("solicitation_procedures_code", {}).get("value")
+        ),
     }
 
 
