@@ -41,7 +41,12 @@ from vendorwatch.appdb.accounts import (
     user_by_id,
 )
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.foia.directory import find_office, office_for_agency_name, offices
+from vendorwatch.foia.directory import (
+    find_office,
+    office_for_agency_name,
+    office_name,
+    offices,
+)
 from vendorwatch.foia.ical import calendar_ics
 from vendorwatch.foia.letters import (
     MEDIA_TYPES,
@@ -57,6 +62,7 @@ from vendorwatch.foia.letters import (
     compose_request,
     letter_bytes,
 )
+from vendorwatch.foia.standing import standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
     Tracker,
@@ -354,7 +360,8 @@ async def request_list(request: Request) -> Response:
         rows = []
         for r in m.tracker.requests():
             sched = m.tracker.schedule(r, today)
-            rows.append({"request": r, "next": next_deadline(sched)})
+            rows.append({"request": r, "next": next_deadline(sched),
+                         "standing": standing(r.status, sched), "office": office_name(r.office_id)})  # fmt: skip
         return templates.TemplateResponse(
             request, "foia_list.html", m.context(rows=rows, today=today)
         )
@@ -547,13 +554,15 @@ async def request_page(request: Request, request_id: int) -> Response:
             return to_login(request)
         found = m.tracker.get(request_id)
         office = find_office(found.office_id)
+        sched = m.tracker.schedule(found, today)
         return templates.TemplateResponse(
             request,
             "foia_request.html",
             m.context(
                 r=found,
                 office=office,
-                schedule=m.tracker.schedule(found, today),
+                schedule=sched,
+                standing=standing(found.status, sched),
                 kinds=EVENT_KINDS,
                 today=today,
                 appeal_grounds=[g.value for g in AppealGround],
