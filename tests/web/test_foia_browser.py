@@ -144,9 +144,9 @@ def test_draft_from_an_award_track_and_download(
 
     _record(tab, "submitted", "2026-06-15")
     _record(tab, "acknowledged", "2026-06-16", tracking_number="2026-ICFO-01234")
-    assert tab.locator("#status").inner_text() == "acknowledged"
+    assert tab.locator("#status").inner_text() == "long overdue"  # due 15 July 2026
     row = tab.locator('tr.deadline[data-kind="determination"]')
-    assert "2026-07-15" in row.inner_text()
+    assert "15 July 2026" in row.inner_text()
     explanation = row.locator(".explanation").inner_text()
     assert "Juneteenth National Independence Day" in explanation
     assert "20 working days" in explanation
@@ -175,7 +175,7 @@ def test_draft_from_an_award_track_and_download(
     tab.wait_for_url(re.compile(r"/foia$"))
     listed = tab.locator("main table").inner_text()
     assert "ATLAS contract records" in listed
-    assert "2026-07-15" in listed
+    assert "15 July 2026" in listed
 
     # Another organisation's member: the same page as for a request that does not exist.
     bob = Visitor(browser)

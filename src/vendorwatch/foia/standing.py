@@ -12,7 +12,10 @@ request still waiting; an appeal follows a final response, within its window.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.clock import Deadline, Schedule
+from vendorwatch.foia.letters import AppealGround
 from vendorwatch.foia.models import Status
 from vendorwatch.formatting import day
 
@@ -20,6 +23,10 @@ WAITING = {Status.SUBMITTED, Status.ACKNOWLEDGED, Status.AWAITING_RESPONSE, Stat
            Status.CLARIFICATION_NEEDED, Status.FEE_PENDING, Status.PARTIAL_RELEASE}  # fmt: skip
 ADVERSE_OR_FINAL = {Status.COMPLETED, Status.PARTIAL_RELEASE, Status.NO_RECORDS, Status.DENIED,
                     Status.APPEAL_DRAFTING}  # fmt: skip
+
+
+# An appeal of a response: every ground but the one for no response at all.
+RESPONSE_GROUNDS = tuple(g.value for g in AppealGround if g is not AppealGround.NO_RESPONSE)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class Standing:
     detail: str
     tone: str
     actions: frozenset[str] = field(default_factory=frozenset)
+    grounds: tuple[str, ...] = RESPONSE_GROUNDS  # an appeal's grounds that fit, if "appeal"
 
 
 def _days(n: int) -> str:
@@ -65,9 +73,11 @@ def _waiting(status: Status, d: Deadline | None) -> Standing:
     return Standing(
         label,
         f"No response yet: it was due {due}{extended}, {_days(late)} ago. You may send a status "
-        "inquiry, or treat administrative remedies as exhausted and go to court.",
+        "inquiry, appeal the failure to respond, or treat administrative remedies as exhausted "
+        "and go to court.",
         d.status,
-        act,
+        act | {"appeal"},
+        (AppealGround.NO_RESPONSE.value,),
     )
 
 
@@ -133,3 +143,12 @@ def standing(status_text: str, sched: Schedule | None) -> Standing:
                 "appealed", f"The decision on the appeal is due {day(ruling.due)}.", "waiting"
             )
     return Standing(status.value, "", "closed")
+
+
+def require_sent(status_text: str, request_id: int | None, what: str) -> None:
+    """A follow-up or an appeal needs a request that was sent: a draft gets the next step."""
+    if Status(status_text) is Status.DRAFT:
+        raise VendorwatchError(
+            f"request #{request_id} has not been sent, so there is no {what} to draft yet: "
+            "send the letter and record “submitted” first"
+        )

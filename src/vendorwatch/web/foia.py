@@ -62,7 +62,7 @@ from vendorwatch.foia.letters import (
     compose_request,
     letter_bytes,
 )
-from vendorwatch.foia.standing import standing
+from vendorwatch.foia.standing import require_sent, standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
     Tracker,
@@ -360,8 +360,14 @@ async def request_list(request: Request) -> Response:
         rows = []
         for r in m.tracker.requests():
             sched = m.tracker.schedule(r, today)
-            rows.append({"request": r, "next": next_deadline(sched),
-                         "standing": standing(r.status, sched), "office": office_name(r.office_id)})  # fmt: skip
+            rows.append(
+                {
+                    "request": r,
+                    "next": next_deadline(sched),
+                    "standing": standing(r.status, sched),
+                    "office": office_name(r.office_id),
+                }
+            )
         return templates.TemplateResponse(
             request, "foia_list.html", m.context(rows=rows, today=today)
         )
@@ -565,7 +571,6 @@ async def request_page(request: Request, request_id: int) -> Response:
                 standing=standing(found.status, sched),
                 kinds=EVENT_KINDS,
                 today=today,
-                appeal_grounds=[g.value for g in AppealGround],
                 records=records_of(request, m.tracker),
             ),
         )
@@ -651,7 +656,9 @@ async def followup_download(request: Request, request_id: int, fmt: str) -> Resp
     with member(request) as m:
         if m is None:
             return to_login(request)
-        record = m.tracker.record(m.tracker.get(request_id), today)
+        found = m.tracker.get(request_id)
+        require_sent(found.status, found.id, "status inquiry")
+        record = m.tracker.record(found, today)
     return _letter_response(
         compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
     )
@@ -673,7 +680,9 @@ async def appeal_download(request: Request, request_id: int) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
-        record = m.tracker.record(m.tracker.get(request_id), today)
+        found = m.tracker.get(request_id)
+        require_sent(found.status, found.id, "appeal")
+        record = m.tracker.record(found, today)
     letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
     return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
 
