@@ -19,7 +19,7 @@ from vendorwatch.registry import shipped_registry
 
 # The loader and its readers (the layouts' constants are the analysis's too).
 LOADER = ("vendorwatch.warehouse.loader", "vendorwatch.warehouse.fpds_atom",
-          "vendorwatch.warehouse.validate", "lxml")  # fmt: skip
+          "vendorwatch.warehouse.validate", "lxml", "vendorwatch.resolve.warehouse")  # fmt: skip
 
 
 def python(code: str) -> str:
@@ -35,6 +35,7 @@ def test_reading_the_warehouse_imports_no_loader() -> None:
     out = python(
         "import sys\n"
         "import vendorwatch.analysis, vendorwatch.analysis.dossier, vendorwatch.cli.analysis\n"
+        "import vendorwatch.build, vendorwatch.cli.options  # ensure_current, before each command\n"
         f"print([m for m in {LOADER!r} if m in sys.modules])\n"
     )
     assert out.strip() == "[]"
