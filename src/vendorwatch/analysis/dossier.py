@@ -329,9 +329,7 @@ def family_dossier(
             else []
         ),
         # Statements, hearings, actions and the awards' milestones, on the money's time axis.
-        "timeline": (
-            family_timeline(con, registry, org_id, questions=questions) if extras else []
-        ),
+        "timeline": (family_timeline(con, registry, org_id, questions=questions) if extras else []),
         "data_sources": sources,
         "limits": limits,
         "coverage": covered.as_dict(),
