@@ -22,7 +22,7 @@ from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.appdb.accounts import Role, add_account
 from vendorwatch.web import create_app
 
-from .conftest import running
+from .conftest import TIME_LIMIT, running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -46,7 +46,9 @@ def foia_server(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
         add_account(session, "bob@other.example", name="Bob", password=PASSWORD,
                     org_slug="other", role=Role.ADMIN, org_name="Other Org")  # fmt: skip
     engine.dispose()
-    with running(create_app(sample_warehouse, app_database_url=url)) as address:
+    # The conftest's generous time limit: on a loaded machine the award page takes over 10 s.
+    app = create_app(sample_warehouse, app_database_url=url, time_limit=TIME_LIMIT)
+    with running(app) as address:
         yield address
 
 
