@@ -15,22 +15,24 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from vendorwatch.analysis.facts import build_facts
 from vendorwatch.analysis.inputs import stale_reasons
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.registry import shipped_registry
 from vendorwatch.registry.load import registry_fingerprint
-from vendorwatch.resolve import Resolver
-from vendorwatch.resolve.warehouse import ResolveSummary, resolve_warehouse
 from vendorwatch.settings import get_settings
-from vendorwatch.warehouse import DateConvention, LoadResult, load_paths, snapshots
+from vendorwatch.warehouse import DateConvention, snapshots
 from vendorwatch.warehouse.failures import plain_failures
-from vendorwatch.warehouse.loader import Progress
 from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
 from vendorwatch.warehouse.snapshots import Writer
+
+# The loader, the resolver (rapidfuzz) and the facts builder are imported when a build needs
+# them: every reading command calls `ensure_current`, which usually finds nothing to do.
+if TYPE_CHECKING:
+    from vendorwatch.resolve.warehouse import ResolveSummary
+    from vendorwatch.warehouse.loader import LoadResult, Progress
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ def build(
     progress: Callable[[Path], Progress] | None = None,
     dates_override: DateConvention | None = None,
 ) -> BuildResult:
+    from vendorwatch.warehouse.loader import load_paths  # noqa: PLC0415
+
     loads = load_paths(con, paths, progress=progress, dates_override=dates_override)
     changed = any(r.status == "loaded" for r in loads)
     summary, facts = ensure_derived(con, rows_changed=changed)
@@ -65,6 +69,8 @@ def build_warehouse(
 ) -> BuildResult:
     """`build` as a new published version of the warehouse at ``path`` (nothing is published
     when no file was new and the derived data was current)."""
+    from vendorwatch.warehouse.loader import load_paths  # noqa: PLC0415
+
     with writing(path, wait=wait) as writer:
         loads = load_paths(writer.con, paths, progress=progress, dates_override=dates_override)
         writer.changed = any(r.status == "loaded" for r in loads)
@@ -80,6 +86,11 @@ def ensure_derived(
     row count, each None when it was already current."""
     if not rows_changed and not stale_reasons(con):
         return None, None
+    from vendorwatch.analysis.facts import build_facts  # noqa: PLC0415
+    from vendorwatch.registry import shipped_registry  # noqa: PLC0415
+    from vendorwatch.resolve import Resolver  # noqa: PLC0415
+    from vendorwatch.resolve.warehouse import resolve_warehouse  # noqa: PLC0415
+
     summary = resolve_warehouse(con, Resolver(shipped_registry()))
     return summary, build_facts(con)
 

@@ -169,6 +169,14 @@ class Settings(BaseSettings):
     audit_max_seconds: float = Field(
         default=60.0, gt=0, description="Time budget for reading one file."
     )
+    # Audit reports kept in memory for their visitor's downloads (vendorwatch.web.held).
+    audit_keep_seconds: float = Field(
+        default=1800.0, gt=0, description="How long an audit report is held for its downloads."
+    )
+    audit_keep_reports: int = Field(default=50, ge=1, description="Audit reports held at once.")
+    audit_keep_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, description="Bytes of held audit reports (JSON + CSV)."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "vendorwatch@localhost"

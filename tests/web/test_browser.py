@@ -142,6 +142,13 @@ def test_library_audit_upload_and_download(
     tab.wait_for_load_state()
     assert "RELX PLC" in tab.locator("main").inner_text()
     _shot(tab, "audit")
+    # The report's own PDF link: the same report, no file chosen again (held for this browser).
+    links = tab.get_by_role("navigation", name="Download this report")
+    with tab.expect_download() as held:
+        links.get_by_role("link", name="PDF", exact=True).click()
+    kept = tmp_path / "held.pdf"
+    held.value.save_as(kept)
+    assert kept.read_bytes().startswith(b"%PDF")
     tab.set_input_files("#files", str(kbart))
     tab.get_by_label("as PDF").check()
     with tab.expect_download() as download:

@@ -199,14 +199,15 @@ def test_draft_record_and_explain_the_due_date(site: TestClient) -> None:
     )
     assert acknowledged.status_code == 303
     page = site.get(f"/foia/{request_id}")
-    assert '<strong id="status">acknowledged</strong>' in page.text
+    # Acknowledged, and its answer due 15 July 2026: long overdue by now (2026-12).
+    assert '<strong id="status" class="flag long-overdue">long overdue</strong>' in page.text
     assert "2026-ICFO-01234" in page.text
-    assert "2026-07-15" in page.text  # 20 working days, Juneteenth and 3 July not counted
+    assert "15 July 2026" in page.text  # 20 working days, Juneteenth and 3 July not counted
     assert "Juneteenth National Independence Day" in page.text
     assert "no receipt date recorded" in page.text
     listing = site.get("/foia")
     assert "LexisNexis ATLAS records" in listing.text
-    assert "2026-07-15" in listing.text
+    assert "15 July 2026" in listing.text
     letter = site.get(f"/foia/{request_id}/letter.txt")
     assert letter.headers["content-type"].startswith("text/plain")
     assert "70CMSD21C00000001" in letter.text
@@ -239,7 +240,7 @@ def test_another_organisation_sees_no_such_request(
             data={"csrf_token": token, "kind": "withdrawn", "on": date.today().isoformat()},
         )
         assert tamper.status_code == 404
-    assert '<strong id="status">submitted</strong>' in site.get(f"/foia/{request_id}").text
+    assert '<strong id="status">awaiting response</strong>' in site.get(f"/foia/{request_id}").text
 
 
 def test_viewers_read_but_cannot_write(sample_warehouse: Path, app_db: str) -> None:

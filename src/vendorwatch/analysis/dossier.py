@@ -239,12 +239,20 @@ def _claims(
 
 
 def family_dossier(
-    con: Any, registry: Registry, org_id: str, *, top: int = 10, claims: bool = True
+    con: Any,
+    registry: Registry,
+    org_id: str,
+    *,
+    top: int = 10,
+    claims: bool = True,
+    extras: bool = True,
 ) -> dict[str, Any]:
     """The dossier of a family (an organisation id at the top of an ownership chain), or of a
     company within its family (any other organisation id): its own figures, the family named.
     ``claims=False`` leaves the reported-figure checks out (empty): the CLI's summary does not
-    show them, and they are a fifth of the work."""
+    show them, and they are a fifth of the work. ``extras=False`` leaves out the sub-awards,
+    the sanctuary places and the timeline (empty) as well, for the same reason: together they
+    were a fifth of the command's time again."""
     ref = require_family(con, registry, org_id)
     family_id = ref.family
     members, values = scope(registry, ref)
@@ -328,17 +336,21 @@ def family_dossier(
         ],
         "top_awards": questions.rows(f"dossier:top:{top}", _top_awards(top), **values),
         # apart from every figure above: a sub-award's dollars are its prime award's already
-        "subawards": family_subawards(con, family_id, None if ref.is_family else members),
+        "subawards": (
+            family_subawards(con, family_id, None if ref.is_family else members) if extras else None
+        ),
         "claims": [
             c
             for c in (_claims(questions, registry, family_id, members) if claims else [])
             if ref.is_family or c["subject"] in members
         ],
-        "sanctuary": sanctuary_places(
-            con, registry, family=family_id, orgs=[] if ref.is_family else members
+        "sanctuary": (
+            sanctuary_places(con, registry, family=family_id, orgs=[] if ref.is_family else members)
+            if extras
+            else []
         ),
         # Statements, hearings, actions and the awards' milestones, on the money's time axis.
-        "timeline": family_timeline(con, registry, org_id, questions=questions),
+        "timeline": (family_timeline(con, registry, org_id, questions=questions) if extras else []),
         "data_sources": sources,
         "limits": limits,
         "coverage": covered.as_dict(),

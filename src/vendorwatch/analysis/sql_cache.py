@@ -4,8 +4,9 @@ questions with Ibis cost it more than running them (a family summary compiles ab
 One JSON file in the user cache folder (beside the registry's pickles), named by everything the
 SQL depends on: the analysis code's files (sizes and times), the Ibis and DuckDB versions, the
 registry's fingerprint and the ``facts`` table's columns and types. Any change names another
-file, so stale SQL is never run; only questions over the materialised ``facts`` table are
-kept. A missing, corrupt or read-only cache means compiling, never an error.
+file, so stale SQL is never run (the few files used last are kept, the rest deleted); only
+questions over the materialised ``facts`` table are kept. A missing, corrupt or read-only
+cache means compiling, never an error.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 from vendorwatch.registry.cache import cache_folder
 from vendorwatch.registry.load import registry_fingerprint
+
+KEEP_FILES = 8  # cache files kept (this one and the seven used last)
 
 
 @cache
@@ -64,8 +67,14 @@ def write(path: Path, known: dict[str, str]) -> None:
         ) as out:
             json.dump(merged, out, sort_keys=True)
         os.replace(out.name, path)
-        for old in path.parent.glob("*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        # Other files are other code or warehouses (a second checkout, an older install): keep
+        # the few used last, so two of them in turn do not wipe each other's SQL every run.
+        others = sorted(
+            (p for p in path.parent.glob("*.json") if p != path),
+            key=lambda p: p.stat().st_mtime_ns,
+            reverse=True,
+        )
+        for old in others[KEEP_FILES - 1 :]:
+            old.unlink(missing_ok=True)
     except OSError:
         return

@@ -227,7 +227,7 @@ def family(
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return
     # The summary below shows no claims; --json gives the whole dossier.
-    dossier = family_dossier(con, shipped_registry(), family_id, claims=as_json)
+    dossier = family_dossier(con, shipped_registry(), family_id, claims=as_json, extras=as_json)
     if as_json:
         print_json(dossier)
         return

@@ -133,3 +133,12 @@ def office_for_agency_name(name: str | None, registry: Registry | None = None) -
     wanted = " ".join(name.split()).casefold()
     found = [o for o in offices(registry) if o.agency_name.casefold() == wanted]
     return found[0] if len(found) == 1 else None
+
+
+def office_name(office_id: str, registry: Registry | None = None) -> str:
+    """The office's name for a page (``ice-foia`` → ICE Freedom of Information Act Office); the
+    id itself only if the registry no longer lists it, so an old request still shows."""
+    try:
+        return find_office(office_id, registry).name
+    except VendorwatchError:
+        return office_id

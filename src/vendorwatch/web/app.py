@@ -22,6 +22,7 @@ from vendorwatch.web import (
     feeds,
     foia,
     foia_records,
+    held,
     notice,
     pages,
     sanctuary,
@@ -87,6 +88,7 @@ def create_app(
     )
     app.state.site = site
     app.state.accounts = accounts
+    app.state.held_reports = held.HeldReports.from_settings(settings)  # audit downloads
     # A body is counted as it streams in and refused at the limit (never read whole first);
     # the upload form's limit is its own. Inside the privacy middleware, whose task group
     # would wrap the refusal in an exception group.
@@ -112,6 +114,7 @@ def create_app(
     app.include_router(sanctuary.router)
     app.include_router(notice.router)
     app.include_router(agreements.router)
+    app.include_router(held.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -41,7 +41,12 @@ from vendorwatch.appdb.accounts import (
     user_by_id,
 )
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.foia.directory import find_office, office_for_agency_name, offices
+from vendorwatch.foia.directory import (
+    find_office,
+    office_for_agency_name,
+    office_name,
+    offices,
+)
 from vendorwatch.foia.ical import calendar_ics
 from vendorwatch.foia.letters import (
     MEDIA_TYPES,
@@ -57,6 +62,7 @@ from vendorwatch.foia.letters import (
     compose_request,
     letter_bytes,
 )
+from vendorwatch.foia.standing import require_sent, standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
     Tracker,
@@ -354,7 +360,14 @@ async def request_list(request: Request) -> Response:
         rows = []
         for r in m.tracker.requests():
             sched = m.tracker.schedule(r, today)
-            rows.append({"request": r, "next": next_deadline(sched)})
+            rows.append(
+                {
+                    "request": r,
+                    "next": next_deadline(sched),
+                    "standing": standing(r.status, sched),
+                    "office": office_name(r.office_id),
+                }
+            )
         return templates.TemplateResponse(
             request, "foia_list.html", m.context(rows=rows, today=today)
         )
@@ -547,16 +560,17 @@ async def request_page(request: Request, request_id: int) -> Response:
             return to_login(request)
         found = m.tracker.get(request_id)
         office = find_office(found.office_id)
+        sched = m.tracker.schedule(found, today)
         return templates.TemplateResponse(
             request,
             "foia_request.html",
             m.context(
                 r=found,
                 office=office,
-                schedule=m.tracker.schedule(found, today),
+                schedule=sched,
+                standing=standing(found.status, sched),
                 kinds=EVENT_KINDS,
                 today=today,
-                appeal_grounds=[g.value for g in AppealGround],
                 records=records_of(request, m.tracker),
             ),
         )
@@ -642,7 +656,9 @@ async def followup_download(request: Request, request_id: int, fmt: str) -> Resp
     with member(request) as m:
         if m is None:
             return to_login(request)
-        record = m.tracker.record(m.tracker.get(request_id), today)
+        found = m.tracker.get(request_id)
+        require_sent(found.status, found.id, "status inquiry")
+        record = m.tracker.record(found, today)
     return _letter_response(
         compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
     )
@@ -664,7 +680,9 @@ async def appeal_download(request: Request, request_id: int) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
-        record = m.tracker.record(m.tracker.get(request_id), today)
+        found = m.tracker.get(request_id)
+        require_sent(found.status, found.id, "appeal")
+        record = m.tracker.record(found, today)
     letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
     return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
 

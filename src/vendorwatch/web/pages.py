@@ -32,6 +32,7 @@ from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.bodylimit import read_upload
 from vendorwatch.web.facets import facet_view
+from vendorwatch.web.held import keep_report, kept_minutes, set_audit_cookie
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
@@ -560,11 +561,13 @@ def _audit(
     del files  # the uploads go no further than this request
     media = AUDIT_FORMATS[fmt]
     if media is None:
-        return templates.TemplateResponse(
-            request,
-            "audit.html",
-            {"audit": report.data, "charts": audit_charts(report.data), "limits": limits},
-        )
+        held, cookie = keep_report(request, report)  # its downloads need no second upload
+        context = {"audit": report.data, "charts": audit_charts(report.data), "limits": limits}
+        context |= {"held": held, "kept_minutes": kept_minutes(request)}
+        page = templates.TemplateResponse(request, "audit.html", context)
+        if held is not None:
+            set_audit_cookie(request, page, cookie)
+        return page
     return Response(
         render_audit(report, fmt),
         media_type=media,
