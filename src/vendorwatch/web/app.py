@@ -21,6 +21,7 @@ from vendorwatch.web import (
     feeds,
     foia,
     foia_records,
+    letters,
     notice,
     pages,
     sanctuary,
@@ -105,6 +106,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(foia.router)
     app.include_router(foia_records.router)
+    app.include_router(letters.router)
     app.include_router(feeds.router)
     app.include_router(claims.router)
     app.include_router(sanctuary.router)
