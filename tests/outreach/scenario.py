@@ -52,7 +52,7 @@ ROWS = [
     Row("  uni   a ", TR, 40, days=60),  # Uni A again, typed otherwise
     Row("Uni D", TR, 31),  # one day past the 30: overdue
     Row("Uni E", TR, 30),  # due today: still waiting
-    Row(LWTECH, TR, 90, reply_ago=70, outcome="declined"),  # replied late: was overdue first
+    Row(LWTECH, TR, 90, reply_ago=40, outcome="declined"),  # replied late: was overdue first
 ]
 STRANGER_ROW = Row("Other College", RELX, 100)  # another organisation's letter
 

@@ -22,6 +22,7 @@ from vendorwatch.outreach.letters import (
     DEFAULT_REPLY_DAYS,
     NewLetter,
     Outreach,
+    institution_key,
     letter_json,
 )
 from vendorwatch.outreach.models import Channel, Outcome
@@ -86,6 +87,8 @@ async def new_form(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
+        if not m.can_write:
+            return refuse(request, "Only an editor or admin of the organisation records letters.")
         if not values["institution"]:
             values["institution"] = m.tracker.org.name
         return _form_page(request, m, values)
@@ -139,7 +142,10 @@ async def letters_page(request: Request, institution: str = "") -> Response:
         outreach = outreach_of(m)
         every = outreach.letters()
         chosen = outreach.letters(institution=institution) if institution.strip() else every
-        institutions = sorted({x.institution for x in every}, key=str.casefold)
+        # One name per institution however it was typed: the first recorded.
+        named = {x.institution_key: x.institution for x in sorted(every, key=lambda x: -x.id)}
+        institutions = sorted(named.values(), key=str.casefold)
+        wanted = named.get(institution_key(institution), institution.strip())
         return templates.TemplateResponse(
             request,
             "foia_letters.html",
@@ -147,7 +153,7 @@ async def letters_page(request: Request, institution: str = "") -> Response:
                 rows=[(x, standing(x, today)) for x in every],
                 summary=summary(every, today),
                 events=timeline(chosen, today),
-                institution=institution.strip(),
+                institution=wanted if institution.strip() else "",
                 institutions=institutions,
                 today=today,
             ),
