@@ -34,6 +34,17 @@ class Row:
     def replied(self, today: date) -> date | None:
         return None if self.reply_ago is None else today - timedelta(days=self.reply_ago)
 
+    def events(self, today: date) -> list[tuple[str, date]]:
+        """Sent; overdue the day after the wait, if no reply had come by then; the reply."""
+        sent, replied = self.sent(today), self.replied(today)
+        wait_over = sent + timedelta(days=self.days + 1)
+        found = [("sent", sent)]
+        if wait_over <= today and (replied is None or replied >= wait_over):
+            found.append(("overdue", wait_over))
+        if replied is not None:
+            found.append(("no answer" if self.outcome == "no answer" else "replied", replied))
+        return found
+
     def state(self) -> str:
         if self.outcome == "no answer":
             return "no answer"
@@ -46,7 +57,7 @@ ROWS = [
     # LWTech: the rep asked why and never replied; nobody records the silence.
     Row(LWTECH, RELX, 200),
     Row("Uni A", RELX, 10),
-    Row("Uni B", RELX, 60, reply_ago=20, outcome="agreed to review"),
+    Row("Uni B", RELX, 60, reply_ago=50, outcome="agreed to review"),  # in time
     Row("Uni B", RELX, 5),  # wrote again: still one institution, answered
     Row("Uni C", TR, 45, reply_ago=1, outcome="no answer"),
     Row("  uni   a ", TR, 40, days=60),  # Uni A again, typed otherwise

@@ -94,6 +94,14 @@ def test_counts_per_family_match_the_rows_written(app_engine: Engine, registry: 
         for letter_id, row in zip(ids, ROWS, strict=True):
             assert standing(by_id[letter_id], TODAY).state == row.state(), row
         got = summary(letters, TODAY).as_dict()
+        steps = [(e.letter_id, e.kind, e.on) for e in timeline(letters, TODAY)]
+    want_steps = [
+        (i, kind, on) for i, row in zip(ids, ROWS, strict=True) for kind, on in row.events(TODAY)
+    ]
+    assert sorted(steps, key=lambda s: (s[0], s[2])) == sorted(
+        want_steps, key=lambda s: (s[0], s[2])
+    )
+    assert {kind for _, kind, _ in steps} == {"sent", "overdue", "replied", "no answer"}
     want = expected_counts(ROWS)
     families = {f["family"]: f for f in got["families"]}
     assert set(families) == {RELX, TR}  # the other organisation's letter is not counted
