@@ -155,7 +155,7 @@ def test_round_trip_keeps_every_row(source_kind: str, target_kind: str, tmp_path
             "foia_tracking_numbers": 1, "foia_reminders": 2, "watchlists": 1,
         }  # fmt: skip
         written = backup(source, tmp_path / "app-backup.zip")
-        assert written.revision == "0004" and sum(written.tables.values()) == 22
+        assert written.revision == "0005" and sum(written.tables.values()) == 22
         restored = restore(target, tmp_path / "app-backup.zip")
         assert restored.tables == written.tables
         after = every_row(target)
@@ -253,7 +253,7 @@ def test_the_commands_refuse_what_would_lose_or_mix_rows(
     out = tmp_path / "backup.zip"
     made = vw(capsys, "backup", "-o", str(out), "--app-db", source)
     assert made.returncode == 0, made.stderr
-    assert "22 rows (schema revision 0004)" in made.stdout
+    assert "22 rows (schema revision 0005)" in made.stdout
     target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
     assert vw(capsys, "restore", str(out), "--app-db", target).returncode == 0
     assert every_row(target) == every_row(source)

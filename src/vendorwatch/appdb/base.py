@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "vendorwatch.appdb.counters",
     "vendorwatch.foia.models",
     "vendorwatch.foia.record_models",
+    "vendorwatch.outreach.models",
     "vendorwatch.alerts.models",
 )
 

@@ -374,6 +374,10 @@ from vendorwatch.cli import foia as _foia  # noqa: E402
 
 app.add_typer(_foia.foia_app, name="foia")
 
+from vendorwatch.cli import letters as _letters  # noqa: E402
+
+app.add_typer(_letters.letters_app, name="letters")
+
 from vendorwatch.cli import audit as _audit  # noqa: E402
 
 app.command("audit")(_audit.audit_command)

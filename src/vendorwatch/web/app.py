@@ -23,6 +23,7 @@ from vendorwatch.web import (
     foia,
     foia_records,
     held,
+    letters,
     notice,
     pages,
     sanctuary,
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(foia.router)
     app.include_router(foia_records.router)
+    app.include_router(letters.router)
     app.include_router(feeds.router)
     app.include_router(claims.router)
     app.include_router(sanctuary.router)
