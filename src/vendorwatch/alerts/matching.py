@@ -22,6 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import has_resolutions
 from vendorwatch.analysis.classification import award_texts, classify, rules
 from vendorwatch.errors import VendorwatchError
@@ -215,7 +216,7 @@ def read_changes(
     texts = award_texts(con)
     classes = {
         r["award_key"]: (r["category"], r["text"])
-        for r in classify(texts.filter(texts.award_key.isin(keys))).to_pyarrow().to_pylist()
+        for r in engine.rows(classify(texts.filter(texts.award_key.isin(keys))))
     }
     resolved = _resolutions(con, rows)
     resolver = resolver or Resolver(registry)

@@ -11,6 +11,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.warehouse.schema import check_schema_version
 from vendorwatch.warehouse.snapshots import reader_path
 from vendorwatch.warehouse.versions import DELETED
@@ -18,7 +19,7 @@ from vendorwatch.warehouse.versions import DELETED
 
 def connect(warehouse: Path) -> Any:
     """A read-only Ibis connection to the warehouse's published version."""
-    con = ibis.duckdb.connect(str(reader_path(warehouse)), read_only=True)
+    con = engine.connect(str(reader_path(warehouse)), read_only=True)
     con.con.execute("SET enable_progress_bar = false")
     check_schema_version(con.con, warehouse)
     return con

@@ -15,6 +15,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.analysis.rollups import DIMENSIONS
@@ -133,7 +134,7 @@ def role_facet(con: Any, filters: Filters) -> list[dict[str, Any]]:
 
 
 def _facet_rows(t: ir.Table) -> list[dict[str, Any]]:
-    return list(
+    return engine.rows(
         t.group_by("_value")
         .aggregate(
             obligations=t.federal_action_obligation.sum(),
@@ -141,8 +142,6 @@ def _facet_rows(t: ir.Table) -> list[dict[str, Any]]:
             awards=t.contract_award_unique_key.nunique(),
         )
         .order_by([ibis.desc("obligations"), "_value"])
-        .to_pyarrow()
-        .to_pylist()
     )
 
 
@@ -171,15 +170,13 @@ def awards(
     """One page of awards matching the filters, each with its obligations in the selection."""
     check_page(offset, limit)
     t, ordered = award_list(con, filters, sort=sort, descending=descending)
-    rows = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
-    summary = (
+    rows = engine.rows(ordered.limit(limit, offset=offset))
+    summary = engine.rows(
         t.aggregate(
             awards=t.contract_award_unique_key.nunique(),
             obligations=t.federal_action_obligation.sum(),
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+    )[0]
     return Page(
         rows=[{k: plain(v) for k, v in r.items()} for r in rows],
         total=int(summary["awards"]),
@@ -196,11 +193,10 @@ def award_descriptions(con: Any, award_keys: list[str]) -> dict[str, str]:
         return {}
     t = fact_table(con)
     t = t.filter(t.contract_award_unique_key.isin(award_keys) & t.transaction_description.notnull())
-    rows = (
-        t.group_by("contract_award_unique_key")
-        .aggregate(description=t.transaction_description.argmin(t.action_date))
-        .to_pyarrow()
-        .to_pylist()
+    rows = engine.rows(
+        t.group_by("contract_award_unique_key").aggregate(
+            description=t.transaction_description.argmin(t.action_date)
+        )
     )
     return {r["contract_award_unique_key"]: r["description"] for r in rows if r["description"]}
 
@@ -260,12 +256,10 @@ def transaction_list(
     ordered = rows.order_by(
         [key.desc() if descending else key.asc(), "award_key", "source_sha256", "source_row"]
     )
-    found = ordered.limit(limit, offset=offset).to_pyarrow().to_pylist()
-    summary = (
-        t.aggregate(n=t.count(), obligations=t.federal_action_obligation.sum())
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+    found = engine.rows(ordered.limit(limit, offset=offset))
+    summary = engine.rows(t.aggregate(n=t.count(), obligations=t.federal_action_obligation.sum()))[
+        0
+    ]
     return Page(
         rows=[{k: plain(v) for k, v in r.items()} for r in found],
         total=int(summary["n"]),

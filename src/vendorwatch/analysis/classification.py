@@ -20,6 +20,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import transactions
 from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.registry.models import ClassificationRule
@@ -163,7 +164,7 @@ def award_classes(con: Any) -> ir.Table:
 
 def classification_of(con: Any, award_key: str) -> Classification:
     texts = award_texts(con)
-    rows = classify(texts.filter(texts.award_key == award_key)).to_pyarrow().to_pylist()
+    rows = engine.rows(classify(texts.filter(texts.award_key == award_key)))
     if not rows:
         return Classification("other", rules().categories["other"], None, None)
     category = str(rows[0]["category"])

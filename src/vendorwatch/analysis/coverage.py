@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.competition import Competed
 from vendorwatch.analysis.coverage_sources import (
@@ -231,7 +232,7 @@ def _groups(con: Any, family: str | None) -> list[dict[str, Any]]:
         rows=t.count(),
         amount=t.federal_action_obligation.sum(),
     )
-    rows: list[dict[str, Any]] = grouped.to_pyarrow().to_pylist()
+    rows: list[dict[str, Any]] = engine.rows(grouped)
     return rows
 
 

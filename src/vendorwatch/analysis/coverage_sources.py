@@ -16,6 +16,7 @@ import ibis
 import yaml
 from pydantic import BaseModel
 
+from vendorwatch.analysis import engine
 from vendorwatch.formatting import count, money_short
 from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME, agency_abbreviations
 
@@ -117,7 +118,7 @@ def source_lists(con: Any) -> list[dict[str, Any]]:
         rises=t._rise.sum(),
         negatives=(t.federal_action_obligation < 0).cast("int64").sum(),
     )
-    rows: list[dict[str, Any]] = grouped.to_pyarrow().to_pylist()
+    rows: list[dict[str, Any]] = engine.rows(grouped)
     return rows
 
 

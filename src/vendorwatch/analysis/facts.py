@@ -14,6 +14,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, has_resolutions, transactions, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
@@ -40,7 +41,7 @@ def enriched(con: Any) -> ir.Table:
 
 def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
     """Rebuild ``facts`` in one transaction; returns its row count."""
-    con = ibis.duckdb.from_connection(raw)
+    con = engine.from_connection(raw)
     sql = ibis.to_sql(enriched(con), dialect="duckdb")
     inputs = current_inputs(raw, fresh=True)
     raw.execute("BEGIN TRANSACTION")

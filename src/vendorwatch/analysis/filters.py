@@ -16,6 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.errors import VendorwatchError
@@ -60,8 +61,8 @@ def stored_values(con: Any, dimension: str) -> list[str]:
     """The distinct values of ``dimension`` in the facts, as the filters compare them."""
     t = fact_table(con)
     column = DIMENSIONS[dimension](t).cast("string").name("value")
-    values = t.select(column).filter(column.notnull()).distinct().to_pyarrow()
-    return sorted(str(v) for v in values.column("value").to_pylist())
+    values = engine.values(t.select(column).filter(column.notnull()).distinct())
+    return sorted(str(v) for v in values)
 
 
 class _Matcher:

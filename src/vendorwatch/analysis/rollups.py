@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, plain, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
@@ -77,7 +78,7 @@ def rollup_of(
 ) -> list[dict[str, Any]]:
     """`rollup` over a given facts table."""
     result = rollup_expr(facts, by, where=where, limit=limit)
-    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]
+    return [{k: plain(v) for k, v in row.items()} for row in engine.rows(result)]
 
 
 def rollup_expr(
@@ -176,7 +177,7 @@ def award_values(
     result = award_values_expr(t, keys, ibis.literal(as_of or date.today()))
     if limit:
         result = result.limit(limit)
-    return [{k: plain(v) for k, v in row.items()} for row in result.to_pyarrow().to_pylist()]
+    return [{k: plain(v) for k, v in row.items()} for row in engine.rows(result)]
 
 
 def award_values_expr(t: ir.Table, keys: Sequence[ir.Value], day: ir.DateValue) -> ir.Table:

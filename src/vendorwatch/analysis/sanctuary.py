@@ -20,6 +20,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.rollups import award_summaries
@@ -137,7 +138,7 @@ def _grouped(t: ir.Table, amount: ir.NumericValue, count: ir.Value) -> list[dict
     )
     return [
         {**r, "amount": r["amount"] if r["amount"] is not None else Decimal(0)}
-        for r in grouped.order_by("state", "county", "city").to_pyarrow().to_pylist()
+        for r in engine.rows(grouped.order_by("state", "county", "city"))
     ]
 
 

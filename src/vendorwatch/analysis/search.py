@@ -21,6 +21,7 @@ import ibis
 import ibis.expr.types as ir
 from rapidfuzz import fuzz, process
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
 from vendorwatch.limits import check_query
@@ -81,22 +82,30 @@ def parse(registry: Registry, query: str) -> Query:
     return parsed
 
 
-_TEXTS: dict[int, tuple[Registry, list[str], list[str]]] = {}
+_TEXTS: dict[int, tuple[Registry, dict[str, str]]] = {}
 
 
-def _names(registry: Registry, column: str) -> ir.Table:
-    """Each organisation's id, name and aliases as one text, to join to the facts (the texts
-    worked out once per registry)."""
+def _names(registry: Registry) -> dict[str, str]:
+    """Each organisation's id, name and aliases as one text, by id (worked out once per
+    registry)."""
     kept = _TEXTS.get(id(registry))
     if kept is None or kept[0] is not registry:
-        ids, texts = [], []
+        texts: dict[str, str] = {}
         for org_id, entry in registry.organisations.items():
             org = entry.value
-            ids.append(org_id)
             names = (org_id, org.name, *(a.name for a in org.aliases))
-            texts.append(" ".join(_plain(n) for n in names))
-        kept = _TEXTS[id(registry)] = (registry, ids, texts)
-    return ibis.memtable({f"{column}_key": kept[1], f"{column}_text": kept[2]})
+            texts[org_id] = " ".join(_plain(n) for n in names)
+        kept = _TEXTS[id(registry)] = (registry, texts)
+    return kept[1]
+
+
+def _text_of(key: ir.StringValue, texts: dict[str, str]) -> ir.StringValue:
+    """The registry text of the organisation or family ``key`` names (NULL if none): a CASE
+    in the query, not an in-memory table (which Ibis would build with pandas)."""
+    if not texts:
+        return ibis.null("string")
+    found: ir.StringValue = key.substitute(texts, else_=ibis.null("string"))
+    return found
 
 
 def _filtered(t: ir.Table, parsed: Query) -> ir.Table:
@@ -131,16 +140,18 @@ def _matching(facts: ir.Table, registry: Registry, parsed: Query, exact: str) ->
     is_exact = (t.piid.upper() == exact) | (t.award_key.upper() == exact)
     if not parsed.text:
         return t.mutate(exact=is_exact).select(*MATCHED)
-    orgs, fams = _names(registry, "org"), _names(registry, "fam")
-    t = t.left_join(orgs, t.organisation == orgs.org_key).left_join(fams, t.family == fams.fam_key)
-    parts = [t.piid, t.award_key, t.recipient, t.org_text, t.fam_text, t.d1, t.d2]
+    texts = _names(registry)
+    org_text, fam_text = _text_of(t.organisation, texts), _text_of(t.family, texts)
+    parts = [t.piid, t.award_key, t.recipient, org_text, fam_text, t.d1, t.d2]
     upper = ibis.literal(" ").join([p.fill_null("") for p in parts]).upper()
     words = [upper.re_search(rf"\b{re.escape(w)}\b") for w in parsed.text]
     is_exact = (t.piid.upper() == exact) | (t.award_key.upper() == exact)
     return t.filter(is_exact | ibis.and_(*words)).mutate(exact=is_exact).select(*MATCHED)
 
 
-def _awards(facts: ir.Table, rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+def _awards(
+    facts: ir.Table, matched: ir.Table, rows: list[dict[str, Any]], limit: int
+) -> list[dict[str, Any]]:
     """The matched awards, each with its total over all its transactions and how many of
     them matched; the query's own PIID first, then the largest."""
     hits: dict[str, dict[str, Any]] = {}
@@ -152,10 +163,11 @@ def _awards(facts: ir.Table, rows: list[dict[str, Any]], limit: int) -> list[dic
         hit["matched_obligations"] += r["obligation"] or Decimal(0)
     if not hits:
         return []
-    keys = ibis.memtable({"_key": list(hits)})
-    mine = facts.filter(facts.contract_award_unique_key.isin(keys._key))
+    # the matched awards as a subquery (DuckDB runs the match again, cheaply), not a list of
+    # every key pasted into the SQL
+    mine = facts.filter(facts.contract_award_unique_key.isin(matched.award_key))
     fields = ("piid", "recipient", "organisation", "family", "sub_agency", "description")
-    whole: list[dict[str, Any]] = per_award(mine, *fields).to_pyarrow().to_pylist()
+    whole: list[dict[str, Any]] = engine.rows(per_award(mine, *fields))
     for award in whole:
         award.update(hits[award["award_key"]])
     whole.sort(key=lambda a: (not a["exact"], -(a["obligations"] or 0), a["award_key"]))
@@ -199,7 +211,7 @@ def _suggest(
     if parsed.agencies or parsed.years:
         loose = Query(text=parsed.text)
         hits = _matching(facts, registry, loose, "")
-        found = int(hits.award_key.nunique().to_pyarrow().as_py())
+        found = int(engine.scalar(hits.award_key.nunique()))
         if found:
             out.append(
                 {"query": " ".join(parsed.text).lower(),
@@ -247,8 +259,8 @@ def search(con: Any, registry: Registry, query: str, *, limit: int = 20) -> dict
     ]  # fmt: skip
     facts = fact_table(con)
     matched = _matching(facts, registry, parsed, query.strip().upper())
-    rows: list[dict[str, Any]] = matched.to_pyarrow().to_pylist()
-    awards = _awards(facts, rows, limit)
+    rows: list[dict[str, Any]] = engine.rows(matched)
+    awards = _awards(facts, matched, rows, limit)
     found = len({r["award_key"] for r in rows})
     names = {o: e.value.name for o, e in registry.organisations.items()}
     result = {

@@ -19,6 +19,7 @@ from typing import Any
 
 import ibis
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.registry import Registry
@@ -101,7 +102,7 @@ def sector_rollup(
     )
     if limit:
         result = result.limit(limit)
-    rows = [{k: plain(v) for k, v in r.items()} for r in result.to_pyarrow().to_pylist()]
+    rows = [{k: plain(v) for k, v in r.items()} for r in engine.rows(result)]
     parts = _counted_parts(chosen, registry, set(counted), [r["family"] for r in rows])
     for row in rows:
         fam = row["family"]
@@ -118,13 +119,11 @@ def _counted_parts(
     partial = [f for f in families if set(registry.members(f)) - counted]
     if not partial:
         return {}
-    orgs = (
+    orgs = engine.rows(
         chosen.filter(chosen.family.isin(partial))
         .select("family", "organisation")
         .distinct()
         .order_by(["family", "organisation"])
-        .to_pyarrow()
-        .to_pylist()
     )
     named: dict[str, list[str]] = {}
     for r in orgs:

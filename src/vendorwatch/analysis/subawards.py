@@ -17,6 +17,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, plain, with_family
 from vendorwatch.errors import VendorwatchError
 
@@ -117,7 +118,7 @@ def _prime_family(con: Any) -> ir.Table:
 
 
 def _listing(t: ir.Table, who: str) -> list[dict[str, Any]]:
-    rows = (
+    rows = engine.rows(
         t.select(
             prime_award_key=t.prime_award_unique_key,
             prime_piid=t.prime_award_piid,
@@ -132,10 +133,7 @@ def _listing(t: ir.Table, who: str) -> list[dict[str, Any]]:
             organisation=t.organisation,
             source_sha256=t.source_sha256,
             source_row=t.source_row,
-        )
-        .order_by([ibis.desc("amount"), "prime_award_key", "subaward_number", "source_row"])
-        .to_pyarrow()
-        .to_pylist()
+        ).order_by([ibis.desc("amount"), "prime_award_key", "subaward_number", "source_row"])
     )
     return [{k: plain(v) for k, v in r.items()} | {"role": who} for r in rows]
 

@@ -60,17 +60,16 @@ def find_product(registry: Registry, wanted: str) -> str:
 
 def _records(con: Any, family: str) -> dict[str, Any]:
     """The family's obligations by awarding sub-agency in the loaded transactions."""
-    from vendorwatch.analysis.coverage import coverage  # noqa: PLC0415 - Ibis only when asked
+    from vendorwatch.analysis import engine  # noqa: PLC0415 - Ibis only when asked
+    from vendorwatch.analysis.coverage import coverage  # noqa: PLC0415
     from vendorwatch.analysis.facts import fact_table  # noqa: PLC0415
 
     t = fact_table(con)
     mine = t.filter(t.family == family)
-    rows = (
+    rows = engine.rows(
         mine.group_by(agency=mine.awarding_sub_agency_name)
         .aggregate(amount=mine.federal_action_obligation.sum(), count=mine.count())
         .order_by("agency")
-        .to_pyarrow()
-        .to_pylist()
     )
     amount = sum((Decimal(r["amount"] or 0) for r in rows), Decimal(0))
     covered = coverage(con, family=family)  # the loaded data's dates, not the family's

@@ -95,6 +95,7 @@ def warehouse_view(con: Any) -> WarehouseView:
 
 def coverage(con: Any, facts: Any) -> dict[str, Any]:
     """Which data the figures come from: files, agencies (with their sums) and dates."""
+    from vendorwatch.analysis import engine  # noqa: PLC0415
     from vendorwatch.analysis.base import plain  # noqa: PLC0415
     from vendorwatch.analysis.rollups import rollup_of  # noqa: PLC0415
 
@@ -107,19 +108,15 @@ def coverage(con: Any, facts: Any) -> dict[str, Any]:
         }
         for r in rollup_of(facts, ["agency", "sub_agency"])
     ]
-    span = (
+    span = engine.rows(
         facts.aggregate(
             first=facts.action_date.min(), last=facts.action_date.max(), rows=facts.count()
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    files = (
+    )[0]
+    files = engine.rows(
         con.table("source_files")
         .select("file_name", "layout", "rows", "target_table", "loaded_at")
         .order_by("file_name")
-        .to_pyarrow()
-        .to_pylist()
     )
     return {
         "agencies": agencies,

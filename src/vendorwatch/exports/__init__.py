@@ -1,7 +1,7 @@
 """Exports: rollups and award lists as CSV or Parquet, and awards as OCDS 1.1 release packages.
 
-One module per format; `tables` turns the analysis results into typed Arrow tables (money as
-exact ``decimal128``) that the CSV and Parquet writers share. See ``docs/exports.md``.
+One module per format; `tables` turns the analysis results into typed tables (`typed`; money
+as exact ``DECIMAL(38,2)``) that the CSV and Parquet writers share. See ``docs/exports.md``.
 """
 
 from vendorwatch.exports.csv import write_csv

@@ -19,9 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-import pyarrow as pa  # type: ignore[import-untyped]
-
 from vendorwatch.exports.metadata import write_sidecar
+from vendorwatch.exports.typed import Table
 
 # OWASP "CSV injection": a cell starting with one of these may be read as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,16 +79,14 @@ def _cell(value: Any) -> str | int | float:
     return str(value)
 
 
-def write_csv(table: pa.Table, path: Path, *, raw: bool = False) -> int:
+def write_csv(table: Table, path: Path, *, raw: bool = False) -> int:
     """Write ``table`` to ``path`` (and, if it carries coverage, ``FILE.csv-metadata.json``
     beside it); returns the number of data rows. Text cells are made spreadsheet-safe
     (`safe_cell`) unless ``raw``."""
 
     def rows() -> Iterable[list[Any]]:
-        for batch in table.to_batches(max_chunksize=10_000):
-            columns = [column.to_pylist() for column in batch.columns]
-            for row in zip(*columns, strict=True):
-                yield [_cell(v) for v in row]
+        for row in table.rows:
+            yield [_cell(v) for v in row]
 
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         write_rows(handle, table.column_names, rows(), raw=raw)

@@ -14,28 +14,26 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-untyped]
-
 from vendorwatch.analysis.coverage import coverage
+from vendorwatch.exports.typed import Table
 
-KEY = b"vendorwatch.coverage"
+KEY = "vendorwatch.coverage"
 
 
 def with_coverage(
-    table: pa.Table, con: Any, filters: Mapping[str, Sequence[str] | str] | None = None
-) -> pa.Table:
+    table: Table, con: Any, filters: Mapping[str, Sequence[str] | str] | None = None
+) -> Table:
     """``table`` with the coverage of the loaded data (one family's, if the filter is one)."""
     family = (filters or {}).get("family")
     if isinstance(family, Sequence) and not isinstance(family, str):
         family = family[0] if len(family) == 1 else None
     document = coverage(con, family=family or None).as_dict()
-    metadata = {**(table.schema.metadata or {}), KEY: json.dumps(document).encode("utf-8")}
-    return table.replace_schema_metadata(metadata)
+    return table.with_metadata(KEY, json.dumps(document))
 
 
-def coverage_of(table: pa.Table) -> dict[str, Any] | None:
-    """The coverage a table (or a Parquet file's schema) carries, if any."""
-    raw = (table.schema.metadata or {}).get(KEY)
+def coverage_of(table: Table) -> dict[str, Any] | None:
+    """The coverage a table carries, if any."""
+    raw = table.metadata.get(KEY)
     return None if raw is None else dict(json.loads(raw))
 
 
@@ -43,7 +41,7 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + "-metadata.json")
 
 
-def write_sidecar(table: pa.Table, path: Path) -> Path | None:
+def write_sidecar(table: Table, path: Path) -> Path | None:
     """The CSVW metadata beside a CSV: its columns, and the coverage in words and in fields."""
     found = coverage_of(table)
     if found is None:

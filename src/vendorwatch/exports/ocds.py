@@ -36,14 +36,15 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import pyarrow as pa  # type: ignore[import-untyped]
+import ibis.expr.types as ir
 
+from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import has_resolutions
 from vendorwatch.analysis.browse import Filters
 from vendorwatch.analysis.competition import Competed, flag
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.exports.tables import award_table
+from vendorwatch.exports.tables import award_expr
 from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
 OCDS_VERSION = "1.1"
@@ -304,39 +305,34 @@ def release(
     }
 
 
-def _grouped(table: pa.Table, key: str) -> dict[str, list[dict[str, Any]]]:
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in table.to_pylist():
+    for row in rows:
         out.setdefault(row[key], []).append(row)
     return out
 
 
-def _transactions(con: Any, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
-    if not keys:
-        return {}
+def _transactions(con: Any, listed: ir.Table) -> dict[str, list[dict[str, Any]]]:
+    """The listed awards' transactions (the listing a subquery: no list of keys in the SQL)."""
     facts = fact_table(con)
-    wanted = ibis.memtable({"_award": keys})
     files = con.table("source_files").select(_sha="sha256", layout="layout")
     t = facts.select(*_TRANSACTION_COLUMNS)
-    t = t.join(wanted, t.contract_award_unique_key == wanted._award).drop("_award")
+    t = t.filter(t.contract_award_unique_key.isin(listed.award_key))
     t = t.join(files, t.source_sha256 == files._sha).drop("_sha")
     ordered = t.order_by(["contract_award_unique_key", "action_date", "modification_number",
                           "source_sha256", "source_row"])  # fmt: skip
-    return _grouped(ordered.to_pyarrow(), "contract_award_unique_key")
+    return _grouped(engine.rows(ordered), "contract_award_unique_key")
 
 
-def _summaries(con: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
+def _summaries(con: Any, listed: ir.Table) -> dict[str, dict[str, Any]]:
     """Each award's latest award-summary record (by ``last_modified_date``), where loaded."""
-    if not keys:
-        return {}
     a = con.table("awards").select(*_SUMMARY_COLUMNS)
-    wanted = ibis.memtable({"_award": keys})
-    a = a.join(wanted, a.contract_award_unique_key == wanted._award).drop("_award")
+    a = a.filter(a.contract_award_unique_key.isin(listed.award_key))
     newest = ibis.window(
         group_by=a.contract_award_unique_key, order_by=[a.last_modified_date.desc()]
     )
     a = a.mutate(_n=ibis.row_number().over(newest)).filter(lambda r: r._n == 0).drop("_n")
-    return {r["contract_award_unique_key"]: r for r in a.to_pyarrow().to_pylist()}
+    return {r["contract_award_unique_key"]: r for r in engine.rows(a)}
 
 
 def _published(con: Any) -> str:
@@ -366,10 +362,10 @@ def release_package(
         raise VendorwatchError(f"OCID prefix {prefix!r} must be letters, digits and hyphens")
     if filters.get("family") and not has_resolutions(con):
         raise VendorwatchError("the warehouse is not resolved yet; run `vendorwatch resolve --all`")
-    listed = award_table(con, filters, sort=sort, descending=descending, limit=limit)
-    keys = [str(k) for k in listed.column("award_key").to_pylist()]
-    transactions = _transactions(con, keys)
-    summaries = _summaries(con, keys)
+    listed = award_expr(con, filters, sort=sort, descending=descending, limit=limit)
+    keys = [str(k) for k in engine.values(listed.award_key)]
+    transactions = _transactions(con, listed) if keys else {}
+    summaries = _summaries(con, listed) if keys else {}
     releases = [
         release(key, transactions[key], summaries.get(key), prefix=prefix)
         for key in keys

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import docx
 import jinja2
 
-from vendorwatch.analysis import AwardHistory, award_history
+from vendorwatch.analysis import AwardHistory, award_history, engine
 from vendorwatch.analysis.base import transactions
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.errors import VendorwatchError
@@ -172,11 +172,7 @@ def awards_of_recipient(con: Any, name: str, start: date, end: date) -> list[Awa
             (t.recipient_name.upper() == wanted) & (t.action_date >= start) & (t.action_date <= end)
         ),
     )
-    keys = sorted(
-        k
-        for k in t.select("contract_award_unique_key").distinct().to_pyarrow().column(0).to_pylist()
-        if k
-    )
+    keys = sorted(k for k in engine.values(t.select("contract_award_unique_key").distinct()) if k)
     if not keys:
         raise VendorwatchError(
             f"no award to recipient {name!r} with an action from {start.isoformat()} to "

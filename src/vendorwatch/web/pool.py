@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import duckdb
-import ibis
 from starlette.requests import Request
 
+from vendorwatch.analysis import engine
 from vendorwatch.errors import VendorwatchError
 
 TOO_LARGE = (
@@ -87,7 +87,7 @@ class Snapshot:
                 cursor = self.db.cursor()
                 self._cursors.append(cursor)
             cursor.execute("SET enable_progress_bar = false")
-            found = ibis.duckdb.from_connection(cursor)
+            found = engine.from_connection(cursor)
             self._local.backend = found
         return found
 
