@@ -58,6 +58,8 @@ COPIED = [
     "awarding_agency_name", "awarding_sub_agency_code", "awarding_sub_agency_name",
     "recipient_duns", "recipient_name", "recipient_parent_name", "award_type_code",
     "idv_type_code", "extent_competed_code", "naics_code", "naics_description",
+    "funding_agency_name", "funding_sub_agency_name", "primary_place_of_performance_state_code",
+    "primary_place_of_performance_county_name", "primary_place_of_performance_city_name",
 ]  # fmt: skip
 
 
@@ -303,3 +305,29 @@ def test_vendorwatch_status_says_how_an_old_file_was_read(tmp_path: Path) -> Non
     text = " ".join(shown.stdout.split())
     assert "old.csv: 4 columns mapped from other names" in text
     assert "contract_award_unique_key (from piid, contractingofficeagencyid)" in text
+
+
+def test_funding_agency_and_place_of_performance_are_dimensions(loaded: tuple) -> None:  # type: ignore[type-arg]
+    """Issue 18.7: where a layout carries them, who funds the award and where the work is done
+    roll up like any other dimension, in both layouts, to the raw summaries' sums."""
+    now, then, awards = loaded
+    by = ["funding_sub_agency", "state", "county", "city"]
+    expected: dict[tuple[str | None, ...], Decimal] = {}
+    for a in awards:
+        key = tuple(
+            a[c] or None
+            for c in (
+                "funding_sub_agency_name",
+                "primary_place_of_performance_state_code",
+                "primary_place_of_performance_county_name",
+                "primary_place_of_performance_city_name",
+            )
+        )
+        expected[key] = expected.get(key, Decimal(0)) + Decimal(a["total_obligated_amount"])
+    for warehouse in (now, then):
+        got = rollup(ibis.duckdb.from_connection(warehouse), by)
+        assert {tuple(r[d] for d in by): Decimal(r["obligations"]) for r in got} == expected
+    assert len(expected) > 10  # the Minnesota awards are spread over many places
+    funders = {a["funding_agency_name"] for a in awards if a["funding_agency_name"]}
+    top = rollup(ibis.duckdb.from_connection(now), ["funding_agency"])[0]["funding_agency"]
+    assert top in funders

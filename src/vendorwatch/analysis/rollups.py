@@ -41,6 +41,12 @@ DIMENSIONS: dict[str, Dimension] = {
     ),
     "naics": lambda t: ibis.coalesce(t.naics_code + " " + t.naics_description, t.naics_description),
     "state": lambda t: t.primary_place_of_performance_state_code,
+    # where the work is done, finer (bulk layouts; the API export carries only the state)
+    "county": lambda t: t.primary_place_of_performance_county_name.nullif(""),
+    "city": lambda t: t.primary_place_of_performance_city_name.nullif(""),
+    # whose money it is, when another agency funds an order ICE or CBP awards (bulk layouts)
+    "funding_agency": lambda t: t.funding_agency_name.nullif(""),
+    "funding_sub_agency": lambda t: t.funding_sub_agency_name.nullif(""),
     "competition": lambda t: t.competition,
     "classification": lambda t: t.classification,
     # prime: from the government; sub: from a prime contractor (vendorwatch.analysis.subawards)
