@@ -217,8 +217,9 @@ def award_list(
         raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
     t = _apply(_rows(con, filters), filters)
     grouped = per_award(
-        t, "piid", "recipient", "family", "sub_agency", "classification", "competition"
-    )
+        t, "piid", "recipient", "family", "sub_agency", "classification", "competition",
+        stable=True,
+    )  # fmt: skip
     key = grouped[sort]
     return t, grouped.order_by([key.desc() if descending else key.asc(), "award_key"])
 
