@@ -30,6 +30,7 @@ SELECTIONS: list[dict[str, list[str]]] = [
     {"role": ["prime"], "sub_agency": ["U.S. Customs and Border Protection"]},
     {"family": ["x' OR '1'='1"]},  # a value that looks like SQL matches nothing
     {"fiscal_year": ["1999"]},  # a value not in the data: nothing, as in browse
+    {"place_state": ["MN"], "fiscal_year": ["2024"]},
 ]
 SORTS = (("obligations", True, 0), ("piid", False, 50), ("recipient", True, 0),
          ("last_action", False, 0), ("transactions", True, 0))  # fmt: skip
@@ -121,3 +122,41 @@ def test_year_facet_figures_are_the_raw_files(raw_data: Path, cube: Cube) -> Non
     assert Decimal(page.obligations) == sum(
         (Decimal(r["Federal Action Obligation"]) for r in fy24), Decimal(0)
     )
+
+
+SUMMARIES = "mn-ice-contracts/ICE_MN_Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv.gz"
+
+
+def _places(raw_data: Path) -> dict[str, str | None]:
+    """Each summarised award's place of performance (state), from the Minnesota file."""
+    with gzip.open(raw_data / SUMMARIES, "rt", encoding="utf-8", newline="") as handle:
+        return {
+            r["contract_award_unique_key"]: r["primary_place_of_performance_state_code"] or None
+            for r in csv.DictReader(handle)
+        }
+
+
+def test_place_of_performance_facet_is_the_award_summaries(
+    raw_data: Path, con: Any, cube: Cube
+) -> None:
+    """The dashboard exports carry no place of performance; the Minnesota award summaries do,
+    for the awards they summarise: the facet takes the award's place from its summary."""
+    places = _places(raw_data)
+    dollars: dict[str | None, Decimal] = defaultdict(Decimal)
+    count: dict[str | None, int] = defaultdict(int)
+    awards: dict[str | None, set[str]] = defaultdict(set)
+    for row in _raw_transactions(raw_data):
+        place = places.get(row["Generated Award ID"])
+        dollars[place] += Decimal(row["Federal Action Obligation"])
+        count[place] += 1
+        awards[place].add(row["Generated Award ID"])
+    expected = {p: (dollars[p], count[p], len(awards[p])) for p in dollars}
+    assert len(expected) > 2  # some states besides "no place"
+    every = 1_000_000
+    assert _figures(cube.facets({}, size=every)["place_state"]) == expected
+    assert _figures(browse.facets(con, {}, size=every)["place_state"]) == expected
+    # Chosen: the selection is that state's awards, its other facets under it.
+    state = max((p for p in expected if p), key=lambda p: expected[p][0])
+    page = cube.awards({"place_state": [state]})
+    assert (Decimal(page.obligations), page.total) == (expected[state][0], expected[state][2])
+    assert cube.facets({"place_state": [state]}) == browse.facets(con, {"place_state": [state]})

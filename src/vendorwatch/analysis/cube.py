@@ -31,7 +31,6 @@ from vendorwatch.analysis import browse
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
-from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.analysis.subawards import ROLES, single_role, with_roles
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.limits import check_page
@@ -60,12 +59,12 @@ _SORT = {
 def _source(con: Any) -> tuple[str, str]:
     """The cube's rows and each award's description, as SQL over the snapshot (compiled once
     per build from the same expressions `browse` filters and groups)."""
-    t = with_roles(con, fact_table(con))
+    t = browse.with_place(con, with_roles(con, fact_table(con)))
     grouped = t.group_by(
         award=t.contract_award_unique_key,
         piid=t.award_id_piid,
         recipient=t.recipient_name,
-        **{name: DIMENSIONS[name](t).cast("string") for name in FACETS},
+        **{name: browse.DIMS[name](t).cast("string") for name in FACETS},
     ).aggregate(
         obligations=t.federal_action_obligation.sum(),
         transactions=t.count(),

@@ -28,7 +28,7 @@ from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.bodylimit import read_upload
-from vendorwatch.web.facets import facet_view
+from vendorwatch.web.facets import facet_view, title_of
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
@@ -262,6 +262,7 @@ def browse(request: Request) -> Response:
             "view": view,
             "names": state.family_names,
             "labels": labels,
+            "title_of": title_of,
             "coverage": scope(state),
         },
     )
