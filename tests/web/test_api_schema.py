@@ -18,7 +18,10 @@ from vendorwatch.web import create_app
 
 @pytest.fixture(scope="module")
 def operations(sample_warehouse: Path) -> dict[str, Any]:
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_app(sample_warehouse))
+    app = create_app(sample_warehouse)
+    # Built once per version (in `serve`, by the warm-up): not within a request's read timeout.
+    app.state.site.cube()
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     found = {}
     for result in schema.get_all_operations():
         operation = result.ok()

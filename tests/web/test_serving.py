@@ -39,10 +39,11 @@ def test_interrupt_stops_a_running_query(sample_warehouse: Path) -> None:
     started = threading.Event()
 
     def heavy() -> None:
-        job.cursor = snap.backend().con
+        cursor = snap.backend().con
+        job.cursors.append(cursor)
         started.set()
         try:
-            job.cursor.execute(
+            cursor.execute(
                 "SELECT sum(hash(a.source_row * b.source_row)) FROM facts a, facts b"
             ).fetchall()
         except Exception as exc:  # noqa: BLE001 - checked below

@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
-from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.analysis.rollups import DIMENSIONS, Dimension
 from vendorwatch.analysis.subawards import ROLES, role_rows, single_role
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.limits import check_filters, check_page
@@ -30,9 +30,12 @@ FACETS = (
     "competition",
     "classification",
     "state",
+    "place_state",  # place of performance: the transaction's, else its award summary's
     "agency",
     "role",  # prime or sub: one at a time, never summed together (analysis.subawards)
 )
+# The rollup dimensions, and the place of performance that `with_place` adds to the rows.
+DIMS: dict[str, Dimension] = {**DIMENSIONS, "place_state": lambda t: t.place_state}
 AWARD_SORTS = ("obligations", "last_action", "first_action", "transactions", "piid", "recipient")
 
 Filters = Mapping[str, Sequence[str]]
@@ -49,7 +52,28 @@ def _check(filters: Filters) -> None:
 
 def _rows(con: Any, filters: Filters) -> ir.Table:
     """The rows of the role the filters ask for (prime awards unless ``role=sub``)."""
-    return role_rows(con, fact_table(con), single_role(list(filters.get("role", []))))
+    rows = role_rows(con, fact_table(con), single_role(list(filters.get("role", []))))
+    return with_place(con, rows)
+
+
+def with_place(con: Any, t: ir.Table) -> ir.Table:
+    """``place_state``: where the work is performed (state), as the transaction says, else as
+    the latest summary of a prime award says (the dashboard exports carry no place; the
+    award-summary files do). A sub-award's place is only its own, never its prime's."""
+    a = con.table("awards")
+    latest = ibis.window(
+        group_by=a.contract_award_unique_key,
+        order_by=[a.last_modified_date.desc(), a.source_sha256, a.source_row],
+    )
+    a = a.mutate(_n=ibis.row_number().over(latest))
+    a = a.filter(a._n == 0).select(
+        _place_key=a.contract_award_unique_key, _place=a.primary_place_of_performance_state_code
+    )
+    joined = t.left_join(a, t.contract_award_unique_key == a._place_key)
+    summary = ibis.ifelse(joined.role == "prime", joined._place, ibis.null("string"))
+    return joined.mutate(
+        place_state=ibis.coalesce(joined.primary_place_of_performance_state_code, summary)
+    ).drop("_place_key", "_place")
 
 
 def _apply(t: ir.Table, filters: Filters, *, skip: str | None = None) -> ir.Table:
@@ -60,7 +84,7 @@ def _apply(t: ir.Table, filters: Filters, *, skip: str | None = None) -> ir.Tabl
             for word in " ".join(values).split():
                 t = t.filter(_text(t).contains(word.upper()))
             continue
-        column = DIMENSIONS[name](t).cast("string")
+        column = DIMS[name](t).cast("string")
         t = t.filter(column.isin([str(v) for v in values]))
     return t
 
@@ -88,7 +112,7 @@ def facets(con: Any, filters: Filters, *, size: int = 12) -> dict[str, list[dict
     _check(filters)
     role = single_role(list(filters.get("role", [])))
     facts = fact_table(con)
-    chosen_rows = role_rows(con, facts, role)
+    chosen_rows = with_place(con, role_rows(con, facts, role))
     out: dict[str, list[dict[str, Any]]] = {}
     for name in FACETS:
         if name == "role":
@@ -96,7 +120,7 @@ def facets(con: Any, filters: Filters, *, size: int = 12) -> dict[str, list[dict
             continue
         else:
             t = _apply(chosen_rows, filters, skip=name)
-            rows = _facet_rows(t.mutate(_value=DIMENSIONS[name](t).cast("string")))
+            rows = _facet_rows(t.mutate(_value=DIMS[name](t).cast("string")))
             chosen = {str(v) for v in filters.get(name, [])}
         # The largest values, and every chosen one wherever it ranks (so it can be removed).
         rows = [r for i, r in enumerate(rows) if i < size or r["_value"] in chosen]
@@ -119,7 +143,7 @@ def role_facet(con: Any, filters: Filters) -> list[dict[str, Any]]:
     facts = fact_table(con)
     rows = []
     for each in ROLES:
-        t = _apply(role_rows(con, facts, each), filters)
+        t = _apply(with_place(con, role_rows(con, facts, each)), filters)
         rows += _facet_rows(t.mutate(_value=ibis.literal(each)))
     return [
         {
@@ -213,8 +237,9 @@ def award_list(
         raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
     t = _apply(_rows(con, filters), filters)
     grouped = per_award(
-        t, "piid", "recipient", "family", "sub_agency", "classification", "competition"
-    )
+        t, "piid", "recipient", "family", "sub_agency", "classification", "competition",
+        stable=True,
+    )  # fmt: skip
     key = grouped[sort]
     return t, grouped.order_by([key.desc() if descending else key.asc(), "award_key"])
 

@@ -93,11 +93,18 @@ AWARD_FIELDS = {
 }
 
 
-def per_award(t: ir.Table, *fields: str) -> ir.Table:
+def per_award(t: ir.Table, *fields: str, stable: bool = False) -> ir.Table:
     """One row per award of these facts: the named ``AWARD_FIELDS``, then obligations,
-    transaction count and first and last action dates."""
+    transaction count and first and last action dates.
+
+    A field that differs between an award's rows (a recipient renamed, a family changed by a
+    merger) is any one of them; ``stable``: the largest, the same on every run and the one
+    `vendorwatch.analysis.cube` gives from its grouped rows."""
     return t.group_by(award_key=t.contract_award_unique_key).aggregate(
-        **{name: t[AWARD_FIELDS[name]].arbitrary() for name in fields},
+        **{
+            name: t[AWARD_FIELDS[name]].max() if stable else t[AWARD_FIELDS[name]].arbitrary()
+            for name in fields
+        },
         obligations=t.federal_action_obligation.sum(),
         transactions=t.count(),
         first_action=t.action_date.min(),

@@ -28,7 +28,7 @@ from vendorwatch.analysis import browse
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.browse import FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
-from vendorwatch.analysis.rollups import DIMENSIONS
+from vendorwatch.analysis.subawards import role_rows
 from vendorwatch.limits import check_page
 
 Statements = MutableMapping[Any, str]
@@ -88,13 +88,13 @@ def facets(
     shape, marked, values = _placeholders(filters)
 
     def build() -> Any:
-        facts = fact_table(con)
+        facts = browse.with_place(con, role_rows(con, fact_table(con), "prime"))
         parts = []
         for name in FACETS:
             if name == "role":
                 continue
             t = browse._apply(facts, marked, skip=name)
-            t = t.mutate(_value=DIMENSIONS[name](t).cast("string"))
+            t = t.mutate(_value=browse.DIMS[name](t).cast("string"))
             parts.append(
                 t.group_by("_value")
                 .aggregate(

@@ -291,6 +291,14 @@ def serve(
         bool,
         typer.Option(help="Work out the home page and watched dossiers before serving."),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the warehouse read-only (each holds its own caches; "
+            "memory grows with each).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the site and API over the warehouse; new versions published by `load` or `sync`
     are picked up while it serves, and a changed registry is re-derived in the background."""
@@ -338,10 +346,20 @@ def serve(
     announce_when_answering(
         host, port, lambda line: console.print(line, highlight=False, soft_wrap=True), stop
     )
-    # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
-    site = create_app(path, log_ips=log_ips, warm=warm)
     try:
-        uvicorn.run(site, host=host, port=port, access_log=False)
+        # uvicorn's own access log writes client addresses; ours (PrivacyMiddleware) does not.
+        if workers > 1:  # each process builds its own app (vendorwatch.web.workers)
+            import os
+
+            from vendorwatch.web.workers import handed_down
+
+            os.environ.update(handed_down(log_ips=log_ips, warm=warm))
+            os.environ["VENDORWATCH_WAREHOUSE"] = str(path)
+            uvicorn.run("vendorwatch.web.workers:app", factory=True, workers=workers, host=host,
+                        port=port, access_log=False)  # fmt: skip
+        else:
+            uvicorn.run(create_app(path, log_ips=log_ips, warm=warm), host=host, port=port,
+                        access_log=False)  # fmt: skip
     finally:
         stop.set()
 

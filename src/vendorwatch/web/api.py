@@ -122,6 +122,10 @@ class FacetFilters:
         competition: FacetValues = None,
         classification: FacetValues = None,
         state: FacetValues = None,
+        place_state: Annotated[
+            list[str] | None,
+            Query(description="Place of performance (state): the transaction's, else its award's"),
+        ] = None,
         agency: FacetValues = None,
         role: Annotated[
             Literal["prime", "sub"] | None,
@@ -132,6 +136,7 @@ class FacetFilters:
         given = {
             "sub_agency": sub_agency, "family": family, "fiscal_year": fiscal_year,
             "competition": competition, "classification": classification, "state": state,
+            "place_state": place_state,
             "agency": agency, "role": [role] if role else None,
         }  # fmt: skip
         self.chosen = {name: values for name, values in given.items() if values}

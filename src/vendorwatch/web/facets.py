@@ -7,6 +7,16 @@ from typing import Any
 
 FACET_SHOWN = 12  # values a facet lists before its "show all" link
 ORDERED = {"fiscal_year"}  # listed in their own order (years), not by dollars
+# A facet's heading where its name would mislead: both state facets are where the work is done.
+TITLES = {
+    "place_state": "place of performance (state)",
+    "state": "place of performance (state, transactions only)",
+}
+
+
+def title_of(name: str) -> str:
+    """A facet's heading: its name in words."""
+    return TITLES.get(name, name.replace("_", " "))
 
 
 def facet_view(
@@ -35,6 +45,7 @@ def facet_view(
         out.append(
             {
                 "name": name,
+                "title": title_of(name),
                 "shown": shown,
                 "count": len(every),
                 "hidden": len(every) - len(shown) if not expanded else 0,

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vendorwatch.analysis import award_history, rollup
 from vendorwatch.analysis.as_of import family_as_of
-from vendorwatch.analysis.browse import FACETS, award_descriptions, awards, transaction_list
+from vendorwatch.analysis.browse import FACETS, awards, transaction_list
 from vendorwatch.analysis.classification import classification_of, rules
 from vendorwatch.analysis.competition import solicitation_label
 from vendorwatch.analysis.corrections import corrections_of
@@ -31,7 +31,7 @@ from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.bodylimit import read_upload
-from vendorwatch.web.facets import facet_view
+from vendorwatch.web.facets import facet_view, title_of
 from vendorwatch.web.held import keep_report, kept_minutes, set_audit_cookie
 from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
@@ -148,23 +148,10 @@ def warm(state: SiteState) -> list[str]:
     the site is fixed while it serves, so this is done once, at start. Returns the families.
     """
     home_page = state.memo("home", lambda: _home(state))
+    state.cube()  # every selection's facets and first page read it (analysis.cube)
     state.facets({}, size=None)  # /browse as the nav links it: every award, largest first
     state.listing("awards", {}, sort="obligations", descending=True, offset=0, limit=PAGE_SIZE)
     families = [str(row["family"]) for row in home_page["watched"]]
-    # The common shapes of selection, compiled once (`analysis.selections`): every later
-    # selection of the same shape, whatever its values, only binds them.
-    if families:
-        top = families[0]
-        years = [str(v["value"]) for v in state.facets({"family": [top]})["fiscal_year"]]
-        agencies = [str(v["value"]) for v in state.facets({}, size=None)["sub_agency"]]
-        for chosen in (
-            {"fiscal_year": years[:1]},
-            {"family": [top], "fiscal_year": years[:1]},
-            {"family": [top], "fiscal_year": years[:1], "sub_agency": agencies[:1]},
-        ):
-            state.facets(chosen, size=None)
-            state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
-                          limit=PAGE_SIZE)  # fmt: skip
     for family in families:
         if state.closing:  # shutting down: the rest is not needed
             break
@@ -295,9 +282,7 @@ def browse(request: Request) -> Response:
     if view != "awards":
         params.append(("view", view))
     descriptions = (
-        award_descriptions(state.con(), [r["award_key"] for r in listing.rows])
-        if view == "awards"
-        else {}
+        state.descriptions([r["award_key"] for r in listing.rows]) if view == "awards" else {}
     )
     return templates.TemplateResponse(
         request,
@@ -317,6 +302,7 @@ def browse(request: Request) -> Response:
             "view": view,
             "names": state.family_names,
             "labels": labels,
+            "title_of": title_of,
             "coverage": scope(state),
             "refused": refused,
             "typed_q": request.query_params.get("q", "").strip(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -126,6 +127,9 @@ class Snapshot:
             cursors = list(self._cursors)
         for cursor in cursors:
             cursor.interrupt()
+        cube = self.memo.get("cube")
+        if cube is not None:
+            cube.interrupt()
 
     @property
     def closed(self) -> bool:
@@ -139,6 +143,9 @@ class Snapshot:
             cursors, self._cursors = self._cursors, []
         for cursor in cursors:
             cursor.close()
+        cube = self.memo.get("cube")
+        if cube is not None:
+            cube.close()
         self.db.close()
 
 
@@ -148,12 +155,27 @@ class Job:
 
     snapshot: Snapshot
     abandoned: bool = False
-    cursor: Any = field(default=None, repr=False)
+    cursors: list[Any] = field(default_factory=list, repr=False)  # the snapshot's, the cube's
+    waiting: int = 0  # waiting on another's computation of the same thing (single flight)
+    since: float = field(default_factory=time.monotonic)  # its own clock started here
+
+    def wait_for(self, lock: threading.Lock) -> None:
+        """Take ``lock``; while another holds it (computing what this request needs), the
+        time limit does not run: the wait ends when that work does, and the request's own
+        time starts again then. Cutting it would throw away a wait for nearly-done work."""
+        if lock.acquire(blocking=False):
+            return
+        self.waiting += 1
+        try:
+            lock.acquire()
+        finally:
+            self.waiting -= 1
+            self.since = time.monotonic()
 
     def interrupt(self) -> None:
         self.abandoned = True
-        if self.cursor is not None:
-            self.cursor.interrupt()
+        for cursor in list(self.cursors):
+            cursor.interrupt()
 
 
 async def run(

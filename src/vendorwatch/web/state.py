@@ -15,14 +15,16 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from vendorwatch.analysis import selections
-from vendorwatch.analysis.browse import Filters, Page, transaction_list
+from vendorwatch.analysis.browse import Filters, Page, award_descriptions, transaction_list
+from vendorwatch.analysis.cube import Cube
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
@@ -186,12 +188,12 @@ class SiteState:
         try:
             if job.abandoned:
                 raise TooSlow
-            _bound.snapshot = job.snapshot
-            job.cursor = job.snapshot.backend().con
+            _bound.snapshot, _bound.job = job.snapshot, job
+            job.cursors.append(job.snapshot.backend().con)
             try:
                 return fn(*args)
             finally:
-                _bound.snapshot = None
+                _bound.snapshot = _bound.job = None
         finally:
             job.snapshot.leave()
 
@@ -215,13 +217,17 @@ class SiteState:
             assert snap is not None
         job = Job(snap)
         future = loop.run_in_executor(self._pool(), self._work, job, fn, args)
-        try:
-            limit = self.time_limit if time_limit is None else time_limit
-            return await asyncio.wait_for(asyncio.shield(future), limit)
-        except TimeoutError:
-            job.interrupt()
-            future.add_done_callback(_quiet)
-            raise TooSlow from None
+        limit = self.time_limit if time_limit is None else time_limit
+        while True:
+            left = limit - (time.monotonic() - job.since)
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), max(left, 0.05))
+            except TimeoutError:
+                if job.waiting or time.monotonic() - job.since < limit:
+                    continue  # waiting on work in flight, or its clock started again
+                job.interrupt()
+                future.add_done_callback(_quiet)
+                raise TooSlow from None
 
     @property
     def closing(self) -> bool:
@@ -259,21 +265,41 @@ class SiteState:
         return self.snapshot().recent
 
     def dossier(self, family_id: str) -> tuple[dict[str, Any], dict[str, str]]:
-        """The family's dossier data and its chart SVGs, built once per version."""
+        """The family's dossier data and its chart SVGs, built once per version (a visitor
+        asking while the warm-up builds it waits for that one)."""
         snap = self.snapshot()
         cached = snap.dossiers.get(family_id)
-        if cached is None:
-            data = family_dossier(snap.backend(), self.registry, family_id)
-            cached = (data, dossier_charts(data))
-            snap.dossiers[family_id] = cached
-        return cached
+        if cached is not None:
+            return cached
+        with self._single(snap, "dossier:" + family_id):
+            cached = snap.dossiers.get(family_id)
+            if cached is None:
+                data = family_dossier(snap.backend(), self.registry, family_id)
+                cached = (data, dossier_charts(data))
+                snap.dossiers[family_id] = cached
+            return cached
+
+    @contextmanager
+    def _single(self, snap: Snapshot, key: str) -> Iterator[None]:
+        """One computation of ``key`` at a time: the others wait for it, and a request that
+        waits is not cut by its time limit meanwhile (`Job.wait_for`)."""
+        lock = snap.computing(key)
+        job: Job | None = getattr(_bound, "job", None)
+        if job is None:
+            lock.acquire()
+        else:
+            job.wait_for(lock)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value computed once per version (a version never changes)."""
         snap = self.snapshot()
         if key in snap.memo:
             return snap.memo[key]
-        with snap.computing(key):  # one computation per key: the others wait for it
+        with self._single(snap, key):  # one computation per key: the others wait for it
             if key not in snap.memo:
                 snap.memo[key] = compute()
             return snap.memo[key]
@@ -293,14 +319,31 @@ class SiteState:
                 snap.recent.popitem(last=False)
         return value
 
+    def cube(self) -> Cube:
+        """The version's browse aggregate (`vendorwatch.analysis.cube`), built once, in memory:
+        the first to ask builds it (the warm-up does, before the swap), the others wait."""
+        snap = self.snapshot()
+        cube: Cube = self.memo(
+            "cube", lambda: Cube(snap.backend(), memory_limit=self.memory_limit, threads=1)
+        )
+        job = getattr(_bound, "job", None)
+        if job is not None:  # so that the time limit interrupts its queries too
+            job.cursors.append(cube.cursor())
+        return cube
+
     def facets(self, chosen: Filters, size: int | None = 12) -> dict[str, list[dict[str, Any]]]:
         """Each facet's largest ``size`` values (and the chosen ones) under the selection;
-        ``None``: every value (the browse page's "show all"). One cache entry holds them all."""
+        ``None``: every value (the browse page's "show all"). One cache entry holds them all.
+        From the cube, but a text search, which reads the transactions' words."""
         key = "facets:" + _key(chosen)
         snap = self.snapshot()
-        found: dict[str, list[dict[str, Any]]] = self.recent(
-            key, lambda: selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
-        )
+
+        def compute() -> dict[str, list[dict[str, Any]]]:
+            if "q" in chosen:
+                return selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
+            return self.cube().facets(chosen, size=EVERY)
+
+        found: dict[str, list[dict[str, Any]]] = self.recent(key, compute)
         if size is None:
             return found
         return {
@@ -315,6 +358,10 @@ class SiteState:
         snap = self.snapshot()
 
         def compute() -> Page:
+            if view == "awards" and "q" not in chosen:
+                return self.cube().awards(
+                    chosen, sort=sort, descending=descending, offset=offset, limit=limit
+                )
             if view == "awards":  # compiled once per shape of selection
                 return selections.awards(
                     snap.backend(), chosen, snap.prepared, sort=sort, descending=descending,
@@ -329,6 +376,14 @@ class SiteState:
             json.dumps([view, _key(chosen), sort, descending, offset, limit]), compute
         )
         return page
+
+    def descriptions(self, award_keys: list[str]) -> dict[str, str]:
+        """Each listed award's description (`browse.award_descriptions`), from the cube."""
+        if not award_keys:
+            return {}
+        if "cube" in self.snapshot().memo:
+            return self.cube().descriptions(award_keys)
+        return award_descriptions(self.con(), award_keys)
 
     @property
     def registry(self) -> Registry:

@@ -1,0 +1,285 @@
+"""Browse answered from a small per-snapshot aggregate, built once, instead of the wide facts.
+
+Every uncached ``/browse`` page asks the same kind of question: the facets of a selection (each
+dimension's values with dollars, transactions and distinct awards, under every *other* filter)
+and the first page of its awards. Over ``facts`` (60 columns, strings everywhere, the fiscal
+year cast per row) that is eight group-bys with ``count(DISTINCT award)`` per request. Here the
+facts and the sub-awards are grouped once per published version into a *cube*: one row per
+award and combination of the facet dimensions (plus the award's PIID and recipient, which the
+listing shows), with its summed obligations, transaction count and first and last action. Every
+string is replaced by an integer id (ids are given in string order, so ``max`` and ``ORDER
+BY`` on ids are those on the strings), and the cube lives in its own in-memory DuckDB database,
+so facets group small integers in memory with no casts.
+
+The answers are those of `vendorwatch.analysis.browse` (a test checks them equal): a sum of
+sums is the sum, distinct awards are counted over the cube's award ids, a chosen value is
+matched by its id (a value not in the data matches nothing, as it matches nothing there).
+A text search (``q``) reads the transactions' words, which the cube does not hold: `browse`
+answers it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+import ibis
+
+from vendorwatch.analysis import browse
+from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, Filters, Page
+from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.subawards import ROLES, single_role, with_roles
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.limits import check_page
+
+NAMES = ("award", "piid", "recipient")  # listed per award, never faceted
+# The per-award columns of a listing row (browse.award_list's), by their cube column.
+LISTED = {
+    "award_key": "award",
+    "piid": "piid",
+    "recipient": "recipient",
+    "family": "family",
+    "sub_agency": "sub_agency",
+    "classification": "classification",
+    "competition": "competition",
+}
+_SORT = {
+    "obligations": "obligations",
+    "last_action": "last_action",
+    "first_action": "first_action",
+    "transactions": "transactions",
+    "piid": "piid",
+    "recipient": "recipient",
+}
+
+
+def _source(con: Any) -> tuple[str, str]:
+    """The cube's rows and each award's description, as SQL over the snapshot (compiled once
+    per build from the same expressions `browse` filters and groups)."""
+    t = browse.with_place(con, with_roles(con, fact_table(con)))
+    grouped = t.group_by(
+        award=t.contract_award_unique_key,
+        piid=t.award_id_piid,
+        recipient=t.recipient_name,
+        **{name: browse.DIMS[name](t).cast("string") for name in FACETS},
+    ).aggregate(
+        obligations=t.federal_action_obligation.sum(),
+        transactions=t.count(),
+        first_action=t.action_date.min(),
+        last_action=t.action_date.max(),
+    )
+    f = fact_table(con)
+    f = f.filter(f.transaction_description.notnull())
+    described = f.group_by(award=f.contract_award_unique_key).aggregate(
+        description=f.transaction_description.argmin(f.action_date)
+    )
+    return ibis.to_sql(grouped, dialect="duckdb"), ibis.to_sql(described, dialect="duckdb")
+
+
+class Cube:
+    """The aggregate of one published version, in memory, with a cursor per thread."""
+
+    def __init__(self, con: Any, *, memory_limit: str = "256MB", threads: int | None = None):
+        rows_sql, described_sql = _source(con)
+        raw = con.con
+        rows = raw.sql(rows_sql).to_arrow_table()
+        described = raw.sql(described_sql).to_arrow_table()
+        self.db = duckdb.connect(":memory:")
+        self.db.execute("SET enable_progress_bar = false")
+        self.db.execute("SET memory_limit = ?", [memory_limit])
+        if threads:
+            self.db.execute(f"SET threads = {int(threads)}")
+        self.db.register("_rows", rows)
+        self.db.register("_described", described)
+        columns = [*NAMES, *FACETS]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        self.db.execute(
+            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
+            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
+            "NOT NULL ORDER BY id"
+        )
+        joins = " ".join(
+            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
+        )
+        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
+        # Family and year first: a family or year filter then skips most of the cube's rows.
+        self.db.execute(
+            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
+            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"'
+        )
+        self.db.execute(
+            "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
+            "FROM _described d WHERE d.description IS NOT NULL"
+        )
+        self.db.unregister("_rows")
+        self.db.unregister("_described")
+        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in FACETS)
+        self.db.execute(
+            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
+        )
+        self.ids: dict[str, int] = dict(self.db.execute("SELECT value, id FROM dims").fetchall())
+        ((self.rows,),) = self.db.execute("SELECT count(*) FROM cube").fetchall()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._closed = False
+
+    # ------------------------------------------------------------------ plumbing
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's own cursor on the cube."""
+        found: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if found is None:
+            with self._lock:
+                if self._closed:
+                    raise VendorwatchError("the warehouse version was closed; try again")
+                found = self.db.cursor()
+                self._cursors.append(found)
+            self._local.cursor = found
+        return found
+
+    def _rows(self, sql: str) -> list[dict[str, Any]]:
+        result = self.cursor().execute(sql)
+        columns = [d[0] for d in result.description]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+    def interrupt(self) -> None:
+        with self._lock:
+            cursors = list(self._cursors)
+        for cursor in cursors:
+            cursor.interrupt()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cursors, self._cursors = self._cursors, []
+        for cursor in cursors:
+            cursor.close()
+        self.db.close()
+
+    def _where(self, filters: Filters, *, skip: str | None = None) -> str:
+        """The filters as a WHERE clause over ids (integers of our own: nothing a visitor
+        typed reaches the SQL). The role is always one: the chosen one, else prime."""
+        role = single_role(list(filters.get("role", [])))
+        chosen = {**{k: v for k, v in filters.items() if v}, "role": [role]}
+        parts = []
+        for name, values in chosen.items():
+            if name == skip:
+                continue
+            ids = sorted({self.ids.get(str(v), -1) for v in values})
+            parts.append(f'"{name}" IN ({", ".join(map(str, ids))})')
+        return " AND ".join(parts) or "TRUE"
+
+    # ------------------------------------------------------------------ the questions
+
+    def facets(self, filters: Filters, *, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+        """`browse.facets`: each facet's values under every other filter, largest first (the
+        role facet prime then sub), the ``size`` largest and every chosen one."""
+        browse._check(filters)
+        if "q" in filters:
+            raise VendorwatchError("a text search is answered by browse, not the cube")
+        parts = []
+        for name in FACETS:
+            parts.append(
+                f"SELECT '{name}' AS _facet, d.value AS _value, g.obligations, g.transactions,"
+                f' g.awards FROM (SELECT "{name}" AS id, sum(obligations) AS obligations,'
+                " sum(transactions) AS transactions, count(DISTINCT award) AS awards FROM cube"
+                f' WHERE {self._where(filters, skip=name)} GROUP BY "{name}") g'
+                " LEFT JOIN dims d ON d.id = g.id"
+            )
+        sql = " UNION ALL ".join(parts) + " ORDER BY _facet, obligations DESC, _value ASC"
+        grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
+        for row in self._rows(sql):
+            grouped[row["_facet"]].append(row)
+        role = single_role(list(filters.get("role", [])))
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, found in grouped.items():
+            if name == "role":
+                rows = sorted(found, key=lambda r: ROLES.index(r["_value"]))
+                chosen = {role} if "role" in filters else set()
+            else:
+                chosen = {str(v) for v in filters.get(name, [])}
+                rows = [r for i, r in enumerate(found) if i < size or r["_value"] in chosen]
+            out[name] = [
+                {
+                    "value": r["_value"],
+                    "obligations": plain(r["obligations"]),
+                    "transactions": int(r["transactions"]),
+                    "awards": r["awards"],
+                    "selected": r["_value"] in chosen,
+                }
+                for r in rows
+            ]
+        return out
+
+    def awards(
+        self,
+        filters: Filters,
+        *,
+        sort: str = "obligations",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        """`browse.awards`: one page of the selection's awards, and its totals."""
+        browse._check(filters)
+        check_page(offset, limit)
+        if sort not in AWARD_SORTS:
+            raise VendorwatchError(f"cannot sort by {sort!r}; choose from {', '.join(AWARD_SORTS)}")
+        where = self._where(filters)
+        picked = ", ".join(f'max("{c}") AS "{c}"' for c in LISTED.values() if c != "award")
+        order = f'"{_SORT[sort]}" {"DESC" if descending else "ASC"}'
+        rows = self._rows(
+            f"SELECT award, {picked}, sum(obligations) AS obligations, sum(transactions) AS "
+            "transactions, min(first_action) AS first_action, max(last_action) AS last_action "
+            f"FROM cube WHERE {where} GROUP BY award ORDER BY {order}, award ASC "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        ((total, obligations),) = (
+            self.cursor()
+            .execute(f"SELECT count(DISTINCT award), sum(obligations) FROM cube WHERE {where}")
+            .fetchall()
+        )
+        names = self._names(r[c] for r in rows for c in LISTED.values())
+        listed = [
+            {
+                **{key: names.get(r[column]) for key, column in LISTED.items()},
+                "obligations": plain(r["obligations"]),
+                "transactions": int(r["transactions"]),
+                "first_action": plain(r["first_action"]),
+                "last_action": plain(r["last_action"]),
+            }
+            for r in rows
+        ]
+        return Page(
+            rows=listed,
+            total=int(total),
+            offset=offset,
+            limit=limit,
+            obligations=plain(obligations) or "0.00",
+        )
+
+    def _names(self, ids: Iterable[int | None]) -> dict[int | None, str]:
+        wanted = sorted({i for i in ids if i is not None})
+        if not wanted:
+            return {}
+        found = self.cursor().execute(
+            "SELECT id, value FROM strings WHERE id IN (SELECT unnest(?))", [wanted]
+        )
+        return dict(found.fetchall())
+
+    def descriptions(self, award_keys: list[str]) -> dict[str, str]:
+        """`browse.award_descriptions`: each award's description as its first transaction
+        gave it."""
+        if not award_keys:
+            return {}
+        found = self.cursor().execute(
+            "SELECT award_key, description FROM descriptions WHERE award_key IN (SELECT unnest(?))",
+            [list(award_keys)],
+        )
+        return dict(found.fetchall())
