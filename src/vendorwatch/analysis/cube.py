@@ -79,21 +79,34 @@ def _source(con: Any) -> tuple[str, str]:
     return ibis.to_sql(grouped, dialect="duckdb"), ibis.to_sql(described, dialect="duckdb")
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class Cube:
     """The aggregate of one published version, in memory, with a cursor per thread."""
 
     def __init__(self, con: Any, *, memory_limit: str = "256MB", threads: int | None = None):
         rows_sql, described_sql = _source(con)
-        raw = con.con
-        rows = raw.sql(rows_sql).to_arrow_table()
-        described = raw.sql(described_sql).to_arrow_table()
+        ((name, path),) = con.con.execute(
+            "SELECT database_name, path FROM duckdb_databases() "
+            "WHERE database_name = current_database()"
+        ).fetchall()
         self.db = duckdb.connect(":memory:")
         self.db.execute("SET enable_progress_bar = false")
         self.db.execute("SET memory_limit = ?", [memory_limit])
         if threads:
             self.db.execute(f"SET threads = {int(threads)}")
-        self.db.register("_rows", rows)
-        self.db.register("_described", described)
+        # The snapshot's file attached read-only under its own name (the compiled SQL may name
+        # it), its rows copied into memory and the file let go: no Arrow (not a runtime
+        # dependency) and no lock held on the version beyond the build.
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        self.db.execute(f"ATTACH {_literal(str(path))} AS {quoted} (READ_ONLY)")
+        self.db.execute(f"USE {quoted}")
+        self.db.execute(f"CREATE TABLE memory.main._rows AS {rows_sql}")
+        self.db.execute(f"CREATE TABLE memory.main._described AS {described_sql}")
+        self.db.execute("USE memory")
+        self.db.execute(f"DETACH {quoted}")
         columns = [*NAMES, *FACETS]
         listed = ", ".join(f'"{c}"' for c in columns)
         self.db.execute(
@@ -114,8 +127,8 @@ class Cube:
             "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
             "FROM _described d WHERE d.description IS NOT NULL"
         )
-        self.db.unregister("_rows")
-        self.db.unregister("_described")
+        self.db.execute("DROP TABLE _rows")
+        self.db.execute("DROP TABLE _described")
         facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in FACETS)
         self.db.execute(
             f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
