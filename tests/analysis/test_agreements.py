@@ -134,3 +134,41 @@ def test_ocds_orders_name_their_agreement(con: Any) -> None:
         assert process["identifier"] == f"ocds-test01-CONT_IDV_{parts[-2]}_{parts[-1]}"
         assert process["scheme"] == "ocid"
     assert under > 0
+
+
+def test_agreement_command(
+    sample_warehouse: Path, raw_data: Path, summaries: list[dict[str, str]]
+) -> None:
+    """`vendorwatch agreement PIID` (the page's library function, as a command): its figures
+    in words and JSON, and one line with exit 1 for a PIID no order names."""
+    from typer.testing import CliRunner
+
+    from vendorwatch.cli.app import app
+
+    want = expected_orders(raw_data, summaries)
+    total = sum((v[0] for v in want.values()), Decimal(0))
+    runner = CliRunner()
+    words = runner.invoke(app, ["agreement", SCHEDULE, "--warehouse", str(sample_warehouse)])
+    assert words.exit_code == 0, words.output
+    assert f"{SCHEDULE}: {len(want)} orders, ${total:,.2f} obligated" in words.output
+    answer = runner.invoke(
+        app, ["agreement", SCHEDULE, "--warehouse", str(sample_warehouse), "--json"]
+    )
+    assert answer.exit_code == 0, answer.output
+    import json
+
+    got = json.loads(answer.output)
+    assert {o["award_key"]: Decimal(o["obligated"]) for o in got["orders"]} == {
+        k: v[0] for k, v in want.items()
+    }
+    import subprocess
+    import sys
+
+    missing = subprocess.run(
+        [sys.executable, "-m", "vendorwatch", "agreement", "NOPE", "--warehouse",
+         str(sample_warehouse)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 1
+    assert "no loaded order names 'NOPE'" in missing.stderr
+    assert "Traceback" not in missing.stderr + missing.stdout

@@ -421,6 +421,10 @@ from vendorwatch.cli import sanctuary as _sanctuary  # noqa: E402
 
 app.command("sanctuary")(_sanctuary.sanctuary_command)
 
+from vendorwatch.cli import agreement as _agreement  # noqa: E402
+
+app.command("agreement")(_agreement.agreement_command)
+
 from vendorwatch.cli import timeline as _timeline  # noqa: E402
 
 app.command("timeline")(_timeline.timeline)
