@@ -18,13 +18,18 @@ import vendorwatch.limits
 from vendorwatch.settings import get_settings
 from vendorwatch.web import create_app
 
+from .conftest import TIME_LIMIT
+
 
 @pytest.fixture(scope="module", autouse=True)
 def _facet_values_unbounded() -> Iterator[None]:
-    """The facet-value limit counts values over all facets together, which a spec cannot say
-    per parameter: the fuzzer would trip it at random. It has its own tests
-    (tests/robustness/test_limits_queries.py); here every other answer is checked."""
-    wider = get_settings().model_copy(update={"facet_max_values": 100_000})
+    """The facet-value limit counts values over all facets together, and the page-offset limit
+    is a setting a spec's pattern cannot follow: the fuzzer would trip them at random. They
+    have their own tests (tests/robustness/test_limits_queries.py); here every other answer is
+    checked."""
+    wider = get_settings().model_copy(
+        update={"facet_max_values": 100_000, "page_max_offset": 10**9}
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(vendorwatch.limits, "get_settings", lambda: wider)
         yield
@@ -32,7 +37,8 @@ def _facet_values_unbounded() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def operations(sample_warehouse: Path) -> dict[str, Any]:
-    app = create_app(sample_warehouse)
+    # A busy CI machine: the site's time limit and the client's read timeout both generous.
+    app = create_app(sample_warehouse, time_limit=TIME_LIMIT)
     # Built once per version (in `serve`, by the warm-up): not within a request's read timeout.
     app.state.site.cube()
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
@@ -74,6 +80,6 @@ def test_api_matches_its_spec(operations: dict[str, Any], label: str) -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def check(case: Any) -> None:
-        case.call_and_validate()
+        case.call_and_validate(timeout=TIME_LIMIT)
 
     check()

@@ -24,6 +24,15 @@ from vendorwatch.errors import VendorwatchError
 
 Dimension = Callable[[ir.Table], ir.Value]
 
+
+def _carried(t: ir.Table, column: str) -> ir.Value:
+    """A column only some rows' layouts carry (sub-award rows, with their role, have none of
+    these): blank and missing both read as no value."""
+    if column in t.columns:
+        return t[column].nullif("")
+    return ibis.null("string")
+
+
 # Each dimension is a column of `facts` (or an expression over its columns).
 DIMENSIONS: dict[str, Dimension] = {
     "agency": lambda t: t.awarding_agency_name,
@@ -42,11 +51,11 @@ DIMENSIONS: dict[str, Dimension] = {
     "naics": lambda t: ibis.coalesce(t.naics_code + " " + t.naics_description, t.naics_description),
     "state": lambda t: t.primary_place_of_performance_state_code,
     # where the work is done, finer (bulk layouts; the API export carries only the state)
-    "county": lambda t: t.primary_place_of_performance_county_name.nullif(""),
-    "city": lambda t: t.primary_place_of_performance_city_name.nullif(""),
+    "county": lambda t: _carried(t, "primary_place_of_performance_county_name"),
+    "city": lambda t: _carried(t, "primary_place_of_performance_city_name"),
     # whose money it is, when another agency funds an order ICE or CBP awards (bulk layouts)
-    "funding_agency": lambda t: t.funding_agency_name.nullif(""),
-    "funding_sub_agency": lambda t: t.funding_sub_agency_name.nullif(""),
+    "funding_agency": lambda t: _carried(t, "funding_agency_name"),
+    "funding_sub_agency": lambda t: _carried(t, "funding_sub_agency_name"),
     "competition": lambda t: t.competition,
     "classification": lambda t: t.classification,
     # prime: from the government; sub: from a prime contractor (vendorwatch.analysis.subawards)

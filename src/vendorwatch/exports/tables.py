@@ -68,7 +68,7 @@ def rollup_table(
 
 
 _VALUE_MONEY = ("obligated", "current_value", "potential_value")
-_VALUE_COUNTS = ("awards", "running", "ended", "not_started", "no_period")
+_VALUE_COUNTS = ("awards", "running", "ended", "not_started", "no_period", "from_records")
 
 
 def award_values_table(

@@ -558,22 +558,38 @@ async def request_page(request: Request, request_id: int) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
-        found = m.tracker.get(request_id)
-        office = find_office(found.office_id)
-        sched = m.tracker.schedule(found, today)
-        return templates.TemplateResponse(
-            request,
-            "foia_request.html",
-            m.context(
-                r=found,
-                office=office,
-                schedule=sched,
-                standing=standing(found.status, sched),
-                kinds=EVENT_KINDS,
-                today=today,
-                records=records_of(request, m.tracker),
-            ),
-        )
+        return request_page_response(request, m, request_id, today=today)
+
+
+def request_page_response(
+    request: Request,
+    m: Member,
+    request_id: int,
+    *,
+    today: date | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """One request's page for a member: its status as one standing, deadlines, letter, events
+    and released records (``extra``: e.g. the upload form's error)."""
+    today = today or date.today()
+    found = m.tracker.get(request_id)
+    sched = m.tracker.schedule(found, today)
+    return templates.TemplateResponse(
+        request,
+        "foia_request.html",
+        m.context(
+            r=found,
+            office=find_office(found.office_id),
+            schedule=sched,
+            standing=standing(found.status, sched),
+            kinds=EVENT_KINDS,
+            today=today,
+            records=records_of(request, m.tracker),
+            **extra,
+        ),
+        status_code=status_code,
+    )
 
 
 async def _change_request(

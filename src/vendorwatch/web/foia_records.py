@@ -13,7 +13,6 @@ holding HTML never runs as a page of this site.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -26,13 +25,19 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from vendorwatch.appdb import transaction
 from vendorwatch.appdb.accounts import AccessDenied
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.foia.directory import find_office
-from vendorwatch.foia.letters import AppealGround
 from vendorwatch.foia.record_models import RecordDocument
 from vendorwatch.foia.records import Records, megabytes, readable_document
-from vendorwatch.foia.tracker import EVENT_KINDS
 from vendorwatch.settings import get_settings
-from vendorwatch.web.foia import Member, accounts, checked_form, member, refuse, text, to_login
+from vendorwatch.web.foia import (
+    Member,
+    accounts,
+    checked_form,
+    member,
+    refuse,
+    request_page_response,
+    text,
+    to_login,
+)
 from vendorwatch.web.released import records_of, store_of
 from vendorwatch.web.sessions import same_token
 from vendorwatch.web.templating import templates
@@ -47,23 +52,7 @@ def _request_page(
     request: Request, m: Member, request_id: int, error: str, status: int
 ) -> Response:
     """The request's page again, with the upload form's error beside the form."""
-    today = date.today()
-    found = m.tracker.get(request_id)
-    return templates.TemplateResponse(
-        request,
-        "foia_request.html",
-        m.context(
-            r=found,
-            office=find_office(found.office_id),
-            schedule=m.tracker.schedule(found, today),
-            kinds=EVENT_KINDS,
-            today=today,
-            appeal_grounds=[g.value for g in AppealGround],
-            records=records_of(request, m.tracker),
-            record_error=error,
-        ),
-        status_code=status,
-    )
+    return request_page_response(request, m, request_id, status_code=status, record_error=error)
 
 
 async def _once(body: bytes) -> AsyncGenerator[bytes, None]:
