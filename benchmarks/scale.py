@@ -4,7 +4,7 @@ vendorwatch beside bare DuckDB SQL and Spark, in the same run.
     python benchmarks/scale.py --rows 10000000 --repeat 5 --engines duckdb,spark --markdown
 
 The data: `benchmarks.scale_data` (real awards drawn with replacement, moved across
-FY2008–FY2026, agencies drawn across government; marked SYNTHETIC in every key and file name),
+FY2008-FY2026, agencies drawn across government; marked SYNTHETIC in every key and file name),
 written as Parquet chunk by chunk and copied into a DuckDB warehouse.
 
 The questions: the family dossier (summary figures of relx-plc: `family_dossier` without the
@@ -20,7 +20,7 @@ added for Spark):
 - ``spark``: the library's Ibis rollups (`vendorwatch.analysis.rollups.rollup_of`: the same
   groupings the dossier, facets and as-of use) on Spark ``local[2]`` over the Parquet dataset.
   `spark_facts` is the one place that opens it: when the analysis can open a whole warehouse on
-  Spark (issue 15, items 1–3), point it there and run the ``vendorwatch`` calls instead.
+  Spark (issue 15, items 1-3), point it there and run the ``vendorwatch`` calls instead.
 
 First run of each question (compile, cold cache) is reported apart; p50/p95 over ``--repeat``.
 """
@@ -56,17 +56,33 @@ except ModuleNotFoundError:  # run as a script: python benchmarks/scale.py
     from vendorwatch.settings import find_sample_data
 
 FAMILY = "relx-plc"
-QUESTIONS = ("family dossier (relx-plc)", "rollup by family", "facets (family=relx-plc)",
-             "as of a date (relx-plc)")  # fmt: skip
+QUESTIONS = (
+    "family dossier (relx-plc)",
+    "rollup by family",
+    "facets (family=relx-plc)",
+    "as of a date (relx-plc)",
+)
 DAYS = [date(year, 9, 30) for year in range(2010, 2027)]
 ENGINES = {"duckdb": ("vendorwatch", "bare DuckDB"), "spark": ("spark",)}
-FACET_DIMS = ("sub_agency", "family", "fiscal_year", "competition", "classification", "state",
-              "agency")  # fmt: skip
-_COLUMN = {"sub_agency": "awarding_sub_agency_name", "family": "family",
-           "fiscal_year": "fiscal_year", "competition": "competition",
-           "classification": "classification", "agency": "awarding_agency_name",
-           "state": "primary_place_of_performance_state_code",
-           "organisation": "organisation"}  # fmt: skip
+FACET_DIMS = (
+    "sub_agency",
+    "family",
+    "fiscal_year",
+    "competition",
+    "classification",
+    "state",
+    "agency",
+)
+_COLUMN = {
+    "sub_agency": "awarding_sub_agency_name",
+    "family": "family",
+    "fiscal_year": "fiscal_year",
+    "competition": "competition",
+    "classification": "classification",
+    "agency": "awarding_agency_name",
+    "state": "primary_place_of_performance_state_code",
+    "organisation": "organisation",
+}
 _GROUP = (
     "sum(federal_action_obligation) AS obligations, count(*) AS transactions, "
     "count(DISTINCT contract_award_unique_key) AS awards"
@@ -129,7 +145,7 @@ def bare_calls(warehouse: Path) -> dict[str, Callable[[int], Any]]:
             "after": _grouped(con, "", "family = ? AND action_date > ?", [FAMILY, day]),
             "by_organisation": _grouped(
                 con, "organisation", "family = ? AND action_date <= ?", [FAMILY, day]
-            ),  # fmt: skip
+            ),
         }
 
     return {
@@ -238,9 +254,11 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
     run = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(spec)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
         cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+    )
     if run.returncode != 0:
         raise SystemExit(f"{spec['column']} failed:\n{run.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
@@ -293,18 +311,27 @@ def main(  # noqa: PLR0917 - Typer options
         raise SystemExit("../shared/data/raw not found: the generator samples the real rows")
     sample = sample_warehouse(raw)
     manifest = scale_data.generate(sample, rows, out, chunk=chunk)
-    console.log(f"synthetic Parquet: {manifest['rows']:,} rows, {manifest['parts']} parts, "
-                f"{manifest['bytes'] / 1e9:.2f} GB, generated in {manifest['seconds']} s")  # fmt: skip
+    console.log(
+        f"synthetic Parquet: {manifest['rows']:,} rows, {manifest['parts']} parts, "
+        f"{manifest['bytes'] / 1e9:.2f} GB, generated in {manifest['seconds']} s"
+    )
     t1 = time.perf_counter()
     wh = scale_data.warehouse(sample, rows, out)
-    console.log(f"warehouse {wh.name} ready in {time.perf_counter() - t1:.0f} s "
-                f"({wh.stat().st_size / 1e9:.2f} GB); total prep {time.perf_counter() - t0:.0f} s")  # fmt: skip
+    console.log(
+        f"warehouse {wh.name} ready in {time.perf_counter() - t1:.0f} s "
+        f"({wh.stat().st_size / 1e9:.2f} GB); total prep {time.perf_counter() - t0:.0f} s"
+    )
     columns = [c for e in engines.split(",") for c in ENGINES[e.strip()]]
     results = {}
     for column in columns:
         console.log(f"timing {column} …")
-        spec = {"column": column, "warehouse": str(wh), "parquet": str(out / wh.stem),
-                "master": master, "repeat": repeat}  # fmt: skip
+        spec = {
+            "column": column,
+            "warehouse": str(wh),
+            "parquet": str(out / wh.stem),
+            "master": master,
+            "repeat": repeat,
+        }
         results[column] = _child(spec)
     table = Table(title=f"{manifest['rows']:,} SYNTHETIC transactions, load {' '.join(load)}")
     table.add_column("question")
@@ -316,8 +343,12 @@ def main(  # noqa: PLR0917 - Typer options
         for column in columns:
             q = results[column]["questions"][question]
             p50 = percentile(q["times_s"], 50)
-            cells += [f"{q['first_s']:.2f}", f"{p50:.2f}", f"{percentile(q['times_s'], 95):.2f}",
-                      f"{manifest['rows'] / p50 / 1e6:.1f}"]  # fmt: skip
+            cells += [
+                f"{q['first_s']:.2f}",
+                f"{p50:.2f}",
+                f"{percentile(q['times_s'], 95):.2f}",
+                f"{manifest['rows'] / p50 / 1e6:.1f}",
+            ]
         table.add_row(*cells)
     peak = ["peak memory (MiB)"]
     for column in columns:

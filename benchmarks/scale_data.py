@@ -5,7 +5,7 @@ is loaded and resolved (`benchmarks.analysis.sample_warehouse`), then awards are
 ``facts`` *with replacement*; each draw copies all of that award's real transactions (amounts,
 modifications, recipients and their families — RELX, Thomson Reuters, Palantir … as resolved
 — descriptions, competition, classes), moves them as a block to a fiscal year drawn uniformly
-from FY2008–FY2026 (the gaps between its actions kept), and gives the award an awarding agency
+from FY2008-FY2026 (the gaps between its actions kept), and gives the award an awarding agency
 drawn from ``scale_agencies.yaml`` (the real rows are DHS only; those shares are an assumption).
 
 Marked synthetic everywhere: the folder and files are named ``SYNTHETIC_scale_<rows>``, every

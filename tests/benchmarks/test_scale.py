@@ -66,7 +66,7 @@ def _rows(rows: list[Any]) -> list[Any]:
 
 
 def test_vendorwatch_and_the_bare_queries_agree(history: tuple[Path, Path]) -> None:
-    warehouse, parquet = history
+    warehouse, _parquet = history
     library, bare = scale.library_calls(warehouse), scale.bare_calls(warehouse)
     q = scale.QUESTIONS
     assert _rows(library[q[1]](0)) == _rows(bare[q[1]](0))
@@ -96,7 +96,7 @@ def test_vendorwatch_and_the_bare_queries_agree(history: tuple[Path, Path]) -> N
 
 @pytest.mark.skipif(importlib.util.find_spec("pyspark") is None, reason="pyspark not installed")
 def test_spark_gives_the_same_figures(history: tuple[Path, Path]) -> None:
-    warehouse, parquet = history
+    _warehouse, parquet = history
     spark = scale.ibis_calls(scale.spark_facts(parquet, "local[2]"))
     q = scale.QUESTIONS
     con = duckdb.connect()  # the Parquet holds the synthetic rows only (not the real sample)
