@@ -43,6 +43,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from vendorwatch.analysis.browse import FACETS
+
 try:
     from benchmarks import scale_data
     from benchmarks.analysis import OUT, sample_warehouse
@@ -64,15 +66,9 @@ QUESTIONS = (
 )
 DAYS = [date(year, 9, 30) for year in range(2010, 2027)]
 ENGINES = {"duckdb": ("vendorwatch", "bare DuckDB"), "spark": ("spark",)}
-FACET_DIMS = (
-    "sub_agency",
-    "family",
-    "fiscal_year",
-    "competition",
-    "classification",
-    "state",
-    "agency",
-)
+# browse's facets, less the two the bare query cannot state in one column (place_state falls
+# back on the award summary; role is prime or sub, never summed together)
+FACET_DIMS = tuple(f for f in FACETS if f not in ("place_state", "role"))
 _COLUMN = {
     "sub_agency": "awarding_sub_agency_name",
     "family": "family",
