@@ -160,6 +160,13 @@ def test_west_dossier_competition_chart_matches_the_raw_files(
         f"Of West Publishing Corporation's {w['awards']} ICE awards in FY{latest}, "
         f"{w['not_competed']} {'was' if w['not_competed'] == 1 else 'were'} not competed"
     )
+    # ... and the same share over every year, so that one year is not read as the whole.
+    known = sum(v["competed"] + v["not_competed"] for v in want.values())
+    not_competed = sum(v["not_competed"] for v in want.values())
+    assert (
+        f"from FY{min(want)} to FY{max(want)}, {not_competed} of the {known} awards of known "
+        "competition were not competed"
+    ) in trend["reading"]
     svg = dossier_charts(dossier)["competition_trend"]
     assert "<svg" in svg and "not competed" in svg
     html = dossier_html(dossier)
@@ -178,7 +185,10 @@ def test_too_little_data_is_not_called_a_trend() -> None:
     ]  # fmt: skip
     answer = competition_trend("Thomson Reuters", rows)
     assert answer["reading"] == (
-        "Of Thomson Reuters's 7 awards in FY2018, 4 were not competed ($10 of $15)."
+        "Of Thomson Reuters's 7 awards in FY2018, 4 were not competed ($10 of $15). That is the "
+        "latest fiscal year with an award not competed; from FY2018 to FY2019, 4 of the 7 "
+        "awards of known competition were not competed ($10 of $15), and 9 more awards of "
+        "unknown competition."
     )
     assert answer["trend"]["enough"] is False
     assert answer["trend"]["note"].startswith("Too little to call a trend: 1 fiscal year has")

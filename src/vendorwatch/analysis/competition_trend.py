@@ -103,8 +103,8 @@ def _trend(years: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def reading(name: str, years: list[dict[str, Any]]) -> str:
-    """One sentence: the latest fiscal year with a non-competed award, as a share of that
-    year's awards (or that none is recorded as not competed)."""
+    """The latest fiscal year with a non-competed award, as a share of that year's awards, then
+    the same share over every year (or that none is recorded as not competed)."""
     if not years:
         return f"No awards to {name} are in the loaded data."
     known = sum(y["competed"] + y["not_competed"] for y in years)
@@ -120,10 +120,27 @@ def reading(name: str, years: list[dict[str, Any]]) -> str:
     agency = " and ".join(y["agencies"]) + " " if y["agencies"] else ""
     unknown = f"; {y['unknown']} of unknown competition" if y["unknown"] else ""
     was = "was" if y["not_competed"] == 1 else "were"
-    return (
+    sentence = (
         f"Of {name}'s {plural(y['awards'], agency + 'award')} in FY{y['fiscal_year']}, "
         f"{y['not_competed']} {was} not competed ({money_short(y['not_competed_obligated'])} of "
         f"{money_short(y['obligated'])}){unknown}."
+    )
+    return sentence + _all_years(years) if len(years) > 1 else sentence
+
+
+def _all_years(years: list[dict[str, Any]]) -> str:
+    """The same measure over every year, so that one year's sentence is not read as the whole."""
+    known = sum(y["competed"] + y["not_competed"] for y in years)
+    not_competed = sum(y["not_competed"] for y in years)
+    spent = sum((y["competed_obligated"] + y["not_competed_obligated"] for y in years), Decimal(0))
+    spent_not = sum((y["not_competed_obligated"] for y in years), Decimal(0))
+    unknown = sum(y["unknown"] for y in years)
+    more = f", and {plural(unknown, 'more award')} of unknown competition" if unknown else ""
+    return (
+        f" That is the latest fiscal year with an award not competed; from "
+        f"FY{years[0]['fiscal_year']} to FY{years[-1]['fiscal_year']}, {not_competed} of the "
+        f"{plural(known, 'award')} of known competition {'was' if not_competed == 1 else 'were'} "
+        f"not competed ({money_short(spent_not)} of {money_short(spent)}){more}."
     )
 
 

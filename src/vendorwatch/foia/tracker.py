@@ -38,6 +38,7 @@ from vendorwatch.foia.models import (
     Status,
     TrackingNumber,
 )
+from vendorwatch.formatting import day
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,7 @@ def clock_inputs(events: Sequence[RequestEvent]) -> tuple[date | None, list[Even
     if received is None:
         received = min((e.happened_on for e in events if e.kind == "submitted"), default=None)
         if received is not None:
-            note = (
-                f"no receipt date recorded: counted from the day it was sent, "
-                f"{received.isoformat()}"
-            )
+            note = f"no receipt date recorded: counted from the day it was sent, {day(received)}"
     clock = [
         Event(e.happened_on, kind.clock, e.days)
         for e in events
