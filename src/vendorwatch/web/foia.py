@@ -7,17 +7,13 @@ Private to an organisation's members: every page goes through `vendorwatch.foia.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -25,9 +21,7 @@ from vendorwatch.analysis import award_history
 from vendorwatch.appdb import transaction
 from vendorwatch.appdb.accounts import (
     AccessDenied,
-    Organisation,
     Role,
-    User,
     authenticate,
     change_password,
     end_sessions,
@@ -38,7 +32,6 @@ from vendorwatch.appdb.accounts import (
     record_lockout,
     role_in,
     sign_out_everywhere,
-    user_by_id,
 )
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.directory import (
@@ -65,19 +58,23 @@ from vendorwatch.foia.letters import (
 from vendorwatch.foia.standing import require_sent, standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
-    Tracker,
     next_deadline,
     stored_letter,
 )
+from vendorwatch.web.guard import (
+    Member,
+    accounts,
+    checked_form,
+    member,
+    member_post,
+    refuse,
+    text,
+    to_login,
+    whole_number,
+)
 from vendorwatch.web.pages import parse_date, site
 from vendorwatch.web.released import records_of
-from vendorwatch.web.sessions import (
-    Accounts,
-    Login,
-    new_login,
-    same_token,
-    still_valid,
-)
+from vendorwatch.web.sessions import Login, new_login, same_token
 from vendorwatch.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -90,99 +87,6 @@ RECORD_TYPE_LABELS = {
     RecordType.USAGE_LOGS: "Usage reports, query and audit logs",
     RecordType.COMMUNICATIONS: "Communications with the vendor",
 }
-
-
-def accounts(request: Request) -> Accounts:
-    found: Accounts = request.app.state.accounts
-    return found
-
-
-@dataclass
-class Member:
-    """The logged-in user inside one transaction: their tracker, role and session."""
-
-    tracker: Tracker
-    login: Login
-    role: Role
-    organisations: list[tuple[Organisation, Role]]
-
-    @property
-    def session(self) -> Session:
-        return self.tracker.session
-
-    @property
-    def user(self) -> User:
-        return self.tracker.user
-
-    @property
-    def can_write(self) -> bool:
-        return self.role.allows(Role.EDITOR)
-
-    def context(self, **more: Any) -> dict[str, Any]:
-        return {
-            "member": self,
-            "user": self.user,
-            "org": self.tracker.org,
-            "csrf_token": self.login.csrf,
-            **more,
-        }
-
-
-@contextmanager
-def member(request: Request) -> Iterator[Member | None]:
-    """The session's member, in one transaction, or None when nobody (valid) is logged in."""
-    site_accounts = accounts(request)
-    login = site_accounts.login(request)
-    if login is None:
-        yield None
-        return
-    with transaction(site_accounts.engine()) as session:
-        user = user_by_id(session, login.user_id)
-        if user is None or not still_valid(login, user.password_hash, user.session_generation):
-            yield None
-            return
-        orgs = memberships_of(session, user)
-        current = next((o for o in orgs if o[0].slug == login.org), None)
-        if current is None:
-            yield None
-            return
-        yield Member(Tracker(session, user, current[0]), login, current[1], orgs)
-
-
-def to_login(request: Request) -> Response:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
-
-
-def refuse(request: Request, message: str, status: int = 403) -> Response:
-    return templates.TemplateResponse(
-        request, "error.html", {"message": message, "status": status}, status_code=status
-    )
-
-
-async def checked_form(request: Request, login: Login | None) -> FormData | Response:
-    """The posted form if it carries the session's CSRF token; otherwise a 403 page."""
-    form = await request.form()
-    if login is None:
-        return refuse(request, "Your session has ended or you are not logged in; log in again.")
-    token = form.get("csrf_token")
-    if not same_token(token if isinstance(token, str) else None, login.csrf):
-        return refuse(request, "This form is out of date or did not come from this site.")
-    return form
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def whole_number(form: FormData, name: str) -> int | None:
-    value = text(form, name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise VendorwatchError(f"{name}: {value!r} is not a whole number")
-    return int(value)
 
 
 def safe_next(target: str | None) -> str:
@@ -388,18 +292,12 @@ async def members_page(request: Request) -> Response:
 @router.post("/foia/members/{user_id:int}/sign-out")
 async def member_sign_out(request: Request, user_id: int) -> Response:
     """An admin's "sign out everywhere" for one member: every session of theirs ends."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            target = sign_out_everywhere(m.session, m.user, m.tracker.org, user_id)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-        myself = target.id == m.user.id
-    return RedirectResponse("/login" if myself else "/foia/members", status_code=303)
+
+    def change(m: Member, _form: FormData) -> str:
+        target = sign_out_everywhere(m.session, m.user, m.tracker.org, user_id)
+        return "/login" if target.id == m.user.id else "/foia/members"
+
+    return await member_post(request, change)
 
 
 @router.get("/foia/calendar.ics")
@@ -596,17 +494,12 @@ async def _change_request(
     request: Request, request_id: int, anchor: str, change: Callable[[Member, FormData], object]
 ) -> Response:
     """A checked form applied to one request by a logged-in member, then back to its page."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            change(m, form)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/{request_id}#{anchor}", status_code=303)
+
+    def apply(m: Member, form: FormData) -> str:
+        change(m, form)
+        return f"/foia/{request_id}#{anchor}"
+
+    return await member_post(request, apply)
 
 
 def _required_date(form: FormData, what: str) -> date:
