@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from vendorwatch.analysis import award_history
@@ -219,12 +219,7 @@ def _spec(request: Request, form: FormData) -> tuple[str, RequestSpec]:
 
 @router.post("/foia/new", response_class=HTMLResponse)
 async def draft_save(request: Request) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
+    def change(m: Member, form: FormData) -> str | Response:
         if not m.can_write:
             return refuse(request, f"As a {m.role} of {m.tracker.org.name} you can read requests.")
         try:
@@ -238,14 +233,15 @@ async def draft_save(request: Request) -> Response:
                 letter_text=letter.text,
                 expedite=spec.expedite,
             )
-        except VendorwatchError as exc:
+        except VendorwatchError as exc:  # AccessDenied too: the form again, as before
             values: dict[str, Any] = {k: text(form, k) for k in form}
             values["record_types"] = [str(t) for t in form.getlist("record_type")]
             values["fee_waiver"] = form.get("fee_waiver") is not None
             values["expedite"] = form.get("expedite") is not None
             return _draft_page(request, m, values, exc.message, 400)
-        target = f"/foia/{saved.id}"
-    return RedirectResponse(target, status_code=303)
+        return f"/foia/{saved.id}"
+
+    return await member_post(request, change)
 
 
 @router.get("/foia/{request_id:int}", response_class=HTMLResponse)
