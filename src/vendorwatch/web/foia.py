@@ -33,6 +33,7 @@ from vendorwatch.foia.letters import (
     Letter,
     RecordType,
     Requester,
+    RequestRecord,
     RequestSpec,
     awards_by_id,
     compose_appeal,
@@ -352,6 +353,13 @@ def _suffix(fmt: str) -> str:
     return suffix
 
 
+def _sent_record(m: Member, request_id: int, letter: str, today: date) -> RequestRecord:
+    """The request as a letter cites it, once it has been sent (``letter`` says which)."""
+    found = m.tracker.get(request_id)
+    require_sent(found.status, found.id, letter)
+    return m.tracker.record(found, today)
+
+
 @router.get("/foia/{request_id:int}/followup.{fmt}")
 async def followup_download(request: Request, request_id: int, fmt: str) -> Response:
     suffix = _suffix(fmt)
@@ -359,9 +367,7 @@ async def followup_download(request: Request, request_id: int, fmt: str) -> Resp
     with member(request) as m:
         if m is None:
             return to_login(request)
-        found = m.tracker.get(request_id)
-        require_sent(found.status, found.id, "status inquiry")
-        record = m.tracker.record(found, today)
+        record = _sent_record(m, request_id, "status inquiry", today)
     return _letter_response(
         compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
     )
@@ -383,9 +389,7 @@ async def appeal_download(request: Request, request_id: int) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
-        found = m.tracker.get(request_id)
-        require_sent(found.status, found.id, "appeal")
-        record = m.tracker.record(found, today)
+        record = _sent_record(m, request_id, "appeal", today)
     letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
     return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
 
