@@ -60,16 +60,9 @@ def _letter_id(text: str) -> int:
 
 
 def _row(letter: Any, today: date) -> dict[str, Any]:
-    from vendorwatch.outreach.follow import standing
-    from vendorwatch.outreach.letters import letter_json
+    from vendorwatch.outreach.follow import standing_json
 
-    where = standing(letter, today)
-    return {
-        **letter_json(letter),
-        "state": where.state.value,
-        "due_on": where.due_on.isoformat(),
-        "standing": where.words,
-    }
+    return standing_json(letter, today)
 
 
 @letters_app.command("record")

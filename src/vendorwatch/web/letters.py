@@ -17,13 +17,12 @@ from starlette.datastructures import FormData
 
 from vendorwatch.appdb.accounts import AccessDenied
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.outreach.follow import standing, summary, timeline
+from vendorwatch.outreach.follow import standing, standing_json, summary, timeline
 from vendorwatch.outreach.letters import (
     DEFAULT_REPLY_DAYS,
     NewLetter,
     Outreach,
     institution_key,
-    letter_json,
 )
 from vendorwatch.outreach.models import Channel, Outcome
 from vendorwatch.web.guard import (
@@ -165,21 +164,11 @@ async def letters_json(request: Request) -> Response:
         body = {
             "organisation": m.tracker.org.slug,
             "as_of": today.isoformat(),
-            "letters": [_with_standing(x, today) for x in every],
+            "letters": [standing_json(x, today) for x in every],
             "timeline": [e.as_dict() for e in timeline(every, today)],
             "summary": summary(every, today).as_dict(),
         }
     return JSONResponse(body)
-
-
-def _with_standing(letter: Any, today: date) -> dict[str, Any]:
-    where = standing(letter, today)
-    return {
-        **letter_json(letter),
-        "state": where.state.value,
-        "due_on": where.due_on.isoformat(),
-        "standing": where.words,
-    }
 
 
 @router.get("/foia/letters/{letter_id:int}", response_class=HTMLResponse)
