@@ -34,6 +34,7 @@ from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.subawards import ROLES, single_role, with_roles
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.limits import check_page
+from vendorwatch.warehouse.cursors import Cursors
 
 NAMES = ("award", "piid", "recipient")  # listed per award, never faceted
 # The per-award columns of a listing row (browse.award_list's), by their cube column.
@@ -136,9 +137,7 @@ class Cube:
         self.ids: dict[str, int] = dict(self.db.execute("SELECT value, id FROM dims").fetchall())
         ((self.rows,),) = self.db.execute("SELECT count(*) FROM cube").fetchall()
         self._local = threading.local()
-        self._lock = threading.Lock()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
-        self._closed = False
+        self._cursors = Cursors()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -146,11 +145,7 @@ class Cube:
         """This thread's own cursor on the cube."""
         found: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if found is None:
-            with self._lock:
-                if self._closed:
-                    raise VendorwatchError("the warehouse version was closed; try again")
-                found = self.db.cursor()
-                self._cursors.append(found)
+            found = self._cursors.open(self.db)
             self._local.cursor = found
         return found
 
@@ -160,20 +155,11 @@ class Cube:
         return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
     def interrupt(self) -> None:
-        with self._lock:
-            cursors = list(self._cursors)
-        for cursor in cursors:
-            cursor.interrupt()
+        self._cursors.interrupt()
 
     def close(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            cursors, self._cursors = self._cursors, []
-        for cursor in cursors:
-            cursor.close()
-        self.db.close()
+        if self._cursors.close():
+            self.db.close()
 
     def _where(self, filters: Filters, *, skip: str | None = None) -> str:
         """The filters as a WHERE clause over ids (integers of our own: nothing a visitor

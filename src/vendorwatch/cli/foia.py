@@ -7,7 +7,7 @@ logins, sessions and CSRF belong to the web site.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,12 +15,12 @@ from typing import Annotated, Any
 
 import typer
 
+from vendorwatch.cli.local import TodayOption, local_scope, number
 from vendorwatch.cli.options import (
     AppDbOption,
     JsonOption,
     WarehouseOption,
     current_warehouse,
-    get_settings,
     optional_day,
 )
 from vendorwatch.cli.output import console, print_json
@@ -32,9 +32,6 @@ foia_app = typer.Typer(
     no_args_is_help=True,
 )
 
-TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Judge overdue as of this date (YYYY-MM-DD).")
-]
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation whose requests these are.")]
 
 
@@ -252,26 +249,15 @@ def _awards(
     return list(unique.values())
 
 
-@contextmanager
-def _tracker(app_db: str | None, org: str) -> Iterator[Any]:
+def _tracker(app_db: str | None, org: str) -> AbstractContextManager[Any]:
     """A tracker for the local user in ``org``, inside one transaction."""
-    from vendorwatch.appdb import open_app_database, transaction
-    from vendorwatch.appdb.accounts import local_member
     from vendorwatch.foia.tracker import Tracker
 
-    engine = open_app_database(app_db or get_settings().app_database_url)
-    try:
-        with transaction(engine) as session:
-            user, organisation = local_member(session, org)
-            yield Tracker(session, user, organisation)
-    finally:
-        engine.dispose()
+    return local_scope(app_db, org, Tracker)
 
 
 def _request_id(text: str) -> int:
-    if not text.lstrip("#").isdigit():
-        raise VendorwatchError(f"{text!r} is not a request number")
-    return int(text.lstrip("#"))
+    return number(text, "request")
 
 
 @foia_app.command("draft")

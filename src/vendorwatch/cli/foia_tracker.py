@@ -18,7 +18,6 @@ from vendorwatch.cli.foia import (
     OrgOption,
     OutputOption,
     PhoneOption,
-    TodayOption,
     _awards,
     _emit,
     _print_schedule,
@@ -29,6 +28,7 @@ from vendorwatch.cli.foia import (
     foia_app,
     parse_date,
 )
+from vendorwatch.cli.local import TodayOption
 from vendorwatch.cli.options import (
     AppDbOption,
     JsonOption,

@@ -7,19 +7,22 @@ local organisation named by ``--org``; it sees that organisation's letters only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from vendorwatch.cli.options import AppDbOption, JsonOption, get_settings, optional_day
+from vendorwatch.cli.local import TodayOption, local_scope, number
+from vendorwatch.cli.options import AppDbOption, JsonOption, optional_day
 from vendorwatch.cli.output import console, print_json, show, titled_table
 from vendorwatch.errors import VendorwatchError
 
 # The library (SQLAlchemy, the registry) is imported inside the commands: ``--help`` stays fast.
+
+T = TypeVar("T")
 
 letters_app = typer.Typer(
     name="letters",
@@ -28,9 +31,6 @@ letters_app = typer.Typer(
 )
 
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation whose letters these are.")]
-TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Judge overdue as of this date (YYYY-MM-DD).")
-]
 
 
 def _day(text: str | None, option: str) -> date:
@@ -38,39 +38,31 @@ def _day(text: str | None, option: str) -> date:
     return found if found is not None else date.today()
 
 
-@contextmanager
-def _outreach(app_db: str | None, org: str) -> Iterator[Any]:
+def _outreach(app_db: str | None, org: str) -> AbstractContextManager[Any]:
     """The local user's letters in ``org``, inside one transaction."""
-    from vendorwatch.appdb import open_app_database, transaction
-    from vendorwatch.appdb.accounts import local_member
     from vendorwatch.outreach.letters import Outreach
 
-    engine = open_app_database(app_db or get_settings().app_database_url)
-    try:
-        with transaction(engine) as session:
-            user, organisation = local_member(session, org)
-            yield Outreach(session, user, organisation)
-    finally:
-        engine.dispose()
+    return local_scope(app_db, org, Outreach)
+
+
+def _as_of(
+    today: str | None, app_db: str | None, org: str, read: Callable[[Any, date], T]
+) -> tuple[date, T]:
+    """The day ``--today`` names (today when not given), and what ``read`` takes from the
+    organisation's letters as of that day."""
+    day = _day(today, "--today")
+    with _outreach(app_db, org) as outreach:
+        return day, read(outreach, day)
 
 
 def _letter_id(text: str) -> int:
-    if not text.lstrip("#").isdigit():
-        raise VendorwatchError(f"{text!r} is not a letter number")
-    return int(text.lstrip("#"))
+    return number(text, "letter")
 
 
 def _row(letter: Any, today: date) -> dict[str, Any]:
-    from vendorwatch.outreach.follow import standing
-    from vendorwatch.outreach.letters import letter_json
+    from vendorwatch.outreach.follow import standing_json
 
-    where = standing(letter, today)
-    return {
-        **letter_json(letter),
-        "state": where.state.value,
-        "due_on": where.due_on.isoformat(),
-        "standing": where.words,
-    }
+    return standing_json(letter, today)
 
 
 @letters_app.command("record")
@@ -175,9 +167,14 @@ def list_command(
 
     if state is not None and state not in {s.value for s in State}:
         raise VendorwatchError(f"--state {state!r}: use one of {', '.join(s.value for s in State)}")
-    day = _day(today, "--today")
-    with _outreach(app_db, org) as outreach:
-        rows = [_row(x, day) for x in outreach.letters(institution=institution, family=family)]
+    day, rows = _as_of(
+        today,
+        app_db,
+        org,
+        lambda outreach, day: [
+            _row(x, day) for x in outreach.letters(institution=institution, family=family)
+        ],
+    )
     rows = [r for r in rows if state is None or r["state"] == state]
     if as_json:
         print_json(rows)
@@ -211,9 +208,14 @@ def timeline_command(
     """The dated steps of the letters: sent, replied, overdue."""
     from vendorwatch.outreach.follow import timeline
 
-    day = _day(today, "--today")
-    with _outreach(app_db, org) as outreach:
-        events = [e.as_dict() for e in timeline(outreach.letters(institution=institution), day)]
+    _, events = _as_of(
+        today,
+        app_db,
+        org,
+        lambda outreach, day: [
+            e.as_dict() for e in timeline(outreach.letters(institution=institution), day)
+        ],
+    )
     if as_json:
         print_json(events)
         return
@@ -237,9 +239,9 @@ def summary_command(
     """How many institutions wrote to each vendor family, got an answer, wait, are overdue."""
     from vendorwatch.outreach.follow import summary
 
-    day = _day(today, "--today")
-    with _outreach(app_db, org) as outreach:
-        counted = summary(outreach.letters(), day).as_dict()
+    day, counted = _as_of(
+        today, app_db, org, lambda outreach, day: summary(outreach.letters(), day).as_dict()
+    )
     if as_json:
         print_json(counted)
         return

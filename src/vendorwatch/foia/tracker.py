@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from vendorwatch.appdb.accounts import Organisation, Role, User, require_role
+from vendorwatch.appdb.scoped import OrgScoped
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.clock import Deadline, Event, EventKind, Schedule, schedule
 from vendorwatch.foia.directory import find_office
@@ -159,17 +159,8 @@ class Upcoming:
     uid: str
 
 
-class Tracker:
+class Tracker(OrgScoped):
     """One member's access to one organisation's requests."""
-
-    def __init__(self, session: Session, user: User, org: Organisation) -> None:
-        self.session = session
-        self.user = user
-        self.org = org
-        self.role = require_role(session, user, org, Role.VIEWER)
-
-    def _write(self) -> None:
-        require_role(self.session, self.user, self.org, Role.EDITOR)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -189,15 +180,7 @@ class Tracker:
         return list(self.session.scalars(query))
 
     def get(self, request_id: int) -> FoiaRequest:
-        found = self.session.scalar(
-            select(FoiaRequest).where(
-                FoiaRequest.id == request_id, FoiaRequest.organisation_id == self.org.id
-            )
-        )
-        if found is None:
-            # The same words whether it does not exist or belongs to someone else.
-            raise VendorwatchError(f"no FOIA request #{request_id} in {self.org.slug!r}")
-        return found
+        return self._one(FoiaRequest, request_id, "FOIA request")
 
     def schedule(self, request: FoiaRequest, today: date | None = None) -> Schedule | None:
         """The request's deadlines, or None while it has not been sent."""

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from vendorwatch.formatting import day
+from vendorwatch.outreach.letters import letter_json
 from vendorwatch.outreach.models import Outcome, VendorLetter
 
 
@@ -67,6 +68,17 @@ def standing(letter: VendorLetter, today: date) -> Standing:
             f"no reply {late} days after it was sent (overdue since {day(due + timedelta(1))})",
         )
     return Standing(State.WAITING, due, f"waiting for a reply until {day(due)}")
+
+
+def standing_json(letter: VendorLetter, today: date) -> dict[str, Any]:
+    """The letter's record with where it stands on ``today``, for the JSON and the CLI."""
+    where = standing(letter, today)
+    return {
+        **letter_json(letter),
+        "state": where.state.value,
+        "due_on": where.due_on.isoformat(),
+        "standing": where.words,
+    }
 
 
 # -- an institution's timeline ---------------------------------------------------------------

@@ -17,9 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from vendorwatch.appdb.accounts import Organisation, Role, User, require_role
+from vendorwatch.appdb.scoped import OrgScoped
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.outreach.models import Channel, Outcome, VendorLetter
 
@@ -92,17 +91,8 @@ class NewLetter:
     text: str | None = None
 
 
-class Outreach:
+class Outreach(OrgScoped):
     """One member's access to their organisation's letters to vendors."""
-
-    def __init__(self, session: Session, user: User, org: Organisation) -> None:
-        self.session = session
-        self.user = user
-        self.org = org
-        self.role = require_role(session, user, org, Role.VIEWER)
-
-    def _write(self) -> None:
-        require_role(self.session, self.user, self.org, Role.EDITOR)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -123,15 +113,7 @@ class Outreach:
         return list(self.session.scalars(query))
 
     def get(self, letter_id: int) -> VendorLetter:
-        found = self.session.scalar(
-            select(VendorLetter).where(
-                VendorLetter.id == letter_id, VendorLetter.organisation_id == self.org.id
-            )
-        )
-        if found is None:
-            # The same words whether it does not exist or belongs to someone else.
-            raise VendorwatchError(f"no letter #{letter_id} in {self.org.slug!r}")
-        return found
+        return self._one(VendorLetter, letter_id, "letter")
 
     # -- writing ------------------------------------------------------------------------
 

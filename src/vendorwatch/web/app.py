@@ -18,9 +18,11 @@ from vendorwatch.web import (
     agreements,
     api,
     apidocs,
+    audit,
     claims,
     feeds,
     foia,
+    foia_accounts,
     foia_records,
     held,
     letters,
@@ -100,7 +102,7 @@ def create_app(
             "/audit": settings.upload_max_bytes,
             r"/foia/\d+/records": settings.records_max_bytes + 64 * 1024,  # + the form's fields
         },
-        forms={"/audit": pages.audit_refused},  # the form again, with the limit beside it
+        forms={"/audit": audit.audit_refused},  # the form again, with the limit beside it
     )
     app.add_middleware(PrivacyMiddleware, log_ips=log_ips)
     static = resources.files("vendorwatch.web").joinpath("static")
@@ -108,6 +110,8 @@ def create_app(
     app.include_router(apidocs.router)  # before api.router: /api/docs is a page, not a route
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(audit.router)
+    app.include_router(foia_accounts.router)
     app.include_router(foia.router)
     app.include_router(foia_records.router)
     app.include_router(letters.router)

@@ -1,4 +1,5 @@
-"""The FOIA tracker on the site: login, requests, events, reminders, letters and calendar.
+"""The FOIA tracker on the site: requests, events, reminders, letters and calendar (login,
+password and members: `vendorwatch.web.foia_accounts`).
 
 Private to an organisation's members: every page goes through `vendorwatch.foia.tracker.Tracker`
 (organisation scoping and roles live there), with the session and CSRF checks of
@@ -7,39 +8,16 @@ Private to an organisation's members: every page goes through `vendorwatch.foia.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from vendorwatch.analysis import award_history
-from vendorwatch.appdb import transaction
-from vendorwatch.appdb.accounts import (
-    AccessDenied,
-    Organisation,
-    Role,
-    User,
-    authenticate,
-    change_password,
-    end_sessions,
-    lockouts_in,
-    members_of,
-    memberships_of,
-    organisation,
-    record_lockout,
-    role_in,
-    sign_out_everywhere,
-    user_by_id,
-)
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.directory import (
     find_office,
@@ -55,6 +33,7 @@ from vendorwatch.foia.letters import (
     Letter,
     RecordType,
     Requester,
+    RequestRecord,
     RequestSpec,
     awards_by_id,
     compose_appeal,
@@ -65,19 +44,22 @@ from vendorwatch.foia.letters import (
 from vendorwatch.foia.standing import require_sent, standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
-    Tracker,
     next_deadline,
     stored_letter,
 )
+from vendorwatch.web.guard import (
+    Member,
+    accounts,
+    checked_form,
+    member,
+    member_post,
+    refuse,
+    text,
+    to_login,
+    whole_number,
+)
 from vendorwatch.web.pages import parse_date, site
 from vendorwatch.web.released import records_of
-from vendorwatch.web.sessions import (
-    Accounts,
-    Login,
-    new_login,
-    same_token,
-    still_valid,
-)
 from vendorwatch.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -90,262 +72,6 @@ RECORD_TYPE_LABELS = {
     RecordType.USAGE_LOGS: "Usage reports, query and audit logs",
     RecordType.COMMUNICATIONS: "Communications with the vendor",
 }
-
-
-def accounts(request: Request) -> Accounts:
-    found: Accounts = request.app.state.accounts
-    return found
-
-
-@dataclass
-class Member:
-    """The logged-in user inside one transaction: their tracker, role and session."""
-
-    tracker: Tracker
-    login: Login
-    role: Role
-    organisations: list[tuple[Organisation, Role]]
-
-    @property
-    def session(self) -> Session:
-        return self.tracker.session
-
-    @property
-    def user(self) -> User:
-        return self.tracker.user
-
-    @property
-    def can_write(self) -> bool:
-        return self.role.allows(Role.EDITOR)
-
-    def context(self, **more: Any) -> dict[str, Any]:
-        return {
-            "member": self,
-            "user": self.user,
-            "org": self.tracker.org,
-            "csrf_token": self.login.csrf,
-            **more,
-        }
-
-
-@contextmanager
-def member(request: Request) -> Iterator[Member | None]:
-    """The session's member, in one transaction, or None when nobody (valid) is logged in."""
-    site_accounts = accounts(request)
-    login = site_accounts.login(request)
-    if login is None:
-        yield None
-        return
-    with transaction(site_accounts.engine()) as session:
-        user = user_by_id(session, login.user_id)
-        if user is None or not still_valid(login, user.password_hash, user.session_generation):
-            yield None
-            return
-        orgs = memberships_of(session, user)
-        current = next((o for o in orgs if o[0].slug == login.org), None)
-        if current is None:
-            yield None
-            return
-        yield Member(Tracker(session, user, current[0]), login, current[1], orgs)
-
-
-def to_login(request: Request) -> Response:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
-
-
-def refuse(request: Request, message: str, status: int = 403) -> Response:
-    return templates.TemplateResponse(
-        request, "error.html", {"message": message, "status": status}, status_code=status
-    )
-
-
-async def checked_form(request: Request, login: Login | None) -> FormData | Response:
-    """The posted form if it carries the session's CSRF token; otherwise a 403 page."""
-    form = await request.form()
-    if login is None:
-        return refuse(request, "Your session has ended or you are not logged in; log in again.")
-    token = form.get("csrf_token")
-    if not same_token(token if isinstance(token, str) else None, login.csrf):
-        return refuse(request, "This form is out of date or did not come from this site.")
-    return form
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def whole_number(form: FormData, name: str) -> int | None:
-    value = text(form, name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise VendorwatchError(f"{name}: {value!r} is not a whole number")
-    return int(value)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path inside the tracker; never another site."""
-    if target and target.startswith("/foia") and "\\" not in target and "\n" not in target:
-        return target
-    return "/foia"
-
-
-# --- login and logout --------------------------------------------------------------------
-
-
-def _login_page(
-    request: Request,
-    next_: str,
-    message: str | None,
-    status: int,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    token = accounts(request).login_form_token(request)
-    response = templates.TemplateResponse(
-        request,
-        "foia_login.html",
-        {"next": safe_next(next_), "message": message, "csrf_token": token},
-        status_code=status,
-        headers=headers,
-    )
-    accounts(request).keep_login_form_token(request, response, token)
-    return response
-
-
-@router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, next: str = "/foia") -> Response:
-    return _login_page(request, next, None, 200)
-
-
-def client_of(request: Request) -> str:
-    """The client's address, only ever handed to the throttle (which hashes it)."""
-    return request.client.host if request.client else "unknown"
-
-
-@router.post("/login", response_class=HTMLResponse)
-async def login_submit(request: Request) -> Response:
-    site_accounts = accounts(request)
-    form = await request.form()
-    token = form.get("csrf_token")
-    expected = site_accounts.login_form_expected(request)
-    if expected is None or not same_token(token if isinstance(token, str) else None, expected):
-        return refuse(request, "This login form is out of date; open the login page again.")
-    next_, email, client = text(form, "next"), text(form, "email"), client_of(request)
-    throttle = site_accounts.throttle
-    refusal = throttle.refused(email, client)
-    if refusal is not None:  # before the password is even looked at
-        retry = {"Retry-After": str(refusal.retry_after)}
-        return _login_page(request, next_, refusal.message, 429, retry)
-
-    def check_password() -> Login | Response:
-        """Off the event loop: argon2 takes tens of milliseconds of CPU by design, and guessers
-        must not slow every other visitor's page."""
-        with transaction(site_accounts.engine()) as session:
-            user = authenticate(session, email, str(form.get("password") or ""))
-            if user is None:
-                failure = throttle.failed(email, client)
-                if failure.locked:  # tell the account's admins (members page)
-                    record_lockout(session, email, failure.failures, failure.until)
-                return _login_page(
-                    request, next_, "That email and password do not match an account.", 400
-                )
-            throttle.succeeded(email)
-            orgs = memberships_of(session, user)
-            if not orgs:
-                message = "Your account is not a member of any organisation yet."
-                return _login_page(request, next_, message, 400)
-            return new_login(user.id, orgs[0][0].slug, user.password_hash, user.session_generation)
-
-    login = await run_in_threadpool(check_password)
-    if not isinstance(login, Login):
-        return login
-    response = RedirectResponse(safe_next(next_), status_code=303)
-    site_accounts.start(request, response, login)
-    return response
-
-
-@router.post("/foia/logout")
-async def logout(request: Request) -> Response:
-    """Ends the session here and, server-side, every other one of the account (a copied
-    cookie included): the account's session generation moves on."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is not None:
-            end_sessions(m.session, m.user)
-    response = RedirectResponse("/login", status_code=303)
-    accounts(request).end(response)
-    return response
-
-
-def _password_page(request: Request, m: Member, message: str | None, status: int) -> Response:
-    return templates.TemplateResponse(
-        request, "foia_password.html", m.context(message=message), status_code=status
-    )
-
-
-@router.get("/foia/password", response_class=HTMLResponse)
-async def password_form(request: Request) -> Response:
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        return _password_page(request, m, None, 200)
-
-
-@router.post("/foia/password", response_class=HTMLResponse)
-async def password_change(request: Request) -> Response:
-    """A new password ends every session of the account; this browser gets a fresh one.
-
-    A wrong current password counts as a failed sign-in: a stolen session cannot be used to
-    guess the password without limit."""
-    site_accounts = accounts(request)
-    form = await checked_form(request, site_accounts.login(request))
-    if isinstance(form, Response):
-        return form
-    throttle, client = site_accounts.throttle, client_of(request)
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        refusal = throttle.refused(m.user.email, client)
-        if refusal is not None:
-            return _password_page(request, m, refusal.message, 429)
-        try:
-            change_password(m.session, m.user, str(form.get("current") or ""),
-                            str(form.get("new") or ""), str(form.get("confirm") or ""))  # fmt: skip
-        except AccessDenied as exc:
-            failure = throttle.failed(m.user.email, client)
-            if failure.locked:
-                record_lockout(m.session, m.user.email, failure.failures, failure.until)
-            return _password_page(request, m, exc.message, 400)
-        except VendorwatchError as exc:
-            return _password_page(request, m, exc.message, 400)
-        fresh = new_login(m.user.id, m.tracker.org.slug, m.user.password_hash,
-                          m.user.session_generation)  # fmt: skip
-    response = RedirectResponse("/foia", status_code=303)
-    site_accounts.start(request, response, fresh)
-    return response
-
-
-@router.post("/foia/organisation")
-async def switch_organisation(request: Request) -> Response:
-    login = accounts(request).login(request)
-    form = await checked_form(request, login)
-    if isinstance(form, Response):
-        return form
-    assert login is not None
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        wanted = organisation(m.session, text(form, "org"))
-        if role_in(m.session, m.user, wanted) is None:
-            return refuse(request, f"You are not a member of {wanted.slug!r}.")
-        switched = Login(login.user_id, wanted.slug, login.csrf, login.password, login.generation)
-    response = RedirectResponse("/foia", status_code=303)
-    accounts(request).start(request, response, switched)
-    return response
 
 
 # --- the tracker's pages -----------------------------------------------------------------
@@ -371,35 +97,6 @@ async def request_list(request: Request) -> Response:
         return templates.TemplateResponse(
             request, "foia_list.html", m.context(rows=rows, today=today)
         )
-
-
-@router.get("/foia/members", response_class=HTMLResponse)
-async def members_page(request: Request) -> Response:
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        people = members_of(m.session, m.tracker.org)
-        locked = lockouts_in(m.session, m.tracker.org) if m.role is Role.ADMIN else []
-        return templates.TemplateResponse(
-            request, "foia_members.html", m.context(members=people, lockouts=locked)
-        )
-
-
-@router.post("/foia/members/{user_id:int}/sign-out")
-async def member_sign_out(request: Request, user_id: int) -> Response:
-    """An admin's "sign out everywhere" for one member: every session of theirs ends."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            target = sign_out_everywhere(m.session, m.user, m.tracker.org, user_id)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-        myself = target.id == m.user.id
-    return RedirectResponse("/login" if myself else "/foia/members", status_code=303)
 
 
 @router.get("/foia/calendar.ics")
@@ -523,12 +220,7 @@ def _spec(request: Request, form: FormData) -> tuple[str, RequestSpec]:
 
 @router.post("/foia/new", response_class=HTMLResponse)
 async def draft_save(request: Request) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
+    def change(m: Member, form: FormData) -> str | Response:
         if not m.can_write:
             return refuse(request, f"As a {m.role} of {m.tracker.org.name} you can read requests.")
         try:
@@ -542,14 +234,15 @@ async def draft_save(request: Request) -> Response:
                 letter_text=letter.text,
                 expedite=spec.expedite,
             )
-        except VendorwatchError as exc:
+        except VendorwatchError as exc:  # AccessDenied too: the form again, as before
             values: dict[str, Any] = {k: text(form, k) for k in form}
             values["record_types"] = [str(t) for t in form.getlist("record_type")]
             values["fee_waiver"] = form.get("fee_waiver") is not None
             values["expedite"] = form.get("expedite") is not None
             return _draft_page(request, m, values, exc.message, 400)
-        target = f"/foia/{saved.id}"
-    return RedirectResponse(target, status_code=303)
+        return f"/foia/{saved.id}"
+
+    return await member_post(request, change)
 
 
 @router.get("/foia/{request_id:int}", response_class=HTMLResponse)
@@ -596,17 +289,12 @@ async def _change_request(
     request: Request, request_id: int, anchor: str, change: Callable[[Member, FormData], object]
 ) -> Response:
     """A checked form applied to one request by a logged-in member, then back to its page."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            change(m, form)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/{request_id}#{anchor}", status_code=303)
+
+    def apply(m: Member, form: FormData) -> str:
+        change(m, form)
+        return f"/foia/{request_id}#{anchor}"
+
+    return await member_post(request, apply)
 
 
 def _required_date(form: FormData, what: str) -> date:
@@ -665,6 +353,13 @@ def _suffix(fmt: str) -> str:
     return suffix
 
 
+def _sent_record(m: Member, request_id: int, letter: str, today: date) -> RequestRecord:
+    """The request as a letter cites it, once it has been sent (``letter`` says which)."""
+    found = m.tracker.get(request_id)
+    require_sent(found.status, found.id, letter)
+    return m.tracker.record(found, today)
+
+
 @router.get("/foia/{request_id:int}/followup.{fmt}")
 async def followup_download(request: Request, request_id: int, fmt: str) -> Response:
     suffix = _suffix(fmt)
@@ -672,9 +367,7 @@ async def followup_download(request: Request, request_id: int, fmt: str) -> Resp
     with member(request) as m:
         if m is None:
             return to_login(request)
-        found = m.tracker.get(request_id)
-        require_sent(found.status, found.id, "status inquiry")
-        record = m.tracker.record(found, today)
+        record = _sent_record(m, request_id, "status inquiry", today)
     return _letter_response(
         compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
     )
@@ -696,9 +389,7 @@ async def appeal_download(request: Request, request_id: int) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
-        found = m.tracker.get(request_id)
-        require_sent(found.status, found.id, "appeal")
-        record = m.tracker.record(found, today)
+        record = _sent_record(m, request_id, "appeal", today)
     letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
     return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
 

@@ -28,13 +28,13 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.record_models import RecordDocument
 from vendorwatch.foia.records import Records, megabytes, readable_document
 from vendorwatch.settings import get_settings
-from vendorwatch.web.foia import (
+from vendorwatch.web.foia import request_page_response
+from vendorwatch.web.guard import (
     Member,
     accounts,
-    checked_form,
     member,
+    member_post,
     refuse,
-    request_page_response,
     text,
     to_login,
 )
@@ -133,18 +133,11 @@ async def upload(request: Request, request_id: int) -> Response:
 
 @router.post("/foia/records/{document_id:int}/public")
 async def set_public(request: Request, document_id: int) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        try:
-            doc = records_of(request, m.tracker).publish(document_id, text(form, "public") == "yes")
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-        request_id = doc.request_id
-    return RedirectResponse(f"/foia/{request_id}#records", status_code=303)
+    def change(m: Member, form: FormData) -> str:
+        doc = records_of(request, m.tracker).publish(document_id, text(form, "public") == "yes")
+        return f"/foia/{doc.request_id}#records"
+
+    return await member_post(request, change)
 
 
 @router.get("/foia/records", response_class=HTMLResponse)

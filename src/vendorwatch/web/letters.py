@@ -12,25 +12,23 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData
 
 from vendorwatch.appdb.accounts import AccessDenied
 from vendorwatch.errors import VendorwatchError
-from vendorwatch.outreach.follow import standing, summary, timeline
+from vendorwatch.outreach.follow import standing, standing_json, summary, timeline
 from vendorwatch.outreach.letters import (
     DEFAULT_REPLY_DAYS,
     NewLetter,
     Outreach,
     institution_key,
-    letter_json,
 )
 from vendorwatch.outreach.models import Channel, Outcome
-from vendorwatch.web.foia import (
+from vendorwatch.web.guard import (
     Member,
-    accounts,
-    checked_form,
     member,
+    member_post,
     refuse,
     text,
     to_login,
@@ -113,22 +111,17 @@ def _new_letter(form: FormData) -> NewLetter:
 
 @router.post("/foia/letters/new", response_class=HTMLResponse)
 async def record_letter(request: Request) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    registry = site(request).registry
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
+    def change(m: Member, form: FormData) -> str | Response:
         try:
-            letter = outreach_of(m).record(_new_letter(form), registry)
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
+            letter = outreach_of(m).record(_new_letter(form), site(request).registry)
+        except AccessDenied:
+            raise
         except VendorwatchError as exc:
             values = {name: text(form, name) for name in (*FIELDS, "products")}
             return _form_page(request, m, values, exc.message, 400)
-        letter_id = letter.id
-    return RedirectResponse(f"/foia/letters/{letter_id}", status_code=303)
+        return f"/foia/letters/{letter.id}"
+
+    return await member_post(request, change)
 
 
 @router.get("/foia/letters", response_class=HTMLResponse)
@@ -171,21 +164,11 @@ async def letters_json(request: Request) -> Response:
         body = {
             "organisation": m.tracker.org.slug,
             "as_of": today.isoformat(),
-            "letters": [_with_standing(x, today) for x in every],
+            "letters": [standing_json(x, today) for x in every],
             "timeline": [e.as_dict() for e in timeline(every, today)],
             "summary": summary(every, today).as_dict(),
         }
     return JSONResponse(body)
-
-
-def _with_standing(letter: Any, today: date) -> dict[str, Any]:
-    where = standing(letter, today)
-    return {
-        **letter_json(letter),
-        "state": where.state.value,
-        "due_on": where.due_on.isoformat(),
-        "standing": where.words,
-    }
 
 
 @router.get("/foia/letters/{letter_id:int}", response_class=HTMLResponse)
@@ -210,17 +193,11 @@ async def letter_page(request: Request, letter_id: int) -> Response:
 
 @router.post("/foia/letters/{letter_id:int}/reply")
 async def record_reply(request: Request, letter_id: int) -> Response:
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
+    def change(m: Member, form: FormData) -> str:
         on = parse_date(text(form, "replied_on"))
         if on is None:
             raise VendorwatchError("the reply's date is needed")
-        try:
-            outreach_of(m).reply(letter_id, on, text(form, "outcome"), text(form, "summary"))
-        except AccessDenied as exc:
-            return refuse(request, exc.message)
-    return RedirectResponse(f"/foia/letters/{letter_id}", status_code=303)
+        outreach_of(m).reply(letter_id, on, text(form, "outcome"), text(form, "summary"))
+        return f"/foia/letters/{letter_id}"
+
+    return await member_post(request, change)

@@ -28,6 +28,7 @@ from starlette.requests import Request
 
 from vendorwatch.analysis import engine
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.warehouse.cursors import Cursors
 
 TOO_LARGE = (
     "This selection is too large to answer in time; narrow it (pick a family or a fiscal year)."
@@ -72,21 +73,16 @@ class Snapshot:
         self.prepared: dict[Any, Any] = {}  # compiled statements per selection shape
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors = Cursors()
         self._computing: dict[str, threading.Lock] = {}
         self._in_flight = 0
         self._retired = False
-        self._closed = False
 
     def backend(self) -> Any:
         """This thread's Ibis backend over its own cursor (created on first use)."""
         found = getattr(self._local, "backend", None)
         if found is None:
-            with self._lock:
-                if self._closed:
-                    raise VendorwatchError("the warehouse version was closed; try again")
-                cursor = self.db.cursor()
-                self._cursors.append(cursor)
+            cursor = self._cursors.open(self.db)
             cursor.execute("SET enable_progress_bar = false")
             found = engine.from_connection(cursor)
             self._local.backend = found
@@ -123,26 +119,18 @@ class Snapshot:
 
     def interrupt(self) -> None:
         """Interrupt whatever query each of this version's cursors is running."""
-        with self._lock:
-            cursors = list(self._cursors)
-        for cursor in cursors:
-            cursor.interrupt()
+        self._cursors.interrupt()
         cube = self.memo.get("cube")
         if cube is not None:
             cube.interrupt()
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._cursors.closed
 
     def close(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            cursors, self._cursors = self._cursors, []
-        for cursor in cursors:
-            cursor.close()
+        if not self._cursors.close():
+            return
         cube = self.memo.get("cube")
         if cube is not None:
             cube.close()
