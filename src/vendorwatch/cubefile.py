@@ -1,0 +1,84 @@
+"""Writes the browse cube's file (`vendorwatch.analysis.cube`), run in a child process.
+
+Only DuckDB and the standard library are imported: the child costs ~40 MB for a moment, and
+the server keeps none of what the build allocated (its group-bys held ~100 MB resident in the
+server for the rest of its life when built there). The cube's SQL comes compiled from the
+parent on stdin, as JSON: ``[name, path, rows_sql, described_sql, memory_limit, threads, names, facets]``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def build(
+    file: Path,
+    name: str,
+    path: str,
+    rows_sql: str,
+    described_sql: str,
+    memory_limit: str,
+    threads: int | None,
+    names: list[str],
+    facets: list[str],
+) -> None:
+    """Fill the cube's file from the snapshot (attached read-only under its own name, which
+    the compiled SQL may name): no Arrow (not a runtime dependency), no lock held after."""
+    db = duckdb.connect(str(file))
+    try:
+        db.execute("SET enable_progress_bar = false")
+        db.execute("SET memory_limit = ?", [memory_limit])
+        db.execute("SET preserve_insertion_order = false")
+        if threads:
+            db.execute(f"SET threads = {int(threads)}")
+        (cube_db,) = db.execute("SELECT current_database()").fetchone() or ("",)
+        own = '"' + str(cube_db).replace('"', '""') + '"'
+        quoted = '"' + name.replace('"', '""') + '"'
+        db.execute(f"ATTACH {_literal(path)} AS {quoted} (READ_ONLY)")
+        db.execute(f"USE {quoted}")
+        db.execute(f"CREATE TEMP TABLE _rows AS {rows_sql}")
+        db.execute(f"CREATE TEMP TABLE _described AS {described_sql}")
+        db.execute(f"USE {own}")
+        db.execute(f"DETACH {quoted}")
+        columns = [*names, *facets]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        db.execute(
+            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
+            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
+            "NOT NULL ORDER BY id"
+        )
+        joins = " ".join(
+            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
+        )
+        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
+        # Family and year first: a family or year filter then skips most of the cube's rows.
+        db.execute(
+            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
+            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"'
+        )
+        db.execute(
+            "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
+            "FROM _described d WHERE d.description IS NOT NULL"
+        )
+        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in facets)
+        db.execute(
+            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
+        )
+        db.execute("CHECKPOINT")
+    finally:
+        db.close()
+
+
+def main() -> None:
+    build(Path(sys.argv[1]), *json.loads(sys.stdin.read()))
+
+
+if __name__ == "__main__":
+    main()
