@@ -3,7 +3,7 @@
 Only DuckDB and the standard library are imported: the child costs ~40 MB for a moment, and
 the server keeps none of what the build allocated (its group-bys held ~100 MB resident in the
 server for the rest of its life when built there). The cube's SQL comes compiled from the
-parent on stdin, as JSON: ``[name, path, rows_sql, described_sql, memory_limit, threads, names, facets]``.
+parent on stdin, as one JSON object (`build`'s ``spec``).
 """
 
 from __future__ import annotations
@@ -11,31 +11,25 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def build(
-    file: Path,
-    name: str,
-    path: str,
-    rows_sql: str,
-    described_sql: str,
-    memory_limit: str,
-    threads: int | None,
-    names: list[str],
-    facets: list[str],
-) -> None:
-    """Fill the cube's file from the snapshot (attached read-only under its own name, which
+def build(file: Path, spec: dict[str, Any]) -> None:
+    """Fill the cube's file (``spec``: the snapshot's database ``name`` and ``path``, the
+    compiled ``rows_sql`` and ``described_sql``, ``memory_limit``, ``threads``, the listed
+    ``names`` and the ``facets``) from the snapshot (attached read-only under its own name, which
     the compiled SQL may name): no Arrow (not a runtime dependency), no lock held after."""
+    name, path, threads = str(spec["name"]), str(spec["path"]), spec["threads"]
     db = duckdb.connect(str(file))
     try:
         db.execute("SET enable_progress_bar = false")
-        db.execute("SET memory_limit = ?", [memory_limit])
-        db.execute("SET preserve_insertion_order = false")
+        db.execute("SET memory_limit = ?", [spec["memory_limit"]])
         if threads:
             db.execute(f"SET threads = {int(threads)}")
         (cube_db,) = db.execute("SELECT current_database()").fetchone() or ("",)
@@ -43,11 +37,11 @@ def build(
         quoted = '"' + name.replace('"', '""') + '"'
         db.execute(f"ATTACH {_literal(path)} AS {quoted} (READ_ONLY)")
         db.execute(f"USE {quoted}")
-        db.execute(f"CREATE TEMP TABLE _rows AS {rows_sql}")
-        db.execute(f"CREATE TEMP TABLE _described AS {described_sql}")
+        db.execute(f"CREATE TEMP TABLE _rows AS {spec['rows_sql']}")
+        db.execute(f"CREATE TEMP TABLE _described AS {spec['described_sql']}")
         db.execute(f"USE {own}")
         db.execute(f"DETACH {quoted}")
-        columns = [*names, *facets]
+        columns = [*spec["names"], *spec["facets"]]
         listed = ", ".join(f'"{c}"' for c in columns)
         db.execute(
             "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
@@ -67,7 +61,7 @@ def build(
             "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
             "FROM _described d WHERE d.description IS NOT NULL"
         )
-        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in facets)
+        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in spec["facets"])
         db.execute(
             f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
         )
@@ -77,7 +71,7 @@ def build(
 
 
 def main() -> None:
-    build(Path(sys.argv[1]), *json.loads(sys.stdin.read()))
+    build(Path(sys.argv[1]), json.loads(sys.stdin.read()))
 
 
 if __name__ == "__main__":

@@ -85,11 +85,11 @@ def _source(con: Any) -> tuple[str, str]:
     return ibis.to_sql(grouped, dialect="duckdb"), ibis.to_sql(described, dialect="duckdb")
 
 
-def _build(file: Path, *args: Any) -> None:
+def _build(file: Path, spec: dict[str, Any]) -> None:
     """`vendorwatch.cubefile` in a child process (DuckDB only: it imports nothing else)."""
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this interpreter, our module, our own file name
         [sys.executable, "-m", "vendorwatch.cubefile", str(file)],
-        input=json.dumps(args),
+        input=json.dumps(spec),
         capture_output=True,
         text=True,
         check=False,
@@ -119,8 +119,10 @@ class Cube:
         self.file.unlink()  # DuckDB creates it
         try:
             _build(
-                self.file, str(name), str(path), rows_sql, described_sql, memory_limit, threads,
-                list(NAMES), list(FACETS),
+                self.file,
+                {"name": str(name), "path": str(path), "rows_sql": rows_sql,
+                 "described_sql": described_sql, "memory_limit": memory_limit,
+                 "threads": threads, "names": list(NAMES), "facets": list(FACETS)},
             )  # fmt: skip
             self.db = duckdb.connect(str(self.file), read_only=True)
         finally:
