@@ -99,8 +99,6 @@ def _build(file: Path, spec: dict[str, Any]) -> None:
         raise VendorwatchError(f"could not build the browse aggregate: {lines[-1]}")
 
 
-
-
 class Cube:
     """The aggregate of one published version, in memory, with a cursor per thread."""
 
