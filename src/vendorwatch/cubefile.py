@@ -71,7 +71,13 @@ def build(file: Path, spec: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    build(Path(sys.argv[1]), json.loads(sys.stdin.read()))
+    """The child: build, and on a DuckDB error say its first line (the parent shows the
+    last line of stderr; a traceback's last line is DuckDB's advice, not the error)."""
+    try:
+        build(Path(sys.argv[1]), json.loads(sys.stdin.read()))
+    except duckdb.Error as exc:
+        sys.stderr.write((str(exc).splitlines() or [type(exc).__name__])[0] + "\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

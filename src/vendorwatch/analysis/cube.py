@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,9 @@ def _build(file: Path, spec: dict[str, Any]) -> None:
         text=True,
         check=False,
     )
+    if done.returncode < 0:  # killed (out of memory, an operator): say so, not "exit -9"
+        name = signal.Signals(-done.returncode).name
+        raise VendorwatchError(f"the browse aggregate's build was killed ({name}); try again")
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
         raise VendorwatchError(f"could not build the browse aggregate: {lines[-1]}")

@@ -38,6 +38,12 @@ class ChartProcess:
             )
         return child
 
+    @property
+    def pid(self) -> int | None:
+        """The drawing child's process id, while one runs (for an operator, and the tests)."""
+        child = self._child
+        return child.pid if child is not None and child.poll() is None else None
+
     def svg(self, spec: dict[str, Any]) -> str:
         """The spec's SVG, drawn by the child (one chart at a time, as vl-convert does)."""
         with self._lock:
