@@ -21,6 +21,8 @@ from vendorwatch.analysis.cube import Cube
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.web.state import SiteState
 
+from ..versions import first_version, publish
+
 
 @pytest.fixture
 def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -83,20 +85,9 @@ def test_a_build_that_fails_says_why_and_leaves_no_file(con: Any, temp: Path) ->
     assert list(temp.iterdir()) == []
 
 
-def _publish(link: Path, version: Path) -> None:
-    temporary = link.with_name(link.name + ".next")
-    os.symlink(version, temporary)
-    os.replace(temporary, link)
-
-
 @pytest.fixture
 def site(sample_warehouse: Path, tmp_path: Path) -> Iterator[tuple[SiteState, Path]]:
-    link = tmp_path / "warehouse.duckdb"
-    versions = tmp_path / "warehouse.duckdb.versions"
-    versions.mkdir()
-    first = versions / "v000001.duckdb"
-    shutil.copyfile(sample_warehouse, first)
-    _publish(link, first)
+    link, versions, _ = first_version(sample_warehouse, tmp_path)
     state = SiteState(link, check_interval=0.0)
     state.start(warm=False)
     yield state, versions
@@ -110,7 +101,7 @@ def test_a_snapshot_swap_leaves_no_cube_file(site: tuple[SiteState, Path], temp:
     old = state.snapshot()
     second = versions / "v000002.duckdb"
     shutil.copyfile(versions / "v000001.duckdb", second)
-    _publish(state.warehouse, second)
+    publish(state.warehouse, second)
     state.refresh()
     deadline = time.monotonic() + 120
     while state.snapshot().version != str(second):
