@@ -325,7 +325,7 @@ def main(  # noqa: PLR0917 - Typer options
                 server = datasette_server(sqlite)
                 urls = (datasette_url(sqlite.stem, c) for c in itertools.cycle(chosen))
                 home, first = "/", datasette_url(sqlite.stem, {})
-            memory[(label, engine, "after warm-up")] = server.memory()
+            memory[(label, engine, "ready (after warm-up if warm)")] = server.memory()
             try:
                 for scenario, clients, figures in measure(server, home, urls, duration, first):
                     results.append({"warehouse": label, "scenario": scenario,
@@ -341,7 +341,7 @@ def main(  # noqa: PLR0917 - Typer options
     table = Table(title=f"vendorwatch vs Datasette, {duration:g} s per row (httpx clients)")
     for name in ("warehouse", "scenario", "clients", "vw p50 ms", "vw p95 ms", "vw req/s",
                  "DS p50 ms", "DS p95 ms", "DS req/s", "vw errors", "DS errors",
-                 "vw peak MB", "DS peak MB", "load vw/DS"):  # fmt: skip
+                 "vw peak MB", "DS peak MB", "load at end vw/DS"):  # fmt: skip
         table.add_column(name, justify="left" if name in ("warehouse", "scenario") else "right")
     keyed = {(r["warehouse"], r["scenario"], r["clients"], r["engine"]): r for r in results}
     for label, _ in warehouses:
