@@ -96,6 +96,29 @@ def test_award_page_as_of(client: TestClient) -> None:
     assert '<strong id="obligated">$8,276,020.00</strong>' in html
 
 
+def test_award_page_says_when_the_loaded_part_differs_from_the_award_record(
+    client: TestClient,
+) -> None:
+    """West's CLEAR order: the raw award summary (row 446) says $20,632,465.71 obligated as of
+    21 April 2021; the API export holds one $0.00 modification of it."""
+    key = "CONT_AWD_HSCEMD17F00008_7012_GS02F026DA_4732"
+    api = client.get(f"/api/awards/{key}").json()
+    assert api["record_differs"] == {
+        "record_total": "20632465.71", "record_modified": "2021-04-21",
+        "loaded_total": "0.00", "loaded_transactions": 1,
+    }  # fmt: skip
+    html = client.get(f"/award/{key}").text
+    assert "in the loaded transactions:" in html
+    caveat = re.search(r'<p class="caveats" id="record-differs">(.*?)</p>', html, re.S)
+    assert caveat, "no caveat beside the figure"
+    words = " ".join(caveat.group(1).split())
+    assert "$20,632,465.71 obligated" in words and "21 April 2021" in words
+    assert "1 loaded transaction to that date sums to $0.00" in words
+    assert "it ran from 19 January 2017 to 28 February 2021" in " ".join(html.split())
+    plain = client.get(f"/award/{AWARD}").text
+    assert 'id="record-differs"' not in plain  # no award record loaded for this one
+
+
 def test_provenance_is_one_click_away(client: TestClient) -> None:
     award = client.get(f"/api/awards/{AWARD}").json()
     first = award["transactions"][0]["source"]

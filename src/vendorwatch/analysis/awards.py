@@ -7,7 +7,7 @@ on or before that day; the timeline shows each modification that changed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from vendorwatch.analysis.best_values import VALUE_FIELDS, best_awards
 from vendorwatch.analysis.competition import CompetitionFlag, flag
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.formatting import day, money
 from vendorwatch.warehouse.layouts import API_TRANSACTION_EXPORT
 
 API_EXPORT = API_TRANSACTION_EXPORT.name
@@ -89,6 +90,37 @@ def performance(
     )
 
 
+@dataclass(frozen=True)
+class RecordDiffers:
+    """The award record's total obligated against the loaded transactions up to the record's
+    last modification: the same measure of the same award on the same date. When they differ,
+    the loaded files hold only part of the award, and its figure here covers that part only."""
+
+    record_total: Decimal
+    record_modified: date | None
+    loaded_total: Decimal
+    loaded_transactions: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "record_total": plain(self.record_total),
+            "record_modified": plain(self.record_modified),
+            "loaded_total": plain(self.loaded_total),
+            "loaded_transactions": self.loaded_transactions,
+        }
+
+    @property
+    def sentence(self) -> str:
+        when = f" (last modified {day(self.record_modified)})" if self.record_modified else ""
+        n = self.loaded_transactions
+        return (
+            f"the award record{when} says {money(self.record_total)} obligated; the {n} loaded "
+            f"{'transaction' if n == 1 else 'transactions'} to that date "
+            f"{'sums' if n == 1 else 'sum'} to {money(self.loaded_total)}: the loaded files hold "
+            "only part of this award, and its figures here cover that part only"
+        )
+
+
 @dataclass
 class AwardHistory:
     piid: str
@@ -108,6 +140,8 @@ class AwardHistory:
     # Each VALUE_FIELDS figure: {value, source, file, row, sha256} from the best source at hand.
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     parent_award_id_piid: str | None = None
+    # Where the award record's total differs from the loaded transactions to the same date.
+    record_differs: RecordDiffers | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +159,7 @@ class AwardHistory:
             "performance": self.performance.as_dict() if self.performance else None,
             "values": {k: {n: plain(v) for n, v in f.items()} for k, f in self.values.items()},
             "parent_award_id_piid": self.parent_award_id_piid,
+            "record_differs": self.record_differs.as_dict() if self.record_differs else None,
             "transactions": [
                 {
                     "action_date": a.action_date.isoformat(),
@@ -280,6 +315,9 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
     if actions and actions[0].action_date > as_of:
         notes.append(f"the award's first action is dated after {as_of.isoformat()}")
 
+    differs = record_differs(summary, actions)
+    if differs is not None:
+        notes.insert(0, differs.sentence)
     first = summary or rows[-1]
     best_rows = questions.records("award:best", _best_of(con), key=key)
     values = sourced_values(best_rows[0] if best_rows else None)
@@ -303,7 +341,24 @@ def award_history(con: Any, award_id: str, as_of: date | None = None) -> AwardHi
         performance=performance(summary, rows, as_of),
         values=values,
         parent_award_id_piid=best_rows[0]["parent_award_id_piid"] if best_rows else None,
+        record_differs=differs,
     )
+
+
+def record_differs(summary: dict[str, Any] | None, actions: list[Action]) -> RecordDiffers | None:
+    """Compare the award record's total with the loaded transactions dated up to its last
+    modification (all of them when it names no date); None when they agree or either is
+    missing."""
+    if summary is None or not actions or summary.get("total_obligated_amount") is None:
+        return None
+    modified = summary.get("last_modified_date")
+    day = modified.date() if isinstance(modified, datetime) else modified
+    to_then = [a for a in actions if day is None or a.action_date <= day]
+    loaded = sum((a.obligation for a in to_then), Decimal(0))
+    total = Decimal(summary["total_obligated_amount"])
+    if loaded == total:
+        return None
+    return RecordDiffers(total, day, loaded, len(to_then))
 
 
 def _competition(

@@ -71,7 +71,10 @@ def award(
         highlight=False,
     )
     obligated = money(f"{history.obligated:.2f}") if history.obligated is not None else "unknown"
-    console.print(f"Obligated as of {history.as_of.isoformat()}: [bold]{obligated}[/]")
+    part = " in the loaded transactions" if history.record_differs else ""
+    console.print(f"Obligated as of {history.as_of.isoformat()}{part}: [bold]{obligated}[/]")
+    if history.record_differs:
+        console.print(f"[bold]Part of this award only:[/] {history.record_differs.sentence}")
     c = history.competition
     console.print(f"Competition: [bold]{c.status.value}[/] ({c.rule})", highlight=False)
     if (p := history.performance) is not None:
@@ -98,7 +101,8 @@ def award(
     for correction in corrections:
         console.print(f"  {correction.sentence}", highlight=False)
     for note in history.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        if history.record_differs is None or note != history.record_differs.sentence:
+            console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 ByOption = Annotated[
