@@ -111,3 +111,26 @@ def test_a_snapshot_swap_leaves_no_cube_file(site: tuple[SiteState, Path], temp:
     assert state.facets(chosen) == before  # the same data, from the new version's own cube
     assert "cube" in state.snapshot().memo and old.closed
     assert list(temp.iterdir()) == []
+
+
+def test_the_site_answers_from_the_facts_while_the_cube_cannot_be_built(
+    site: tuple[SiteState, Path], temp: Path
+) -> None:
+    state, _ = site
+    chosen = {"family": ["relx-plc"], "fiscal_year": ["2024"]}
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
+    killer.start()
+    try:
+        fallen_back = state.facets(chosen)  # the cube's child killed: answered from the facts
+    finally:
+        stop.set()
+        killer.join(10)
+    assert len(killed) == 1 and "cube" not in state.snapshot().memo
+    listed = state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
+                           limit=50)  # fmt: skip
+    assert "cube" in state.snapshot().memo  # the next request built it again
+    state.snapshot().recent.clear()
+    assert state.facets(chosen) == fallen_back  # now from the cube: the same answer
+    assert list(temp.iterdir()) == []
+    assert listed.rows

@@ -86,6 +86,11 @@ def _source(con: Any) -> tuple[str, str]:
     return ibis.to_sql(grouped, dialect="duckdb"), ibis.to_sql(described, dialect="duckdb")
 
 
+class CubeBuildError(VendorwatchError):
+    """The cube could not be built (its child died or failed): the site answers from the
+    facts instead (`browse`'s own queries, slower) and builds it again on the next request."""
+
+
 def _build(file: Path, spec: dict[str, Any]) -> None:
     """`vendorwatch.cubefile` in a child process (DuckDB only: it imports nothing else)."""
     done = subprocess.run(  # noqa: S603 - this interpreter, our module, our own file name
@@ -97,10 +102,10 @@ def _build(file: Path, spec: dict[str, Any]) -> None:
     )
     if done.returncode < 0:  # killed (out of memory, an operator): say so, not "exit -9"
         name = signal.Signals(-done.returncode).name
-        raise VendorwatchError(f"the browse aggregate's build was killed ({name}); try again")
+        raise CubeBuildError(f"the browse aggregate's build was killed ({name}); try again")
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
-        raise VendorwatchError(f"could not build the browse aggregate: {lines[-1]}")
+        raise CubeBuildError(f"could not build the browse aggregate: {lines[-1]}")
 
 
 class Cube:
