@@ -115,10 +115,16 @@ class Server:
         raise SystemExit(f"{command[:3]} did not start")
 
     def peak_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        return _status_mb(self.proc.pid).get("VmHWM", 0.0)
+
+    def memory(self) -> dict[str, float]:
+        """The server's resident and peak MB, and its live children's (the chart child; the
+        cube's builder lives only while it builds), apart: ``serve``'s target is its own."""
+        own = _status_mb(self.proc.pid)
+        kids = [_status_mb(pid) for pid in _descendants(self.proc.pid)]
+        return {"rss": own.get("VmRSS", 0.0), "hwm": own.get("VmHWM", 0.0),
+                "children_rss": sum(k.get("VmRSS", 0.0) for k in kids),
+                "children_hwm": sum(k.get("VmHWM", 0.0) for k in kids)}  # fmt: skip
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -127,6 +133,29 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def _status_mb(pid: int) -> dict[str, float]:
+    """A process's ``VmRSS`` and ``VmHWM`` in MB, from /proc (nothing once it has ended)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {
+        line.split(":")[0]: int(line.split()[1]) / 1024
+        for line in lines
+        if line.startswith(("VmRSS:", "VmHWM:"))
+    }
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return [p for c in found for p in (c, *_descendants(c))]
 
 
 def vendorwatch_server(warehouse: Path, *, warm: bool = True) -> Server:
@@ -282,6 +311,7 @@ def main(  # noqa: PLR0917 - Typer options
             path = analysis.synthetic_warehouse(rows, raw, console)
         warehouses.append((f"SYNTHETIC {rows:,} rows", path))
     results: list[dict[str, Any]] = []
+    memory: dict[tuple[str, str, str], dict[str, float]] = {}
     for label, warehouse in warehouses:
         sqlite = analysis.sqlite_copy(warehouse, console)
         chosen = selections(warehouse)
@@ -295,11 +325,14 @@ def main(  # noqa: PLR0917 - Typer options
                 server = datasette_server(sqlite)
                 urls = (datasette_url(sqlite.stem, c) for c in itertools.cycle(chosen))
                 home, first = "/", datasette_url(sqlite.stem, {})
+            memory[(label, engine, "ready (after warm-up if warm)")] = server.memory()
             try:
                 for scenario, clients, figures in measure(server, home, urls, duration, first):
                     results.append({"warehouse": label, "scenario": scenario,
-                                    "clients": clients, "engine": engine, **figures})  # fmt: skip
+                                    "clients": clients, "engine": engine, **figures,
+                                    "load": os.getloadavg()[0]})  # fmt: skip
                 peak = server.peak_mb()
+                memory[(label, engine, "after the runs")] = server.memory()
             finally:
                 server.stop()
             for r in results:
@@ -308,7 +341,7 @@ def main(  # noqa: PLR0917 - Typer options
     table = Table(title=f"vendorwatch vs Datasette, {duration:g} s per row (httpx clients)")
     for name in ("warehouse", "scenario", "clients", "vw p50 ms", "vw p95 ms", "vw req/s",
                  "DS p50 ms", "DS p95 ms", "DS req/s", "vw errors", "DS errors",
-                 "vw peak MB", "DS peak MB"):  # fmt: skip
+                 "vw peak MB", "DS peak MB", "load at end vw/DS"):  # fmt: skip
         table.add_column(name, justify="left" if name in ("warehouse", "scenario") else "right")
     keyed = {(r["warehouse"], r["scenario"], r["clients"], r["engine"]): r for r in results}
     for label, _ in warehouses:
@@ -324,7 +357,7 @@ def main(  # noqa: PLR0917 - Typer options
                 f"{vw['p50_ms']:,.0f}", f"{vw['p95_ms']:,.0f}", f"{vw['rps']:,.1f}",
                 f"{ds['p50_ms']:,.0f}", f"{ds['p95_ms']:,.0f}", f"{ds['rps']:,.1f}",
                 str(vw["errors"]), str(ds["errors"]), f"{vw['peak_mb']:,.0f}",
-                f"{ds['peak_mb']:,.0f}",
+                f"{ds['peak_mb']:,.0f}", f"{vw['load']:.1f}/{ds['load']:.1f}",
             )  # fmt: skip
     out = Console(width=200)
     out.print(
@@ -333,9 +366,19 @@ def main(  # noqa: PLR0917 - Typer options
         f"{os.getloadavg()[0]:.1f}"
     )
     out.print(table)
+    held = Table(title="Resident memory, MB (VmRSS / VmHWM): the server, and its children apart")
+    for name in ("warehouse", "engine", "when", "server RSS", "server peak", "children RSS",
+                 "children peak"):  # fmt: skip
+        held.add_column(name)
+    for (label, engine, when), m in memory.items():
+        held.add_row(label, engine, when, *(f"{m[k]:,.0f}" for k in
+                     ("rss", "hwm", "children_rss", "children_hwm")))  # fmt: skip
+    out.print(held)
     if markdown:
         print()
         print(_markdown(table))
+        print()
+        print(_markdown(held))
     if json_out:
         json_out.write_text(json.dumps(results, indent=1), "utf-8")
 

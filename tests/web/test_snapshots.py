@@ -7,7 +7,6 @@ exactly that by hand, with a real uvicorn server answering a client that never s
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
@@ -21,15 +20,10 @@ from vendorwatch.analysis.facts import build_facts
 from vendorwatch.web import create_app, pages
 from vendorwatch.web.state import SiteState
 
+from ..versions import first_version, publish
 from .conftest import Visitor, running
 
 ADDED = Decimal("1234567.89")
-
-
-def _publish(link: Path, version: Path) -> None:
-    temporary = link.with_name(link.name + ".next")
-    os.symlink(version, temporary)
-    os.replace(temporary, link)
 
 
 def _relx(client: httpx.Client) -> Decimal:
@@ -40,12 +34,7 @@ def _relx(client: httpx.Client) -> Decimal:
 def test_a_published_version_is_served_without_a_restart_or_a_failed_request(
     sample_warehouse: Path, tmp_path: Path
 ) -> None:
-    link = tmp_path / "warehouse.duckdb"
-    versions = tmp_path / "warehouse.duckdb.versions"
-    versions.mkdir()
-    first = versions / "v000001.duckdb"
-    shutil.copyfile(sample_warehouse, first)
-    _publish(link, first)
+    link, versions, first = first_version(sample_warehouse, tmp_path)
     # The next version: one more RELX transaction (a copy of one with a new key and amount),
     # facts rebuilt as the writer does.
     second = versions / "v000002.duckdb"
@@ -91,7 +80,7 @@ def test_a_published_version_is_served_without_a_restart_or_a_failed_request(
         thread = threading.Thread(target=visitor.run, daemon=True)
         thread.start()
         time.sleep(1)
-        _publish(link, second)
+        publish(link, second)
         while _relx(client) == before:
             assert time.monotonic() < deadline, "the new version never reached the site"
             time.sleep(0.2)

@@ -20,8 +20,15 @@ answers it.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -80,8 +87,26 @@ def _source(con: Any) -> tuple[str, str]:
     return ibis.to_sql(grouped, dialect="duckdb"), ibis.to_sql(described, dialect="duckdb")
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+class CubeBuildError(VendorwatchError):
+    """The cube could not be built (its child died or failed): the site answers from the
+    facts instead (`browse`'s own queries, slower) and builds it again on the next request."""
+
+
+def _build(file: Path, spec: dict[str, Any]) -> None:
+    """`vendorwatch.cubefile` in a child process (DuckDB only: it imports nothing else)."""
+    done = subprocess.run(  # noqa: S603 - this interpreter, our module, our own file name
+        [sys.executable, "-m", "vendorwatch.cubefile", str(file)],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode < 0:  # killed (out of memory, an operator): say so, not "exit -9"
+        name = signal.Signals(-done.returncode).name
+        raise CubeBuildError(f"the browse aggregate's build was killed ({name}); try again")
+    if done.returncode:
+        lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
+        raise CubeBuildError(f"could not build the browse aggregate: {lines[-1]}")
 
 
 class Cube:
@@ -93,47 +118,30 @@ class Cube:
             "SELECT database_name, path FROM duckdb_databases() "
             "WHERE database_name = current_database()"
         ).fetchall()
-        self.db = duckdb.connect(":memory:")
+        # Built in a file of its own by a child process (`vendorwatch.cubefile`), then opened
+        # read-only: building in this process kept the build's blocks (+~100 MB resident for
+        # the sample's 11 MB of tables); a file's blocks are only those read, evictable.
+        handle, name_of_file = tempfile.mkstemp(prefix="vendorwatch-cube-", suffix=".duckdb")
+        os.close(handle)
+        self.file = Path(name_of_file)
+        self.file.unlink()  # DuckDB creates it
+        try:
+            _build(
+                self.file,
+                {"name": str(name), "path": str(path), "rows_sql": rows_sql,
+                 "described_sql": described_sql, "memory_limit": memory_limit,
+                 "threads": threads, "names": list(NAMES), "facets": list(FACETS)},
+            )  # fmt: skip
+            self.db = duckdb.connect(str(self.file), read_only=True)
+        finally:
+            # Open files stay readable on POSIX once unlinked: nothing is left behind, even
+            # if the process is killed.
+            self.file.unlink(missing_ok=True)
+            self.file.with_suffix(".duckdb.wal").unlink(missing_ok=True)
         self.db.execute("SET enable_progress_bar = false")
         self.db.execute("SET memory_limit = ?", [memory_limit])
         if threads:
             self.db.execute(f"SET threads = {int(threads)}")
-        # The snapshot's file attached read-only under its own name (the compiled SQL may name
-        # it), its rows copied into memory and the file let go: no Arrow (not a runtime
-        # dependency) and no lock held on the version beyond the build.
-        quoted = '"' + str(name).replace('"', '""') + '"'
-        self.db.execute(f"ATTACH {_literal(str(path))} AS {quoted} (READ_ONLY)")
-        self.db.execute(f"USE {quoted}")
-        self.db.execute(f"CREATE TABLE memory.main._rows AS {rows_sql}")
-        self.db.execute(f"CREATE TABLE memory.main._described AS {described_sql}")
-        self.db.execute("USE memory")
-        self.db.execute(f"DETACH {quoted}")
-        columns = [*NAMES, *FACETS]
-        listed = ", ".join(f'"{c}"' for c in columns)
-        self.db.execute(
-            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
-            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
-            "NOT NULL ORDER BY id"
-        )
-        joins = " ".join(
-            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
-        )
-        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
-        # Family and year first: a family or year filter then skips most of the cube's rows.
-        self.db.execute(
-            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
-            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"'
-        )
-        self.db.execute(
-            "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
-            "FROM _described d WHERE d.description IS NOT NULL"
-        )
-        self.db.execute("DROP TABLE _rows")
-        self.db.execute("DROP TABLE _described")
-        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in FACETS)
-        self.db.execute(
-            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
-        )
         self.ids: dict[str, int] = dict(self.db.execute("SELECT value, id FROM dims").fetchall())
         ((self.rows,),) = self.db.execute("SELECT count(*) FROM cube").fetchall()
         self._local = threading.local()

@@ -12,8 +12,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
-
 from vendorwatch.errors import VendorwatchError
 
 PDF = "application/pdf"
@@ -52,6 +50,9 @@ def _clean(text: str) -> str:
 
 
 def _pdf_text(data: bytes) -> Extracted:
+    # Imported here: ~9 MB resident that `serve` need not hold until a PDF is attached.
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
     with _lock:
         try:
             document = pdfium.PdfDocument(data)

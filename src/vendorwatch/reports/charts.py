@@ -12,9 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import vl_convert
-
 from vendorwatch.formatting import day as human_day
+from vendorwatch.reports.chart_process import ChartProcess
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -59,9 +58,25 @@ def _title(text: str, narrow: bool) -> Any:
     return {"text": textwrap.wrap(text, 36), "fontSize": 14, "anchor": "start"}
 
 
+_process: ChartProcess | None = None  # set by the site (`draw_out_of_process`)
+
+
+def draw_out_of_process() -> None:
+    """Draw every chart of this process in a child (`chart_process`): for the site, which
+    lives long and draws once per warehouse version; the command line draws in process."""
+    global _process  # noqa: PLW0603 - one child per process, like vl-convert's engine
+    if _process is None:
+        _process = ChartProcess()
+
+
 def svg(spec: dict[str, Any]) -> str:
     """Render a spec; the result is a standalone <svg> element with an accessible title."""
-    return str(vl_convert.vegalite_to_svg({"$schema": SCHEMA, "config": _CONFIG, **spec}))
+    full = {"$schema": SCHEMA, "config": _CONFIG, **spec}
+    if _process is not None:
+        return _process.svg(full)
+    import vl_convert  # noqa: PLC0415 - its engine only where charts are drawn here
+
+    return str(vl_convert.vegalite_to_svg(full))
 
 
 def obligations_by_year(rows: list[dict[str, Any]], *, title: str, narrow: bool = False) -> str:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.reports import charts
 from vendorwatch.settings import get_settings
 from vendorwatch.web import (
     agreements,
@@ -59,6 +60,7 @@ def create_app(
     it is done), as it does for every newly published warehouse version before the swap.
     ``time_limit`` and ``threads`` default to the settings."""
     settings = get_settings()
+    charts.draw_out_of_process()  # vl-convert's engine out of the site's memory
     site = SiteState(
         Path(warehouse),
         threads=threads or settings.query_threads,

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from vendorwatch.analysis import selections
 from vendorwatch.analysis.browse import Filters, Page, award_descriptions, transaction_list
-from vendorwatch.analysis.cube import Cube
+from vendorwatch.analysis.cube import Cube, CubeBuildError
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
@@ -339,9 +339,12 @@ class SiteState:
         snap = self.snapshot()
 
         def compute() -> dict[str, list[dict[str, Any]]]:
-            if "q" in chosen:
-                return selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
-            return self.cube().facets(chosen, size=EVERY)
+            if "q" not in chosen:
+                try:
+                    return self.cube().facets(chosen, size=EVERY)
+                except CubeBuildError as exc:  # answered from the facts; rebuilt next time
+                    log.error("%s; answering from the facts", exc.message)
+            return selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
 
         found: dict[str, list[dict[str, Any]]] = self.recent(key, compute)
         if size is None:
@@ -359,9 +362,12 @@ class SiteState:
 
         def compute() -> Page:
             if view == "awards" and "q" not in chosen:
-                return self.cube().awards(
-                    chosen, sort=sort, descending=descending, offset=offset, limit=limit
-                )
+                try:
+                    return self.cube().awards(
+                        chosen, sort=sort, descending=descending, offset=offset, limit=limit
+                    )
+                except CubeBuildError as exc:  # as in `facets`
+                    log.error("%s; answering from the facts", exc.message)
             if view == "awards":  # compiled once per shape of selection
                 return selections.awards(
                     snap.backend(), chosen, snap.prepared, sort=sort, descending=descending,

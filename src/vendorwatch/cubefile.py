@@ -1,0 +1,84 @@
+"""Writes the browse cube's file (`vendorwatch.analysis.cube`), run in a child process.
+
+Only DuckDB and the standard library are imported: the child costs ~40 MB for a moment, and
+the server keeps none of what the build allocated (its group-bys held ~100 MB resident in the
+server for the rest of its life when built there). The cube's SQL comes compiled from the
+parent on stdin, as one JSON object (`build`'s ``spec``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def build(file: Path, spec: dict[str, Any]) -> None:
+    """Fill the cube's file (``spec``: the snapshot's database ``name`` and ``path``, the
+    compiled ``rows_sql`` and ``described_sql``, ``memory_limit``, ``threads``, the listed
+    ``names`` and the ``facets``) from the snapshot (attached read-only under its own name, which
+    the compiled SQL may name): no Arrow (not a runtime dependency), no lock held after."""
+    name, path, threads = str(spec["name"]), str(spec["path"]), spec["threads"]
+    db = duckdb.connect(str(file))
+    try:
+        db.execute("SET enable_progress_bar = false")
+        db.execute("SET memory_limit = ?", [spec["memory_limit"]])
+        if threads:
+            db.execute(f"SET threads = {int(threads)}")
+        (cube_db,) = db.execute("SELECT current_database()").fetchone() or ("",)
+        own = '"' + str(cube_db).replace('"', '""') + '"'
+        quoted = '"' + name.replace('"', '""') + '"'
+        db.execute(f"ATTACH {_literal(path)} AS {quoted} (READ_ONLY)")
+        db.execute(f"USE {quoted}")
+        db.execute(f"CREATE TEMP TABLE _rows AS {spec['rows_sql']}")
+        db.execute(f"CREATE TEMP TABLE _described AS {spec['described_sql']}")
+        db.execute(f"USE {own}")
+        db.execute(f"DETACH {quoted}")
+        columns = [*spec["names"], *spec["facets"]]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        db.execute(
+            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
+            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
+            "NOT NULL ORDER BY id"
+        )
+        joins = " ".join(
+            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
+        )
+        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
+        # Family and year first: a family or year filter then skips most of the cube's rows.
+        db.execute(
+            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
+            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"'
+        )
+        db.execute(
+            "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
+            "FROM _described d WHERE d.description IS NOT NULL"
+        )
+        facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in spec["facets"])
+        db.execute(
+            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
+        )
+        db.execute("CHECKPOINT")
+    finally:
+        db.close()
+
+
+def main() -> None:
+    """The child: build, and on a DuckDB error say its first line (the parent shows the
+    last line of stderr; a traceback's last line is DuckDB's advice, not the error)."""
+    try:
+        build(Path(sys.argv[1]), json.loads(sys.stdin.read()))
+    except duckdb.Error as exc:
+        sys.stderr.write((str(exc).splitlines() or [type(exc).__name__])[0] + "\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
