@@ -11,9 +11,10 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-import ibis.expr.types as ir
 import yaml
 from pydantic import BaseModel
+
+from vendorwatch.analysis.lazy import ir
 
 
 class Competed(StrEnum):
