@@ -12,12 +12,12 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel
 
 from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.formatting import count, money_short
 from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME, agency_abbreviations
+from vendorwatch.yamlload import safe_load
 
 if TYPE_CHECKING:
     from vendorwatch.analysis.prepared import Prepared
@@ -37,7 +37,7 @@ class CoverageRules(BaseModel):
 @cache
 def rules() -> CoverageRules:
     text = resources.files(__package__).joinpath("coverage.yaml").read_text("utf-8")
-    return CoverageRules.model_validate(yaml.safe_load(text))
+    return CoverageRules.model_validate(safe_load(text))
 
 
 @dataclass(frozen=True)
