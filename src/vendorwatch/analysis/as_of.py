@@ -12,11 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.dossier import family_rows, require_family, scope, subject
+from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import rollup_expr
 from vendorwatch.registry import Registry

@@ -5,24 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
-from vendorwatch.warehouse.schema import check_schema_version
-from vendorwatch.warehouse.snapshots import reader_path
+from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.warehouse.versions import DELETED
-
-
-def connect(warehouse: Path) -> Any:
-    """A read-only Ibis connection to the warehouse's published version."""
-    con = engine.connect(str(reader_path(warehouse)), read_only=True)
-    con.con.execute("SET enable_progress_bar = false")
-    check_schema_version(con.con, warehouse)
-    return con
 
 
 def fiscal_year(day: ir.DateValue) -> ir.IntegerValue:

@@ -11,14 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, has_resolutions, transactions, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.analysis.inputs import current_inputs, record_inputs, recorded_inputs
+from vendorwatch.analysis.lazy import engine, ibis, ir
 
 FACTS = "facts"
 

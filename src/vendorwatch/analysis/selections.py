@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-import ibis
-
 from vendorwatch.analysis import browse
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.browse import FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import ibis
 from vendorwatch.analysis.subawards import role_rows
 from vendorwatch.limits import check_page
 
