@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from vendorwatch.analysis.lazy import ibis, ir
+from vendorwatch.analysis.base import is_duckdb
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.formatting import count, money_short
 from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME, agency_abbreviations
 from vendorwatch.yamlload import safe_load
@@ -99,6 +100,10 @@ def short_name(name: str) -> str:
 
 
 def source_files(con: Any) -> dict[str, tuple[str, str]]:
+    if not is_duckdb(con):  # the same rows through Ibis
+        t = con.table("source_files")
+        picked = t.filter(t.target_table == "transactions").select("sha256", "file_name", "layout")
+        return {r["sha256"]: (r["file_name"], r["layout"]) for r in engine.rows(picked)}
     found = con.con.execute(
         "SELECT sha256, file_name, layout FROM source_files WHERE target_table = 'transactions'"
     ).fetchall()

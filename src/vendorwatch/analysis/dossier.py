@@ -150,7 +150,8 @@ def _top_awards(limit: int) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
         t = family_rows(facts, family, orgs)
         fields = ("piid", "recipient", "organisation", "sub_agency", "description")
-        grouped = per_award(t, *fields, "classification", "rule", "evidence")
+        # stable: the same description on every engine, not whichever row an engine reads first
+        grouped = per_award(t, *fields, "classification", "rule", "evidence", stable=True)
         return grouped.order_by(ibis.desc("obligations")).limit(limit)
 
     return build

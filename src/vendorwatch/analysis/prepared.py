@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import is_duckdb, plain
 from vendorwatch.analysis.facts import FACTS, enriched, facts_are_current
-from vendorwatch.analysis.lazy import ibis, ir
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.errors import VendorwatchError
 
 Builder = Callable[..., "ir.Table"]
@@ -58,6 +58,7 @@ class Prepared:
     def __init__(self, con: Any) -> None:
         self.con = con
         self.current = facts_are_current(con)
+        self.duckdb = is_duckdb(con)
         self._cache: Path | None = None  # the sql_cache file, named on first use
 
     def _compiled(self, question: str, build: Builder, names: tuple[str, ...]) -> str:
@@ -89,6 +90,10 @@ class Prepared:
         per key, parameter names and whether ``facts`` is current (the live expression reads
         other tables).
         """
+        if not self.duckdb:  # another engine: the same expression, its values as literals
+            table = self.con.table(FACTS) if self.current else enriched(self.con)
+            literals = {name: ibis.literal(value) for name, value in values.items()}
+            return engine.rows(build(table, **literals))
         names = tuple(sorted(values))
         cache_key = (question, self.current, names)
         sql = _SQL.get(cache_key)

@@ -4,7 +4,7 @@ A version file never changes once published (`vendorwatch.warehouse.snapshots`),
 dataset is built once, beside it (``v000003.parquet/``), the first time Spark is asked, and
 records what it was built from (the version file's name, size and modification time): a
 dataset that does not match its version is rebuilt, never read. Every table of the version is
-written with DuckDB's COPY (money stays DECIMAL(38,2)); ``facts`` is partitioned by fiscal
+written with DuckDB's COPY (money keeps its exact DECIMAL type); ``facts`` is partitioned by fiscal
 year, the one column every question filters or groups on.
 """
 
@@ -50,9 +50,12 @@ def ensure_dataset(warehouse: Path) -> Path:
     try:
         names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
         for name in names:
-            where = building / name
             by = PARTITIONED.get(name)
-            options = f", PARTITION_BY ({by})" if by else ""
+            if by:  # a folder of fiscal_year=NNNN/ folders
+                where, options = building / name, f", PARTITION_BY ({by})"
+            else:  # a folder of one file, so that every table is a folder
+                (building / name).mkdir()
+                where, options = building / name / "0.parquet", ""
             con.execute(f"COPY \"{name}\" TO '{where}' (FORMAT parquet{options})")
     finally:
         con.close()
@@ -92,7 +95,7 @@ def open_analysis(
     if engine == "duckdb":
         if warehouse is None:
             raise ValueError("the duckdb engine reads a warehouse file")
-        from vendorwatch.analysis.base import connect  # noqa: PLC0415
+        from vendorwatch.analysis.readcon import connect  # noqa: PLC0415
 
         return connect(warehouse)
     if engine != "spark":
