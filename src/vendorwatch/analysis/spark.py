@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from vendorwatch.warehouse.snapshots import reader_path
+from vendorwatch.warehouse.snapshots import dataset_folder, reader_path
 
 MARK = "_built_from.json"
 PARTITIONED = {"facts": "fiscal_year"}
@@ -27,7 +27,7 @@ PARTITIONED = {"facts": "fiscal_year"}
 
 def dataset_path(version: Path) -> Path:
     """Where a version file's Parquet dataset lives."""
-    return version.with_suffix(".parquet")
+    return dataset_folder(version)
 
 
 def _fingerprint(version: Path) -> dict[str, Any]:
@@ -61,7 +61,12 @@ def ensure_dataset(warehouse: Path) -> Path:
         con.close()
     (building / MARK).write_text(json.dumps(wanted))
     shutil.rmtree(target, ignore_errors=True)
-    os.replace(building, target)
+    try:
+        os.replace(building, target)
+    except OSError:  # another process published its build first: the same data, keep theirs
+        shutil.rmtree(building, ignore_errors=True)
+        if not (mark.exists() and json.loads(mark.read_text()) == wanted):
+            raise
     return target
 
 
@@ -112,8 +117,6 @@ def open_analysis(
     return ibis.pyspark.connect(spark)
 
 
-def open_engine(settings: Any) -> Any:
-    """`open_analysis` for the Settings object's engine, master and warehouse."""
-    return open_analysis(
-        settings.engine, master=settings.spark_master, warehouse=settings.warehouse
-    )
+def open_engine(settings: Any, warehouse: Path) -> Any:
+    """`open_analysis` of ``warehouse`` for the Settings object's engine and master."""
+    return open_analysis(settings.engine, master=settings.spark_master, warehouse=warehouse)
