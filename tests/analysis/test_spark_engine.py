@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from typing import Any
 import pytest
 
 from vendorwatch.analysis import connect
+from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.analysis.rollups import rollup
 from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset, open_analysis
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import shipped_registry
 from vendorwatch.warehouse import snapshots
 
@@ -129,3 +132,8 @@ def test_prune_removes_an_old_versions_dataset(tmp_path: Path) -> None:
     assert not snapshots.layout(path).version_file(1).exists()
     assert not first.exists()
     assert second.exists()
+
+
+def test_family_as_of_is_refused_in_words_on_spark(spark_con: Any) -> None:
+    with pytest.raises(VendorwatchError, match="not available on the Spark engine: a family as"):
+        family_as_of(spark_con, shipped_registry(), "relx-plc", date(2023, 6, 30))
