@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_config_path, user_data_path
 from pydantic import BaseModel, Field
@@ -115,6 +116,13 @@ class Settings(BaseSettings):
     )
     duckdb_memory_limit: str = Field(
         default="256MB", description="DuckDB's memory limit for the site's snapshot."
+    )
+    # Issue 15: which engine answers the analysis (vendorwatch.analysis.spark).
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="Analysis engine: the DuckDB file, or Spark over Parquet."
+    )
+    spark_master: str = Field(
+        default="local[2]", description="Spark master URL (spark://host:7077 on a cluster)."
     )
     # Login throttling on the FOIA tracker (vendorwatch.web.throttle): failed sign-ins allowed
     # per account and per client within the window, then refused with "try again in N s".

@@ -163,3 +163,112 @@ def test_compiled_questions_are_kept_between_runs(sample_warehouse: Path, tmp_pa
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout) == json.loads(first.stdout)
     assert json.loads(first.stdout)["obligated"]
+
+
+# --- the warm read path: cached SQL on plain DuckDB, no Ibis ----------------------------------
+
+LEIDS = "70CMSD21C00000001"  # ICE's LEIDS contract with LexisNexis Risk Solutions
+
+_MODULES_AFTER = """
+import sys
+from vendorwatch.cli.app import main
+sys.argv = ["vendorwatch", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    assert done.code in (0, None), done.code
+sys.stderr.write("\\nIMPORTED " + " ".join(sorted(m for m in sys.modules if m.split(".")[0] in
+                                                    ("ibis", "sqlglot", "duckdb"))))
+"""
+
+
+def imported(*args: str, cache: Path) -> tuple[str, set[str]]:
+    """The command's stdout, and which of Ibis, sqlglot and DuckDB it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True,
+        check=False, env={**os.environ, "VENDORWATCH_CACHE_DIR": str(cache)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = done.stderr.rpartition("IMPORTED ")[2].split()
+    return done.stdout, {m.split(".")[0] for m in modules}
+
+
+def test_a_warm_family_and_award_import_no_ibis_and_answer_as_the_cold_run(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    wh = ("--warehouse", str(sample_warehouse))
+    first_modules: set[str] | None = None
+    for args in (("family", "relx-plc"), ("family", "relx-plc", "--json"),
+                 ("award", LEIDS), ("award", LEIDS, "--json")):  # fmt: skip
+        cold, cold_modules = imported(*args, *wh, cache=cache)  # compiled through Ibis
+        first_modules = cold_modules if first_modules is None else first_modules
+        warm, warm_modules = imported(*args, *wh, cache=cache)
+        assert warm == cold, args  # byte for byte
+        if args[1:] == ("relx-plc", "--json"):
+            continue  # the whole dossier: sub-awards, sanctuary, claims still ask through Ibis
+        assert "duckdb" in warm_modules and "ibis" not in warm_modules, (args, warm_modules)
+        assert "sqlglot" not in warm_modules
+    assert first_modules is not None and "ibis" in first_modules  # the very first run compiled
+    # The figures are the raw files' (docs: $8,276,020.00 as of 2022-07-15 is the journalist's).
+    award = json.loads(warm)
+    assert award["piid"] == LEIDS and award["transactions"]
+    family, _ = imported("family", "relx-plc", *wh, cache=cache)
+    assert family.startswith("RELX PLC  $")
+
+
+def test_the_sql_cache_is_missed_when_what_it_was_built_from_changes(
+    sample_warehouse: Path, tmp_path: Path, registry_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is named by the code, the registry and every table's columns: change one and
+    the stored SQL is not used (a new file is, compiled through Ibis)."""
+    import duckdb
+
+    from vendorwatch.analysis import sql_cache
+    from vendorwatch.analysis.readcon import ReadConnection
+
+    monkeypatch.setenv("VENDORWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "copy.duckdb"
+    source = duckdb.connect(str(sample_warehouse.resolve()), read_only=True)
+    tables = [t for (t,) in source.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    source.close()
+    raw = duckdb.connect(str(copy))
+    raw.execute(f"ATTACH '{sample_warehouse.resolve()}' AS sample (READ_ONLY)")
+    for table in tables:
+        raw.execute(f"CREATE TABLE main.{table} AS SELECT * FROM sample.{table} LIMIT 0")
+    con = ReadConnection(raw)
+    first = sql_cache.cache_path(con)
+    assert sql_cache.cache_path(con) == first  # the same inputs: the same file
+
+    raw.execute("ALTER TABLE source_files ADD COLUMN note VARCHAR")  # a table beside facts
+    changed_schema = sql_cache.cache_path(con)
+    assert changed_schema != first
+
+    from vendorwatch.settings import get_settings
+
+    get_settings().registry = registry_copy
+    try:
+        same_registry = sql_cache.cache_path(con)
+        yaml_file = registry_copy / "foia-offices.yaml"
+        yaml_file.write_text(yaml_file.read_text("utf-8") + "\n# edited\n", "utf-8")
+        from vendorwatch.registry.load import registry_fingerprint
+
+        registry_fingerprint(fresh=True)
+        assert sql_cache.cache_path(con) not in (same_registry, changed_schema, first)
+    finally:
+        get_settings().registry = None
+    raw.close()
+
+
+def test_version_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['vendorwatch', '--version']\n"
+        "import vendorwatch.cli.app as cli\n"
+        "try:\n    cli.app()\nexcept SystemExit as done:\n    assert done.code in (0, None)\n"
+        f"heavy = [m for m in {HEAVY!r} + ('ibis', 'sqlglot') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("vendorwatch ")

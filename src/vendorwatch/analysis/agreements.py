@@ -13,12 +13,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.best_values import best_awards
 from vendorwatch.analysis.coverage_sources import short_name
+from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
 

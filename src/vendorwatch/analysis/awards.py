@@ -11,11 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.best_values import VALUE_FIELDS, best_awards
 from vendorwatch.analysis.competition import CompetitionFlag, flag
+from vendorwatch.analysis.lazy import ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.formatting import day, money

@@ -5,24 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
-from vendorwatch.warehouse.schema import check_schema_version
-from vendorwatch.warehouse.snapshots import reader_path
+from vendorwatch.analysis.lazy import ibis, ir
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.warehouse.versions import DELETED
-
-
-def connect(warehouse: Path) -> Any:
-    """A read-only Ibis connection to the warehouse's published version."""
-    con = engine.connect(str(reader_path(warehouse)), read_only=True)
-    con.con.execute("SET enable_progress_bar = false")
-    check_schema_version(con.con, warehouse)
-    return con
 
 
 def fiscal_year(day: ir.DateValue) -> ir.IntegerValue:
@@ -96,13 +83,34 @@ def plain(value: Any) -> Any:
     return value
 
 
-def has_resolutions(con: Any) -> bool:
-    """Whether ``vendorwatch resolve --all`` has written its tables.
+def is_duckdb(con: Any) -> bool:
+    """Whether ``con`` reads the DuckDB file (its raw connection as ``.con``), not another
+    Ibis engine (Spark over the Parquet dataset, `vendorwatch.analysis.spark`)."""
+    import duckdb  # noqa: PLC0415 - already imported by whoever made a DuckDB connection
+
+    return isinstance(getattr(con, "con", None), duckdb.DuckDBPyConnection)
+
+
+def require_duckdb(con: Any, what: str) -> None:
+    """Refuse, in words, a question only the DuckDB engine answers yet."""
+    if not is_duckdb(con):
+        raise VendorwatchError(f"not available on the Spark engine: {what} (use --engine duckdb)")
+
+
+def table_names(con: Any) -> set[str]:
+    """The tables ``con`` can read.
 
     Asked of DuckDB directly: Ibis 12's ``list_tables`` calls a method DuckDB 2.0 removed.
     """
+    if not is_duckdb(con):
+        return set(con.list_tables())
     found = con.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-    return {"recipient_resolutions", "organisation_families"} <= {name for (name,) in found}
+    return {name for (name,) in found}
+
+
+def has_resolutions(con: Any) -> bool:
+    """Whether ``vendorwatch resolve --all`` has written its tables."""
+    return {"recipient_resolutions", "organisation_families"} <= table_names(con)
 
 
 def with_family(con: Any, t: ir.Table, date_column: str = "action_date") -> ir.Table:

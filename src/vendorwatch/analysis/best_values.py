@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import fiscal_year, with_family
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import ibis, ir
 
 # The figures an award record can lend the transactions, by their warehouse column.
 VALUE_FIELDS = (

@@ -12,12 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.analysis.rollups import DIMENSIONS, Dimension
 from vendorwatch.analysis.subawards import ROLES, role_rows, single_role
 from vendorwatch.errors import VendorwatchError

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain, with_source
+from vendorwatch.analysis.lazy import ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_summaries
 from vendorwatch.registry import Registry

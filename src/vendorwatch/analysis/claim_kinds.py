@@ -13,12 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.claim_amounts import day_text
 from vendorwatch.analysis.claim_data import Subject, find_subject, layout_name
 from vendorwatch.analysis.coverage_sources import short_name
+from vendorwatch.analysis.lazy import ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.registry import Registry
 from vendorwatch.registry.models import Claim

@@ -17,11 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import transactions
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.registry.models import ClassificationRule
 

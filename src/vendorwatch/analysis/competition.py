@@ -11,9 +11,10 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-import ibis.expr.types as ir
-import yaml
 from pydantic import BaseModel
+
+from vendorwatch.analysis.lazy import ir
+from vendorwatch.yamlload import safe_load
 
 
 class Competed(StrEnum):
@@ -44,7 +45,7 @@ class CompetitionRules(BaseModel):
 @cache
 def rules() -> CompetitionRules:
     text = resources.files(__package__).joinpath("competition_rules.yaml").read_text("utf-8")
-    return CompetitionRules.model_validate(yaml.safe_load(text))
+    return CompetitionRules.model_validate(safe_load(text))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.competition import Competed
 from vendorwatch.analysis.coverage_sources import (
@@ -26,7 +25,8 @@ from vendorwatch.analysis.coverage_sources import (
     source_lists,
     sources_of,
 )
-from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import ir
+from vendorwatch.analysis.prepared import Prepared
 from vendorwatch.formatting import day, money_short
 
 
@@ -216,12 +216,10 @@ def _fy_bounds(year: int) -> tuple[date, date]:
     return date(year - 1, 10, 1), date(year, 9, 30)
 
 
-def _groups(con: Any, family: str | None) -> list[dict[str, Any]]:
-    """One small grouped query: per file x agency x fiscal year x competition."""
-    t = fact_table(con)
-    if family is not None:
-        t = t.filter(t.family == family)
-    grouped = t.group_by(
+def _grouped(facts: ir.Table, family: ir.Scalar | None = None) -> ir.Table:
+    """One small grouped question: per file x agency x fiscal year x competition."""
+    t = facts if family is None else facts.filter(facts.family == family)
+    return t.group_by(
         sha256=t.source_sha256,
         agency=t.awarding_sub_agency_name,
         year=t.fiscal_year,
@@ -232,8 +230,13 @@ def _groups(con: Any, family: str | None) -> list[dict[str, Any]]:
         rows=t.count(),
         amount=t.federal_action_obligation.sum(),
     )
-    rows: list[dict[str, Any]] = engine.rows(grouped)
-    return rows
+
+
+def _groups(questions: Prepared, family: str | None) -> list[dict[str, Any]]:
+    """`_grouped`'s rows, asked as a prepared question (its SQL kept between runs)."""
+    if family is None:
+        return questions.records("coverage:groups", _grouped)
+    return questions.records("coverage:groups", _grouped, family=family)
 
 
 def _agencies(rows: list[dict[str, Any]]) -> list[AgencyCoverage]:
@@ -314,17 +317,24 @@ def _unknown(rows: list[dict[str, Any]], sources: list[SourceCoverage],
     return UnknownCompetition(no_field + blank, total, no_field, blank)
 
 
-def coverage(con: Any, *, family: str | None = None, today: date | None = None) -> Coverage:
+def coverage(
+    con: Any,
+    *,
+    family: str | None = None,
+    today: date | None = None,
+    questions: Prepared | None = None,
+) -> Coverage:
     """The coverage of the loaded transactions; with ``family``, the lower bound and unknown
     competition of that family's rows (its agencies and dates are still the data's: a family
     with nothing in a year had nothing in the loaded data, not nothing at all)."""
     today = today or date.today()
+    questions = questions or Prepared(con)
     files = source_files(con)
-    everything = _groups(con, None)
+    everything = _groups(questions, None)
     agencies = _agencies(everything)
     years, missing = _fiscal_years(everything, agencies, today)
-    mine = everything if family is None else _groups(con, family)
-    sources = sources_of(mine, files, source_lists(con))
+    mine = everything if family is None else _groups(questions, family)
+    sources = sources_of(mine, files, source_lists(questions))
     return Coverage(
         agencies=agencies,
         first=min((a.first for a in agencies), default=None),

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import yaml
 from pydantic import BaseModel
 
-from vendorwatch.analysis import engine
+from vendorwatch.analysis.base import is_duckdb
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.formatting import count, money_short
 from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME, agency_abbreviations
+from vendorwatch.yamlload import safe_load
+
+if TYPE_CHECKING:
+    from vendorwatch.analysis.prepared import Prepared
 
 
 class LayoutFacts(BaseModel):
@@ -35,7 +38,7 @@ class CoverageRules(BaseModel):
 @cache
 def rules() -> CoverageRules:
     text = resources.files(__package__).joinpath("coverage.yaml").read_text("utf-8")
-    return CoverageRules.model_validate(yaml.safe_load(text))
+    return CoverageRules.model_validate(safe_load(text))
 
 
 @dataclass(frozen=True)
@@ -97,29 +100,36 @@ def short_name(name: str) -> str:
 
 
 def source_files(con: Any) -> dict[str, tuple[str, str]]:
+    if not is_duckdb(con):  # the same rows through Ibis
+        t = con.table("source_files")
+        picked = t.filter(t.target_table == "transactions").select("sha256", "file_name", "layout")
+        return {r["sha256"]: (r["file_name"], r["layout"]) for r in engine.rows(picked)}
     found = con.con.execute(
         "SELECT sha256, file_name, layout FROM source_files WHERE target_table = 'transactions'"
     ).fetchall()
     return {sha: (name, layout) for sha, name, layout in found}
 
 
-def source_lists(con: Any) -> list[dict[str, Any]]:
+def source_lists(questions: Prepared) -> list[dict[str, Any]]:
     """Per file and agency, the rows as the files hold them (repeats included, in file order):
     how many, the smallest amount, and how many rows are larger than the row before them."""
-    t = con.table("transactions")
-    order = ibis.window(
-        group_by=[t.source_sha256, t.awarding_sub_agency_name], order_by=t.source_row
-    )
-    amount = t.federal_action_obligation
-    t = t.mutate(_rise=(amount > amount.lag().over(order)).fill_null(False).cast("int64"))
-    grouped = t.group_by(sha256=t.source_sha256, agency=t.awarding_sub_agency_name).aggregate(
-        rows=t.count(),
-        smallest=t.federal_action_obligation.min(),
-        rises=t._rise.sum(),
-        negatives=(t.federal_action_obligation < 0).cast("int64").sum(),
-    )
-    rows: list[dict[str, Any]] = engine.rows(grouped)
-    return rows
+    con = questions.con
+
+    def build(facts: ir.Table) -> ir.Table:  # the files' rows as loaded, not the facts
+        t = con.table("transactions")
+        order = ibis.window(
+            group_by=[t.source_sha256, t.awarding_sub_agency_name], order_by=t.source_row
+        )
+        amount = t.federal_action_obligation
+        t = t.mutate(_rise=(amount > amount.lag().over(order)).fill_null(False).cast("int64"))
+        return t.group_by(sha256=t.source_sha256, agency=t.awarding_sub_agency_name).aggregate(
+            rows=t.count(),
+            smallest=t.federal_action_obligation.min(),
+            rises=t._rise.sum(),
+            negatives=(t.federal_action_obligation < 0).cast("int64").sum(),
+        )
+
+    return questions.records("coverage:source-lists", build)
 
 
 def partial_text(s: SourceCoverage, sources: list[SourceCoverage]) -> str:

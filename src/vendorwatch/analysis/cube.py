@@ -35,7 +35,7 @@ import duckdb
 import ibis
 
 from vendorwatch.analysis import browse
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import plain, require_duckdb
 from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.subawards import ROLES, single_role, with_roles
@@ -113,6 +113,7 @@ class Cube:
     """The aggregate of one published version, in memory, with a cursor per thread."""
 
     def __init__(self, con: Any, *, memory_limit: str = "256MB", threads: int | None = None):
+        require_duckdb(con, "the browse cube (an in-memory DuckDB aggregate)")
         rows_sql, described_sql = _source(con)
         ((name, path),) = con.con.execute(
             "SELECT database_name, path FROM duckdb_databases() "

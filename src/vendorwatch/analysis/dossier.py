@@ -10,9 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.best_values import best_awards
 from vendorwatch.analysis.claims import check_registry_claim
@@ -20,6 +17,7 @@ from vendorwatch.analysis.classification import rules
 from vendorwatch.analysis.competition_trend import competition_trend
 from vendorwatch.analysis.coverage import coverage
 from vendorwatch.analysis.facts import per_award
+from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_values_expr, rollup_expr, valued_awards
 from vendorwatch.analysis.sanctuary import sanctuary_places
@@ -152,7 +150,8 @@ def _top_awards(limit: int) -> Builder:
     def build(facts: ir.Table, family: ir.Scalar, orgs: ir.Scalar | None = None) -> ir.Table:
         t = family_rows(facts, family, orgs)
         fields = ("piid", "recipient", "organisation", "sub_agency", "description")
-        grouped = per_award(t, *fields, "classification", "rule", "evidence")
+        # stable: the same description on every engine, not whichever row an engine reads first
+        grouped = per_award(t, *fields, "classification", "rule", "evidence", stable=True)
         return grouped.order_by(ibis.desc("obligations")).limit(limit)
 
     return build
@@ -272,7 +271,7 @@ def family_dossier(
         "dossier:award-values", _award_values(con), **values, day=today.isoformat()
     )
     # What the figures cover, beside them: agencies, dates, lower bound, partial years, unknown.
-    covered = coverage(con, family=family_id, today=today)
+    covered = coverage(con, family=family_id, today=today, questions=questions)
     limits = covered.caveats()
     about = subject(ref, members, registry)
     if about["note"]:

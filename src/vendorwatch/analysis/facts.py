@@ -11,14 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 
-from vendorwatch.analysis import engine
-from vendorwatch.analysis.base import fiscal_year, has_resolutions, transactions, with_family
+from vendorwatch.analysis.base import (
+    fiscal_year,
+    has_resolutions,
+    is_duckdb,
+    table_names,
+    transactions,
+    with_family,
+)
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
-from vendorwatch.analysis.inputs import current_inputs, record_inputs, recorded_inputs
+from vendorwatch.analysis.inputs import (
+    STATE,
+    Inputs,
+    code_fingerprint,
+    current_inputs,
+    fingerprint_of,
+    record_inputs,
+    recorded_inputs,
+)
+from vendorwatch.analysis.lazy import engine, ibis, ir
+from vendorwatch.registry.load import registry_fingerprint
 
 FACTS = "facts"
 
@@ -65,12 +79,27 @@ def build_facts(raw: duckdb.DuckDBPyConnection) -> int:
 def facts_are_current(con: Any) -> bool:
     """Whether ``facts`` (and the resolutions it was built with) were derived from exactly the
     source files, registry and code in use now (`vendorwatch.analysis.inputs`)."""
-    raw = con.con
-    names = {n for (n,) in raw.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if FACTS not in names or not has_resolutions(con):
+    if FACTS not in table_names(con) or not has_resolutions(con):
         return False
+    if not is_duckdb(con):
+        return _dataset_inputs(con) == current_inputs_of(con)
+    raw = con.con
     recorded = recorded_inputs(raw)
     return recorded is not None and recorded == current_inputs(raw)
+
+
+def _dataset_inputs(con: Any) -> Inputs | None:
+    """`recorded_inputs`, read through Ibis (the state travels with the Parquet dataset)."""
+    if STATE not in table_names(con):
+        return None
+    found = engine.rows(con.table(STATE).select("sources", "registry", "code"))
+    return Inputs(**found[0]) if len(found) == 1 else None
+
+
+def current_inputs_of(con: Any) -> Inputs:
+    """`current_inputs`, read through Ibis: the source files' hashes as the engine has them."""
+    hashes = [str(h) for h in engine.values(con.table("source_files").sha256)]
+    return Inputs(fingerprint_of(hashes), registry_fingerprint(), code_fingerprint())
 
 
 def fact_table(con: Any) -> ir.Table:

@@ -16,8 +16,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import engine
 from vendorwatch.analysis.rollups import DIMENSIONS
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry

@@ -44,7 +44,12 @@ def code_fingerprint() -> str:
 
 def sources_fingerprint(raw: duckdb.DuckDBPyConnection) -> str:
     rows = raw.execute("SELECT sha256 FROM source_files ORDER BY sha256").fetchall()
-    return hashlib.sha256("\n".join(sha for (sha,) in rows).encode()).hexdigest()
+    return fingerprint_of([sha for (sha,) in rows])
+
+
+def fingerprint_of(hashes: list[str]) -> str:
+    """`sources_fingerprint` of these source-file hashes (however they were read)."""
+    return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
 
 
 def current_inputs(raw: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> Inputs:

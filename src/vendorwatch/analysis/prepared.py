@@ -17,14 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import is_duckdb, plain
 from vendorwatch.analysis.facts import FACTS, enriched, facts_are_current
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.errors import VendorwatchError
 
-Builder = Callable[..., ir.Table]
+Builder = Callable[..., "ir.Table"]
 """Takes the facts table and one Ibis scalar per parameter (by name); returns the question."""
 
 _SQL: dict[tuple[str, bool, tuple[str, ...]], str] = {}
@@ -60,6 +58,8 @@ class Prepared:
     def __init__(self, con: Any) -> None:
         self.con = con
         self.current = facts_are_current(con)
+        self.duckdb = is_duckdb(con)
+        self._cache: Path | None = None  # the sql_cache file, named on first use
 
     def _compiled(self, question: str, build: Builder, names: tuple[str, ...]) -> str:
         """The question's SQL: from the cache between processes (`sql_cache`) when it is over
@@ -68,7 +68,9 @@ class Prepared:
             return compile_prepared(enriched(self.con), build, names)
         from vendorwatch.analysis import sql_cache  # noqa: PLC0415 - first compile only
 
-        path = sql_cache.cache_path(self.con)
+        if self._cache is None:
+            self._cache = sql_cache.cache_path(self.con)
+        path = self._cache
         known = _DISK.setdefault(path, sql_cache.read(path))
         key = f"{question}|{','.join(names)}"
         if key not in known:
@@ -88,6 +90,10 @@ class Prepared:
         per key, parameter names and whether ``facts`` is current (the live expression reads
         other tables).
         """
+        if not self.duckdb:  # another engine: the same expression, its values as literals
+            table = self.con.table(FACTS) if self.current else enriched(self.con)
+            literals = {name: ibis.literal(value) for name, value in values.items()}
+            return engine.rows(build(table, **literals))
         names = tuple(sorted(values))
         cache_key = (question, self.current, names)
         sql = _SQL.get(cache_key)

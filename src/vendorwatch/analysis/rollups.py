@@ -11,18 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, plain, with_family
 from vendorwatch.analysis.classification import award_classes
 from vendorwatch.analysis.competition import status_expr
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.analysis.subawards import with_roles
 from vendorwatch.errors import VendorwatchError
 
-Dimension = Callable[[ir.Table], ir.Value]
+Dimension = Callable[["ir.Table"], "ir.Value"]
 
 
 def _carried(t: ir.Table, column: str) -> ir.Value:

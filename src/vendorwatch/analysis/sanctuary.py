@@ -18,11 +18,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import engine, ir
 from vendorwatch.analysis.rollups import award_summaries
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
 from rapidfuzz import fuzz, process
 
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table, per_award
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.limits import check_query
 from vendorwatch.registry import Registry
 

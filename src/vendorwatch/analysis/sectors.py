@@ -17,11 +17,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import ibis
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import plain
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import engine, ibis
 from vendorwatch.registry import Registry
 
 SECTOR_LABELS = {

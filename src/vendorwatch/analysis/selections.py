@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-import ibis
-
 from vendorwatch.analysis import browse
-from vendorwatch.analysis.base import plain
+from vendorwatch.analysis.base import plain, require_duckdb
 from vendorwatch.analysis.browse import FACETS, Filters, Page
 from vendorwatch.analysis.facts import fact_table
+from vendorwatch.analysis.lazy import ibis
 from vendorwatch.analysis.subawards import role_rows
 from vendorwatch.limits import check_page
 
@@ -63,6 +62,7 @@ def _compile(expr: Any, count: int) -> str:
 
 
 def _rows(con: Any, sql: str, values: list[str]) -> list[dict[str, Any]]:
+    require_duckdb(con, "prepared browse selections (browse.facets and browse.awards answer)")
     params = {f"p{i}": v for i, v in enumerate(values)}
     result = con.con.execute(sql, params)
     columns = [d[0] for d in result.description]

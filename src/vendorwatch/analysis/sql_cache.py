@@ -3,8 +3,9 @@ questions with Ibis cost it more than running them (a family summary compiles ab
 
 One JSON file in the user cache folder (beside the registry's pickles), named by everything the
 SQL depends on: the analysis code's files (sizes and times), the Ibis and DuckDB versions, the
-registry's fingerprint and the ``facts`` table's columns and types. Any change names another
-file, so stale SQL is never run (the few files used last are kept, the rest deleted); only
+registry's fingerprint and the columns and types of every table in the warehouse (``facts``
+and those a question reads beside it: ``transactions``, ``source_files``). Any change names
+another file, so stale SQL is never run (the few files used last are kept, the rest deleted); only
 questions over the materialised ``facts`` table are kept. A missing, corrupt or read-only
 cache means compiling, never an error.
 """
@@ -38,10 +39,10 @@ def _code_signature() -> str:
 
 
 def cache_path(con: Any) -> Path:
-    """The file for this code and this warehouse's ``facts`` columns."""
+    """The file for this code, this registry and this warehouse's tables and columns."""
     columns = con.con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = 'facts' ORDER BY ordinal_position"
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
     ).fetchall()
     # The registry too: a question may carry curated values (a claim's subject) in its shape.
     registry = registry_fingerprint()

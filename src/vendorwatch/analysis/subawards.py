@@ -14,11 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-
-from vendorwatch.analysis import engine
 from vendorwatch.analysis.base import fiscal_year, plain, with_family
+from vendorwatch.analysis.lazy import engine, ibis, ir
 from vendorwatch.errors import VendorwatchError
 
 ROLES = ("prime", "sub")

@@ -19,8 +19,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import ibis.expr.types as ir
-
 from vendorwatch.analysis.as_of import monthly_obligations
 from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.dossier import (
@@ -30,6 +28,7 @@ from vendorwatch.analysis.dossier import (
     scope,
     subject,
 )
+from vendorwatch.analysis.lazy import ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.registry import Registry
 from vendorwatch.registry.models import Event

@@ -12,7 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption, current_warehouse, optional_day
+from vendorwatch.cli.options import (
+    JsonOption,
+    WarehouseOption,
+    analysis_connection,
+    current_warehouse,
+    optional_day,
+)
 from vendorwatch.cli.output import console, errors, money, print_json, show, titled_table
 from vendorwatch.errors import VendorwatchError
 
@@ -166,11 +172,11 @@ def rollup_command(
     filter_alias: FilterAlias = None,
 ) -> None:
     """Obligations, transactions and awards grouped by agency, fiscal year, recipient …"""
-    from vendorwatch.analysis import connect, rollup
+    from vendorwatch.analysis import rollup
     from vendorwatch.analysis.rollups import award_values
 
     day = summaries_day(summaries, as_of)
-    con = connect(current_warehouse(warehouse))
+    con = analysis_connection(warehouse)
     filters = where_filters(con, where, filter_alias)
     dims = by or []
     if limit is not None and limit < 0:
@@ -226,11 +232,10 @@ def family(
 ) -> None:
     """A family's rollup: companies, obligations by agency and fiscal year, awards, flags; for a
     company id, that company's figures within its family."""
-    from vendorwatch.analysis import connect
     from vendorwatch.analysis.dossier import family_dossier
     from vendorwatch.registry import shipped_registry
 
-    con = connect(current_warehouse(warehouse))
+    con = analysis_connection(warehouse)
     if as_of is not None:
         _family_as_of(con, family_id, _date(as_of), as_json=as_json)
         return

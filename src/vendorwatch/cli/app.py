@@ -76,6 +76,23 @@ def options(
             show_default="the registry shipped with vendorwatch",
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="What answers `family` and `rollup`: duckdb (the warehouse file) or spark "
+            "(its Parquet dataset; also VENDORWATCH_ENGINE). docs/analysis.md says what runs.",
+            show_default="the engine setting (duckdb)",
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL with --engine spark (spark://host:7077 on a cluster).",
+            show_default="the spark_master setting (local[2])",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -90,6 +107,12 @@ def options(
         if not registry.is_dir():
             raise typer.BadParameter(f"{registry} is not a folder", param_hint="--registry")
         get_settings().registry = registry
+    if engine is not None:
+        if engine not in ("duckdb", "spark"):
+            raise typer.BadParameter(f"{engine!r}: duckdb or spark", param_hint="--engine")
+        get_settings().engine = engine  # type: ignore[assignment]  # checked just above
+    if spark_master is not None:
+        get_settings().spark_master = spark_master
 
 
 def _print_results(results: list[LoadResult], verbose: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -66,6 +66,14 @@ def current_warehouse(path: Path | None) -> Path:
     where = warehouse_path(path)
     ensure_current(where, notify=lambda why: errors.print(f"note: {why}…", soft_wrap=True))
     return where
+
+
+def analysis_connection(path: Path | None) -> Any:
+    """`current_warehouse`, read by the engine the settings name (``--engine``): the DuckDB
+    file, or Spark over the version's Parquet dataset (built now if missing or stale)."""
+    from vendorwatch.analysis.spark import open_engine
+
+    return open_engine(get_settings(), current_warehouse(path))
 
 
 def optional_day(text: str | None, option: str) -> date | None:

@@ -71,6 +71,7 @@ def write_cached(root: Path, fingerprint: str, registry: Registry) -> None:
     """Store a checked registry (atomically); older pickles of the same folder are removed.
     A cache folder that cannot be written is left alone."""
     target = cache_file(root, fingerprint)
+    registry.members("")  # every family's members, worked out once and kept in the pickle
     stored = copy.copy(registry)
     stored._inherited = None  # keyed by object ids, which a pickle does not keep
     try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from vendorwatch.yamlload import safe_load
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class LegacyColumn:
 @cache
 def legacy_columns() -> dict[str, LegacyColumn]:
     text = resources.files(__package__).joinpath("legacy_columns.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     return {
         column: LegacyColumn(column, tuple(spec["legacy"]), spec.get("part"))
         for column, spec in data["columns"].items()

@@ -86,9 +86,18 @@ def _numbers(folder: Path) -> list[int]:
     return found
 
 
+def dataset_folder(file: Path) -> Path:
+    """Where a version file's Parquet dataset lives (`vendorwatch.analysis.spark`)."""
+    return file.with_suffix(".parquet")
+
+
 def _remove(file: Path) -> None:
     for each in (file, file.with_name(file.name + ".wal")):
         each.unlink(missing_ok=True)
+    # its Parquet dataset, and any left half-built by a process that died
+    dataset = dataset_folder(file)
+    for folder in [dataset, *dataset.parent.glob(f"{dataset.name}.*.building")]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,0 +1,54 @@
+"""A read-only warehouse connection that becomes an Ibis backend only when one is needed.
+
+A command whose questions are all in the SQL cache (`vendorwatch.analysis.prepared`) runs them
+on ``.con``, DuckDB's own connection, and never imports Ibis (most of a second). Anything else
+asked of the connection (``.table()``, compiling) makes the Ibis backend over the same DuckDB
+connection on first use and is answered by it, so callers keep treating it as the Ibis backend.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vendorwatch.warehouse.schema import check_schema_version
+from vendorwatch.warehouse.snapshots import reader_path
+
+# What Ibis's DuckDB backend sets on connecting (``_post_connect``), set here as well so that a
+# query run before or without Ibis answers exactly as one run through it.
+SETTINGS = (
+    "SET enable_progress_bar = false",
+    "SET TimeZone = 'UTC'",
+    "SET python_enable_replacements = false",
+)
+
+
+class ReadConnection:
+    """DuckDB's connection as ``.con``; every other attribute is the Ibis backend's."""
+
+    def __init__(self, raw: duckdb.DuckDBPyConnection) -> None:
+        self.con = raw
+        self._ibis: Any = None
+
+    @property
+    def backend(self) -> Any:
+        """The Ibis backend over ``.con`` (Ibis imported now, the first time)."""
+        if self._ibis is None:
+            from vendorwatch.analysis import engine  # noqa: PLC0415 - Ibis only when needed
+
+            self._ibis = engine.from_connection(self.con)
+        return self._ibis
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backend, name)
+
+
+def connect(warehouse: Path) -> Any:
+    """A read-only connection to the warehouse's published version (see `ReadConnection`)."""
+    raw = duckdb.connect(str(reader_path(warehouse).absolute()), read_only=True)
+    for setting in SETTINGS:
+        raw.execute(setting)
+    check_schema_version(raw, warehouse)
+    return ReadConnection(raw)

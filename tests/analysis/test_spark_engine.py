@@ -1,0 +1,139 @@
+"""The same questions on Spark (local mode, over the version's Parquet dataset) as on DuckDB,
+and both equal to sums of the raw files made with the csv module (issue 15).
+
+Skipped where there is no Java or no pyspark, unless VENDORWATCH_REQUIRE_SPARK=1 (CI sets it
+in .ci/run), which makes a missing Spark a failure instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vendorwatch.analysis import connect
+from vendorwatch.analysis.as_of import family_as_of
+from vendorwatch.analysis.dossier import family_dossier
+from vendorwatch.analysis.rollups import rollup
+from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset, open_analysis
+from vendorwatch.errors import VendorwatchError
+from vendorwatch.registry import shipped_registry
+from vendorwatch.warehouse import snapshots
+
+from ..raw_families import family_transactions
+
+MASTER = "local[1]"  # one core: the machine running the tests is shared
+
+
+def _spark_missing() -> str | None:
+    if shutil.which("java") is None:
+        return "no java on PATH"
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark_available() -> None:
+    """Skip without Java or pyspark, or fail when the run says Spark is required."""
+    missing = _spark_missing()
+    if missing is None:
+        return
+    if os.environ.get("VENDORWATCH_REQUIRE_SPARK") == "1":
+        pytest.fail(f"VENDORWATCH_REQUIRE_SPARK=1 but {missing}")
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def spark_con(spark_available: None, sample_warehouse: Path) -> Any:
+    """Spark over the sample warehouse's dataset (built on first use, beside its file)."""
+    return open_analysis("spark", master=MASTER, warehouse=sample_warehouse)
+
+
+@pytest.fixture(scope="module")
+def duck_con(sample_warehouse: Path) -> Iterator[Any]:
+    con = connect(sample_warehouse)
+    yield con
+    con.con.close()
+
+
+@pytest.fixture(scope="module")
+def relx_raw(raw_data: Path) -> tuple[Decimal, int]:
+    """RELX's obligations and transactions summed from the raw files with csv and Decimal."""
+    rows = family_transactions(raw_data)["relx-plc"]
+    return sum((amount for _, amount in rows), Decimal(0)), len(rows)
+
+
+def test_relx_dossier_is_the_same_on_spark(
+    spark_con: Any, duck_con: Any, relx_raw: tuple[Decimal, int]
+) -> None:
+    """`vendorwatch family relx-plc --json`'s dossier, figure for figure, and the raw sum."""
+    registry = shipped_registry()
+    on_duckdb = family_dossier(duck_con, registry, "relx-plc")
+    on_spark = family_dossier(spark_con, registry, "relx-plc")
+    assert json.dumps(on_spark, sort_keys=True) == json.dumps(on_duckdb, sort_keys=True)
+    amount, count = relx_raw
+    assert Decimal(on_spark["totals"]["obligations"]) == amount
+    assert on_spark["totals"]["transactions"] == count
+    by_year = sum((Decimal(r["obligations"]) for r in on_spark["by_year_and_agency"]), Decimal(0))
+    assert by_year == amount
+
+
+def test_rollup_by_family_is_the_same_on_spark(
+    spark_con: Any, duck_con: Any, relx_raw: tuple[Decimal, int]
+) -> None:
+    on_spark = rollup(spark_con, ["family"])
+    assert on_spark == rollup(duck_con, ["family"])
+    (relx,) = [r for r in on_spark if r["family"] == "relx-plc"]
+    assert (Decimal(relx["obligations"]), relx["transactions"]) == relx_raw
+    # money exact: every figure is a two-place decimal string, as on DuckDB
+    assert all(Decimal(r["obligations"]).as_tuple().exponent == -2 for r in on_spark)
+
+
+def test_a_stale_dataset_is_rebuilt(sample_warehouse: Path, tmp_path: Path) -> None:
+    """A dataset whose mark names another build of the version is rebuilt, not read."""
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    built = ensure_dataset(warehouse)
+    assert built == dataset_path(warehouse)
+    first = json.loads((built / MARK).read_text())
+    assert {p.name for p in (built / "facts").iterdir()} >= {"fiscal_year=2021"}
+    (built / "left-over").write_text("from the old build")
+    assert ensure_dataset(warehouse) == built and (built / "left-over").exists()  # still current
+
+    os.utime(warehouse, ns=(first["mtime_ns"] + 10**9, first["mtime_ns"] + 10**9))
+    ensure_dataset(warehouse)
+    assert not (built / "left-over").exists()
+    assert json.loads((built / MARK).read_text())["mtime_ns"] == first["mtime_ns"] + 10**9
+
+
+def _publish(path: Path, n: int) -> None:
+    with snapshots.writing(path) as writer:
+        writer.con.execute(f"CREATE OR REPLACE TABLE t AS SELECT {n} AS n")
+
+
+def test_prune_removes_an_old_versions_dataset(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    _publish(path, 1)
+    first = ensure_dataset(path)
+    assert (first / "t").is_dir() and first.name == "v000001.parquet"
+    _publish(path, 2)
+    second = ensure_dataset(path)
+    assert first.exists() and second.exists()  # two versions kept
+    _publish(path, 3)  # publishing prunes v1, its file and its dataset
+    assert not snapshots.layout(path).version_file(1).exists()
+    assert not first.exists()
+    assert second.exists()
+
+
+def test_family_as_of_is_refused_in_words_on_spark(spark_con: Any) -> None:
+    with pytest.raises(VendorwatchError, match="not available on the Spark engine: a family as"):
+        family_as_of(spark_con, shipped_registry(), "relx-plc", date(2023, 6, 30))
