@@ -129,11 +129,25 @@ def load(
     warehouse: WarehouseOption = None,
     wait: WaitOption = None,
     as_json: JsonOption = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="A folder of bulk archives (zip, csv, csv.gz): one at a time, each published "
+            "and journaled; a re-run skips those done.",
+        ),
+    ] = False,
 ) -> None:
     """Ingest USAspending files (layout told from the header); each file all or nothing.
 
     The loaded rows, their families and facts are published together as a new version of the
     warehouse: a site serving it picks the new version up without a restart."""
+    if bulk:
+        from vendorwatch.cli.bulk_load import load_bulk
+
+        if not load_bulk(_warehouse(warehouse), paths, wait=wait, as_json=as_json):
+            raise typer.Exit(1)
+        return
     from vendorwatch.build import build_warehouse  # Ibis: only when writing
     from vendorwatch.warehouse import DateConvention
 

@@ -41,6 +41,18 @@ def _progress(enabled: bool) -> Iterator[Progress]:
         yield bars
 
 
+def _fiscal_years(text: str) -> tuple[date, date]:
+    from vendorwatch.sources.bulk import fiscal_years_window
+
+    first, _, last = text.partition("-")
+    try:
+        return fiscal_years_window(int(first), int(last or first))
+    except ValueError:
+        raise VendorwatchError(
+            f"--fiscal-years {text!r}: expected FIRST-LAST, e.g. 2008-2026"
+        ) from None
+
+
 def _reporter(bars: Progress) -> Callable[[str, int, int | None], None]:
     tasks: dict[str, TaskID] = {}
 
@@ -62,22 +74,21 @@ def _bulk(
     as_json: bool,
     wait: float | None,
 ) -> None:
-    from vendorwatch.build import writing
     from vendorwatch.sources.bulk import bulk_seed
 
     if options.since is None:
-        raise VendorwatchError("--bulk needs --since: the first day to download")
+        raise VendorwatchError("--bulk needs --since (the first day to download) or --fiscal-years")
     end = options.until or date.today()
-    with writing(path, wait=wait) as writer:  # published whole, with what did load
-        result = bulk_seed(
-            path, client, options.agencies, options.since, end,
-            con=writer.con, progress=_reporter(bars), poll_every=poll_every,
-        )  # fmt: skip
-        writer.changed = True
+    result = bulk_seed(  # each fiscal year's archive published whole, then journaled
+        path, client, options.agencies, options.since, end,
+        progress=_reporter(bars), poll_every=poll_every, wait=wait,
+    )  # fmt: skip
     failed = [r for r in result.loads if r.status == "error"]
     if as_json:
         print_json(result.as_dict())
     else:
+        for archive in result.done_before:
+            console.print(f"{Path(archive).name}: done before (journal)", highlight=False)
         for r in result.loads:
             line = f"{r.path.name}: {r.status}" + (f", {r.rows:,} rows" if r.rows else "")
             console.print(line + (f" ({r.error})" if r.error else ""), highlight=False)
@@ -147,6 +158,16 @@ def sync_command(
     poll_every: Annotated[
         float, typer.Option(min=0.0, help="With --bulk: seconds between download status checks.")
     ] = 10.0,
+    all_agencies: Annotated[
+        bool, typer.Option("--all-agencies", help="With --bulk: every federal agency.")
+    ] = False,
+    fiscal_years: Annotated[
+        str | None,
+        typer.Option(
+            "--fiscal-years",
+            help="With --bulk: FIRST-LAST (e.g. 2008-2026) instead of --since/--until.",
+        ),
+    ] = None,
 ) -> None:
     """Bring the warehouse up to date from the USAspending API (incremental, resumable)."""
     import httpx
@@ -154,12 +175,17 @@ def sync_command(
 
     from vendorwatch.sources import SyncOptions, UsaspendingClient, sync
 
+    first, last = _date("--since", since), _date("--until", until)
+    if fiscal_years is not None:
+        first, last = _fiscal_years(fiscal_years)
+    if all_agencies and not bulk:
+        raise VendorwatchError("--all-agencies is for --bulk (the search syncs name agencies)")
     options = SyncOptions(
-        agencies=tuple(agencies or ("ice", "cbp")),
+        agencies=("all",) if all_agencies else tuple(agencies or ("ice", "cbp")),
         families=tuple(families or ()),
         groups=tuple(groups or ("contracts", "idvs")),
-        since=_date("--since", since),
-        until=_date("--until", until),
+        since=first,
+        until=last,
         page_size=page_size,
     )
     path = warehouse or get_settings().warehouse

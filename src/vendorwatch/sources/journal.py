@@ -56,7 +56,9 @@ class Journal:
     """The folder for one warehouse file."""
 
     def __init__(self, warehouse: Path) -> None:
-        warehouse = Path(warehouse).expanduser().resolve()
+        # absolute, not resolved: once published the warehouse path is a link to a version
+        # file, and the journal belongs beside the link (the name the user gave), not a version
+        warehouse = Path(warehouse).expanduser().absolute()
         self.root = warehouse.with_name(warehouse.name + ".sync")
         self.cache_dir = self.root / "cache"
         self.pending_path = self.root / "pending.json"
