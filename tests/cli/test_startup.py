@@ -49,6 +49,32 @@ def test_help_of_every_command_group_still_works() -> None:
         assert "Usage:" in done.stdout
 
 
+def test_a_command_built_alone_reads_as_in_the_full_app() -> None:
+    """`only_command` builds the one command named (not ~60): its help and its usage errors
+    are the full app's word for word; no command, an option first or a misspelt name (which
+    the full app answers with a suggestion) get the full app."""
+    from typer.testing import CliRunner
+
+    from vendorwatch.cli.app import app, only_command
+
+    runner = CliRunner()
+    for args in (
+        ["family", "--help"],
+        ["award"],
+        ["rollup", "--by", "no-such-dimension", "--help"],
+        ["foia", "--help"],
+        ["registry", "check", "--help"],
+        ["export", "awards", "--help"],
+    ):
+        alone = only_command(args)
+        assert len(alone.registered_commands) + len(alone.registered_groups) == 1, args
+        full, trimmed = runner.invoke(app, args), runner.invoke(alone, args)
+        assert (trimmed.exit_code, trimmed.output) == (full.exit_code, full.output), args
+    for args in ([], ["--help"], ["--registry", "x", "family"], ["famly", "relx-plc"]):
+        assert only_command(args) is app, args
+    assert len(app.registered_commands) > 10 and len(app.registered_groups) > 5  # left whole
+
+
 def test_dates_choice_matches_the_warehouse() -> None:
     from vendorwatch.cli.app import Dates
     from vendorwatch.warehouse import DateConvention
