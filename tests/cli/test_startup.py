@@ -28,18 +28,25 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-def test_help_imports_nothing_heavy() -> None:
+def nothing_heavy(flag: str, heavy: tuple[str, ...]) -> str:
+    """``vendorwatch FLAG``'s output, checking in its own interpreter that it imported none
+    of ``heavy``."""
     code = (
         "import sys\n"
-        "sys.argv = ['vendorwatch', '--help']\n"
+        f"sys.argv = ['vendorwatch', {flag!r}]\n"
         "import vendorwatch.cli.app as cli\n"
         "try:\n    cli.app()\nexcept SystemExit as done:\n    assert done.code in (0, None)\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        f"heavy = [m for m in {heavy!r} if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "Commands:" in done.stdout and "rollup" in done.stdout
+    return done.stdout
+
+
+def test_help_imports_nothing_heavy() -> None:
+    shown = nothing_heavy("--help", HEAVY)
+    assert "Commands:" in shown and "rollup" in shown
 
 
 def test_help_of_every_command_group_still_works() -> None:
@@ -47,6 +54,32 @@ def test_help_of_every_command_group_still_works() -> None:
         done = run(*args)
         assert done.returncode == 0, (args, done.stderr)
         assert "Usage:" in done.stdout
+
+
+def test_a_command_built_alone_reads_as_in_the_full_app() -> None:
+    """`only_command` builds the one command named (not ~60): its help and its usage errors
+    are the full app's word for word; no command, an option first or a misspelt name (which
+    the full app answers with a suggestion) get the full app."""
+    from typer.testing import CliRunner
+
+    from vendorwatch.cli.app import app, only_command
+
+    runner = CliRunner()
+    for args in (
+        ["family", "--help"],
+        ["award"],
+        ["rollup", "--by", "no-such-dimension", "--help"],
+        ["foia", "--help"],
+        ["registry", "check", "--help"],
+        ["export", "awards", "--help"],
+    ):
+        alone = only_command(args)
+        assert len(alone.registered_commands) + len(alone.registered_groups) == 1, args
+        full, trimmed = runner.invoke(app, args), runner.invoke(alone, args)
+        assert (trimmed.exit_code, trimmed.output) == (full.exit_code, full.output), args
+    for args in ([], ["--help"], ["--registry", "x", "family"], ["famly", "relx-plc"]):
+        assert only_command(args) is app, args
+    assert len(app.registered_commands) > 10 and len(app.registered_groups) > 5  # left whole
 
 
 def test_dates_choice_matches_the_warehouse() -> None:
@@ -261,14 +294,4 @@ def test_the_sql_cache_is_missed_when_what_it_was_built_from_changes(
 
 
 def test_version_imports_nothing_heavy() -> None:
-    code = (
-        "import sys\n"
-        "sys.argv = ['vendorwatch', '--version']\n"
-        "import vendorwatch.cli.app as cli\n"
-        "try:\n    cli.app()\nexcept SystemExit as done:\n    assert done.code in (0, None)\n"
-        f"heavy = [m for m in {HEAVY!r} + ('ibis', 'sqlglot') if m in sys.modules]\n"
-        "assert not heavy, heavy\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("vendorwatch ")
+    assert nothing_heavy("--version", (*HEAVY, "ibis", "sqlglot")).startswith("vendorwatch ")

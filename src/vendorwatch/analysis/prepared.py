@@ -71,7 +71,9 @@ class Prepared:
         if self._cache is None:
             self._cache = sql_cache.cache_path(self.con)
         path = self._cache
-        known = _DISK.setdefault(path, sql_cache.read(path))
+        known = _DISK.get(path)
+        if known is None:  # read once per process, not once per question
+            known = _DISK[path] = sql_cache.read(path)
         key = f"{question}|{','.join(names)}"
         if key not in known:
             known[key] = compile_prepared(self.con.table(FACTS), build, names)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.main import get_command_name
 
 from vendorwatch.cli import analysis as analysis_commands
 from vendorwatch.cli.options import (
@@ -407,10 +410,32 @@ app.command()(analysis_commands.family)
 app.command()(analysis_commands.dossier)
 
 
+def only_command(argv: list[str]) -> typer.Typer:
+    """The app with only the command ``argv`` starts with, when it starts with one.
+
+    Typer builds every command's parameters from its signature before running one (~60
+    commands: a tenth of a warm ``family``). Anything else (``--help``, a global option
+    first, an unknown name, which the full app answers with suggestions) gets the full app.
+    """
+    if not argv or argv[0].startswith("-"):
+        return app
+    commands = [
+        c
+        for c in app.registered_commands
+        if c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == argv[0]
+    ]
+    groups = [g for g in app.registered_groups if g.name == argv[0]]
+    if not commands and not groups:
+        return app
+    trimmed = copy.copy(app)
+    trimmed.registered_commands, trimmed.registered_groups = commands, groups
+    return trimmed
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 1."""
     try:
-        app()
+        only_command(sys.argv[1:])()
     except VendorwatchError as exc:
         errors.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_status) from None
