@@ -60,8 +60,13 @@ def _version(show: bool) -> None:
         raise typer.Exit
 
 
+# The commands the Spark engine answers (docs/analysis.md, On Spark); the others read DuckDB.
+SPARK_COMMANDS = frozenset({"family", "rollup"})
+
+
 @app.callback()
 def options(
+    ctx: typer.Context,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -116,6 +121,13 @@ def options(
         get_settings().engine = engine  # type: ignore[assignment]  # checked just above
     if spark_master is not None:
         get_settings().spark_master = spark_master
+    command = ctx.invoked_subcommand
+    if engine == "spark" and command is not None and command not in SPARK_COMMANDS:
+        errors.print(
+            f"note: the Spark engine answers {' and '.join(sorted(SPARK_COMMANDS))}; "
+            f"`{command}` reads the DuckDB warehouse file (docs/analysis.md, On Spark)",
+            highlight=False,
+        )
 
 
 def _print_results(results: list[LoadResult], verbose: bool) -> None:
