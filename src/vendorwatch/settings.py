@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="256MB", description="DuckDB's memory limit for the site's snapshot."
     )
+    cube_retry_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="After the browse aggregate fails to build, how long the site answers "
+        "browse from the facts before it tries to build it again.",
+    )
     # Issue 15: which engine answers the analysis (vendorwatch.analysis.spark).
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Analysis engine: the DuckDB file, or Spark over Parquet."

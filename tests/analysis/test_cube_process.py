@@ -85,10 +85,14 @@ def test_a_build_that_fails_says_why_and_leaves_no_file(con: Any, temp: Path) ->
     assert list(temp.iterdir()) == []
 
 
-@pytest.fixture
-def site(sample_warehouse: Path, tmp_path: Path) -> Iterator[tuple[SiteState, Path]]:
+@pytest.fixture(params=[0.0])
+def site(
+    sample_warehouse: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[SiteState, Path]]:
+    """A site on its own version; ``cube_retry_seconds`` from the test's parameter (0: a failed
+    build is tried again on the next request)."""
     link, versions, _ = first_version(sample_warehouse, tmp_path)
-    state = SiteState(link, check_interval=0.0)
+    state = SiteState(link, check_interval=0.0, cube_retry_seconds=request.param)
     state.start(warm=False)
     yield state, versions
     state.close()
@@ -134,3 +138,36 @@ def test_the_site_answers_from_the_facts_while_the_cube_cannot_be_built(
     assert state.facets(chosen) == fallen_back  # now from the cube: the same answer
     assert list(temp.iterdir()) == []
     assert listed.rows
+
+
+@pytest.mark.parametrize("site", [600.0], indirect=True)
+def test_after_a_failed_build_the_site_waits_before_building_again(
+    site: tuple[SiteState, Path], temp: Path
+) -> None:
+    """With ``cube_retry_seconds``, a request after a failed build answers from the facts
+    without starting a child of its own (else, while the cube cannot be built, every browse
+    request would pay for a build that fails)."""
+    state, _ = site
+    chosen = {"family": ["relx-plc"], "fiscal_year": ["2024"]}
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
+    killer.start()
+    try:
+        fallen_back = state.facets(chosen)
+    finally:
+        stop.set()
+        killer.join(10)
+    assert len(killed) == 1
+    stop, seen = threading.Event(), []
+    watcher = threading.Thread(target=_kill_the_build, args=(stop, seen), daemon=True)
+    watcher.start()
+    try:
+        state.snapshot().recent.clear()
+        assert state.facets(chosen) == fallen_back  # from the facts again
+        state.listing("awards", chosen, sort="obligations", descending=True, offset=0, limit=50)
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert seen == [], "a build was started within the retry interval"
+    assert "cube" not in state.snapshot().memo
+    assert list(temp.iterdir()) == []

@@ -89,7 +89,8 @@ def _source(con: Any) -> tuple[str, str]:
 
 class CubeBuildError(VendorwatchError):
     """The cube could not be built (its child died or failed): the site answers from the
-    facts instead (`browse`'s own queries, slower) and builds it again on the next request."""
+    facts instead (`browse`'s own queries, slower) and builds it again once the
+    ``cube_retry_seconds`` setting has passed."""
 
 
 def _build(file: Path, spec: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ def create_app(
         time_limit=time_limit or settings.request_time_limit,
         check_interval=settings.snapshot_check_seconds,
         memory_limit=settings.duckdb_memory_limit,
+        cube_retry_seconds=settings.cube_retry_seconds,
         warmer=pages.warm,
     )
     accounts = Accounts(

@@ -61,6 +61,7 @@ class SiteState:
     duckdb_threads: int | None = None
     warmer: Callable[[SiteState], Any] | None = None
     recent_limit: int = 256
+    cube_retry_seconds: float = 30.0
     _current: Snapshot | None = field(default=None, repr=False)
     _pending: str | None = field(default=None, repr=False)
     _checked: float = field(default=0.0, repr=False)
@@ -323,9 +324,22 @@ class SiteState:
         """The version's browse aggregate (`vendorwatch.analysis.cube`), built once, in memory:
         the first to ask builds it (the warm-up does, before the swap), the others wait."""
         snap = self.snapshot()
-        cube: Cube = self.memo(
-            "cube", lambda: Cube(snap.backend(), memory_limit=self.memory_limit, threads=1)
-        )
+
+        def build() -> Cube:
+            # After a failure, requests (and those already waiting for that build) answer from
+            # the facts for a while rather than each starting a build of its own.
+            failed = snap.memo.get("cube-failed")
+            if failed is not None and time.monotonic() - failed[0] < self.cube_retry_seconds:
+                raise CubeBuildError(
+                    f"{failed[1]} (not tried again for {self.cube_retry_seconds:g} s)"
+                )
+            try:
+                return Cube(snap.backend(), memory_limit=self.memory_limit, threads=1)
+            except CubeBuildError as exc:
+                snap.memo["cube-failed"] = (time.monotonic(), exc.message)
+                raise
+
+        cube: Cube = self.memo("cube", build)
         job = getattr(_bound, "job", None)
         if job is not None:  # so that the time limit interrupts its queries too
             job.cursors.append(cube.cursor())
