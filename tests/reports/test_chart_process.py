@@ -9,8 +9,10 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import vl_convert
 
+from vendorwatch.errors import VendorwatchError
 from vendorwatch.reports import charts
 from vendorwatch.reports.chart_process import ChartProcess
 
@@ -49,3 +51,21 @@ def test_a_killed_chart_child_is_replaced_and_draws_the_same_bytes(raw_data: Pat
     finally:
         process.close()
     assert process.pid is None
+
+
+def test_a_chart_that_takes_too_long_stops_its_child_and_the_next_one_draws(
+    raw_data: Path,
+) -> None:
+    """A child that does not answer within the time limit is killed, with a clear error; no
+    page waits on it for good. (A limit no child start can meet stands in for a hang.)"""
+    spec = _spec(raw_data)
+    expected = str(vl_convert.vegalite_to_svg(spec))
+    process = ChartProcess(timeout=0.001)
+    try:
+        with pytest.raises(VendorwatchError, match=r"took more than 0.001 s; its process"):
+            process.svg(spec)
+        assert process.pid is None  # the hung child was stopped
+        process.timeout = 60.0
+        assert process.svg(spec) == expected  # the next chart, from a new child
+    finally:
+        process.close()

@@ -22,9 +22,10 @@ from vendorwatch.errors import VendorwatchError
 class ChartProcess:
     """One child that draws charts, started on first use, restarted if it died."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 60.0) -> None:
         self._lock = threading.Lock()
         self._child: subprocess.Popen[str] | None = None
+        self.timeout = timeout  # seconds one chart may take before its child is killed
 
     def _started(self) -> subprocess.Popen[str]:
         child = self._child
@@ -50,12 +51,24 @@ class ChartProcess:
             for attempt in (1, 2):  # a child that died (killed, out of memory) is replaced
                 child = self._started()
                 assert child.stdin is not None and child.stdout is not None
+                # A child that hangs is killed, so that no page waits on it for good.
+                expired = threading.Event()
+                watchdog = threading.Timer(self.timeout, _expire, (child, expired))
+                watchdog.start()
                 try:
                     child.stdin.write(json.dumps(spec) + "\n")
                     child.stdin.flush()
                     line = child.stdout.readline()
                 except (BrokenPipeError, OSError):
                     line = ""
+                finally:
+                    watchdog.cancel()
+                if expired.is_set():
+                    child.wait()
+                    raise VendorwatchError(
+                        f"drawing a chart took more than {self.timeout:g} s; its process was "
+                        "stopped (the next chart starts a new one)"
+                    )
                 if line:
                     answer = json.loads(line)
                     if "error" in answer:
@@ -78,6 +91,11 @@ class ChartProcess:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+def _expire(child: subprocess.Popen[str], expired: threading.Event) -> None:
+    expired.set()
+    child.kill()
 
 
 def main() -> None:
