@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,19 @@ def _cube_children() -> list[int]:
     return found
 
 
+@contextmanager
+def _killing_builds() -> Iterator[list[int]]:
+    """While inside, a cube child that starts is killed at once; yields the pids killed."""
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
+    killer.start()
+    try:
+        yield killed
+    finally:
+        stop.set()
+        killer.join(10)
+
+
 def _kill_the_build(stop: threading.Event, killed: list[int]) -> None:
     while not stop.is_set() and not killed:
         for pid in _cube_children():
@@ -58,15 +72,11 @@ def _kill_the_build(stop: threading.Event, killed: list[int]) -> None:
 
 
 def test_a_killed_build_is_said_plainly_and_the_next_build_works(con: Any, temp: Path) -> None:
-    stop, killed = threading.Event(), []
-    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
-    killer.start()
-    try:
-        with pytest.raises(VendorwatchError, match=r"build was killed \(SIGKILL\); try again"):
-            Cube(con)
-    finally:
-        stop.set()
-        killer.join(10)
+    with (
+        _killing_builds() as killed,
+        pytest.raises(VendorwatchError, match=r"build was killed \(SIGKILL\); try again"),
+    ):
+        Cube(con)
     assert len(killed) == 1
     assert list(temp.iterdir()) == []  # the half-written file went with the failed build
     cube = Cube(con)
@@ -122,14 +132,8 @@ def test_the_site_answers_from_the_facts_while_the_cube_cannot_be_built(
 ) -> None:
     state, _ = site
     chosen = {"family": ["relx-plc"], "fiscal_year": ["2024"]}
-    stop, killed = threading.Event(), []
-    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
-    killer.start()
-    try:
+    with _killing_builds() as killed:
         fallen_back = state.facets(chosen)  # the cube's child killed: answered from the facts
-    finally:
-        stop.set()
-        killer.join(10)
     assert len(killed) == 1 and "cube" not in state.snapshot().memo
     listed = state.listing("awards", chosen, sort="obligations", descending=True, offset=0,
                            limit=50)  # fmt: skip
@@ -149,25 +153,13 @@ def test_after_a_failed_build_the_site_waits_before_building_again(
     request would pay for a build that fails)."""
     state, _ = site
     chosen = {"family": ["relx-plc"], "fiscal_year": ["2024"]}
-    stop, killed = threading.Event(), []
-    killer = threading.Thread(target=_kill_the_build, args=(stop, killed), daemon=True)
-    killer.start()
-    try:
+    with _killing_builds() as killed:
         fallen_back = state.facets(chosen)
-    finally:
-        stop.set()
-        killer.join(10)
     assert len(killed) == 1
-    stop, seen = threading.Event(), []
-    watcher = threading.Thread(target=_kill_the_build, args=(stop, seen), daemon=True)
-    watcher.start()
-    try:
+    with _killing_builds() as seen:
         state.snapshot().recent.clear()
         assert state.facets(chosen) == fallen_back  # from the facts again
         state.listing("awards", chosen, sort="obligations", descending=True, offset=0, limit=50)
-    finally:
-        stop.set()
-        watcher.join(10)
     assert seen == [], "a build was started within the retry interval"
     assert "cube" not in state.snapshot().memo
     assert list(temp.iterdir()) == []
