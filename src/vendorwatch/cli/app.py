@@ -6,7 +6,7 @@ import copy
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.main import get_command_name
@@ -20,11 +20,12 @@ from vendorwatch.cli.options import (
     get_settings,
     warehouse_path,
 )
-from vendorwatch.cli.output import console, errors, file_progress, money, print_json
+from vendorwatch.cli.output import console, errors, file_progress, print_json
+from vendorwatch.cli.warehouse_status import print_results, print_status, read_status
 from vendorwatch.errors import VendorwatchError
 
 if TYPE_CHECKING:
-    from vendorwatch.warehouse import LoadResult
+    pass
 
 # Everything heavy (DuckDB, pydantic-settings, Ibis, Rich's tables) is imported inside the
 # commands: `vendorwatch --help` pays only for Typer (tests/cli/test_startup.py).
@@ -130,32 +131,6 @@ def options(
         )
 
 
-def _print_results(results: list[LoadResult], verbose: bool) -> None:
-    skipped = [r for r in results if r.status == "skipped"]
-    for r in results:
-        if r.status == "loaded":
-            console.print(
-                f"[green]loaded[/] {r.path} [dim]({r.layout}, {r.rows:,} rows, "
-                f"dates {r.date_convention}, {r.seconds:.2f}s)[/]",
-                highlight=False,
-            )
-        elif r.status == "already loaded":
-            console.print(
-                f"[cyan]already loaded[/] {r.path} [dim](same content as {r.already_loaded_as})[/]",
-                highlight=False,
-            )
-        elif r.status == "skipped" and (verbose or len(skipped) == 1):
-            console.print(f"[yellow]skipped[/] {r.error}", highlight=False, soft_wrap=True)
-        elif r.status == "error":
-            errors.print(f"[red]error[/] {r.error}", highlight=False, soft_wrap=True)
-    if len(skipped) > 1 and not verbose:
-        console.print(
-            f"[yellow]skipped[/] {len(skipped)} file(s) that are not contract data "
-            "[dim](--verbose lists them)[/]",
-            highlight=False,
-        )
-
-
 @app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
@@ -203,7 +178,7 @@ def load(
     if as_json:
         print_json([r.as_dict() for r in results])
     else:
-        _print_results(results, verbose)
+        print_results(results, verbose)
     if not results:
         errors.print("[red]error[/] no files found", highlight=False)
     failed = any(r.status == "error" for r in results)
@@ -211,83 +186,14 @@ def load(
         raise typer.Exit(1)
 
 
-def _shorten(text: str, width: int) -> str:
-    """Keep both ends of a long file name: its start and its date or suffix both matter."""
-    if len(text) <= width:
-        return text
-    half = (width - 1) // 2
-    return f"{text[:half]}…{text[-(width - 1 - half) :]}"
-
-
-def _print_status(summary: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    from vendorwatch.warehouse.layouts import LAYOUTS_BY_NAME
-
-    console.print(f"Warehouse: {summary['warehouse']}", highlight=False)
-    files = Table(title="Source files", title_justify="left")
-    for column in ("file", "layout", "rows", "from", "to", "total"):
-        files.add_column(
-            column,
-            justify="right" if column in ("rows", "total") else "left",
-            no_wrap=True,
-        )
-    for f in summary["files"]:
-        files.add_row(
-            _shorten(f["file_name"], 34),
-            LAYOUTS_BY_NAME[f["layout"]].short,
-            f"{f['rows']:,}",
-            f["date_min"] or "",
-            f["date_max"] or "",
-            money(f["amount_total"]),
-        )
-    console.print(files)
-    for f in summary["files"]:  # how an older or foreign layout was read
-        derived, missing = f.get("derived_columns") or {}, f["missing_columns"]
-        if derived or (missing and LAYOUTS_BY_NAME[f["layout"]].derive):
-            mapped = f.get("mapped_columns") or {}
-            console.print(
-                f"{f['file_name']}: {len(mapped)} columns mapped from other names; derived "
-                + (", ".join(f"{c} (from {s})" for c, s in derived.items()) or "nothing")
-                + f"; missing {', '.join(missing) or 'nothing'}",
-                highlight=False,
-            )
-    tables = Table(title="Tables", title_justify="left")
-    for column in ("table", "rows", "files", "from", "to", "total of", "total"):
-        tables.add_column(
-            column, justify="right" if column in ("rows", "files", "total") else "left"
-        )
-    for name, t in summary["tables"].items():
-        tables.add_row(
-            name,
-            f"{t['rows']:,}",
-            str(t["files"]),
-            t["date_min"] or "",
-            t["date_max"] or "",
-            t["amount_column"],
-            money(t["amount_total"]),
-        )
-    console.print(tables)
-
-
-def _status(path: Path) -> dict[str, Any]:
-    from vendorwatch.warehouse import open_warehouse, status
-
-    con = open_warehouse(path, read_only=True)
-    try:
-        return {"warehouse": str(path), **status(con)}
-    finally:
-        con.close()
-
-
 @app.command("status")
 def status_command(warehouse: WarehouseOption = None, as_json: JsonOption = False) -> None:
     """What is loaded: each source file's layout, rows, date range and agencies; table totals."""
-    summary = _status(_warehouse(warehouse))
+    summary = read_status(_warehouse(warehouse))
     if as_json:
         print_json(summary)
     else:
-        _print_status(summary)
+        print_status(summary)
 
 
 @app.command()
@@ -390,7 +296,7 @@ def serve(
             "or start with `vendorwatch serve --sample` to load the bundled real sample"
         )
     current_warehouse(path)
-    _print_status(_status(path))
+    print_status(read_status(path))
     configure_logging(logging.INFO)  # JSON lines, no client addresses
     stop = threading.Event()
     threading.Thread(target=keep_current, args=(path, stop), daemon=True).start()
