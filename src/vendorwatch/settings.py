@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds a load or sync waits for another writer before refusing.",
     )
+    write_memory_limit: str = Field(
+        default="1GB",
+        description="DuckDB's memory limit while a load, sync or rebuild writes a new version; "
+        "beyond it DuckDB spills to a temporary folder beside the version (DuckDB's own default "
+        "is 80% of the machine's memory).",
+    )
     # What `load` reads of one file (vendorwatch.warehouse.recordcount), checked as it streams.
     load_max_decompressed_bytes: int = Field(
         default=64 << 30,

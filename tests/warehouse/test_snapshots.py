@@ -187,3 +187,26 @@ def test_a_newer_warehouse_is_refused_and_an_older_one_upgraded(
     assert "derivation_state" in names
     assert "facts_state" not in names
     con.close()
+
+
+@pytest.mark.parametrize("limit", [None, "300MB"])
+def test_a_writer_is_bounded_by_the_write_memory_limit(
+    warehouse_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str | None
+) -> None:
+    """DuckDB's own default (80% of the machine) let a million-row load reach 4.7 GB."""
+    from vendorwatch.settings import get_settings
+
+    if limit is not None:
+        monkeypatch.setenv("VENDORWATCH_WRITE_MEMORY_LIMIT", limit)
+    get_settings.cache_clear()
+    try:
+        with writing(warehouse_path) as writer:
+            ((seen,),) = writer.con.execute("SELECT current_setting('memory_limit')").fetchall()
+            writer.discard()
+    finally:
+        get_settings.cache_clear()
+    reference = duckdb.connect()
+    reference.execute(f"SET memory_limit = '{limit or '1GB'}'")
+    ((wanted,),) = reference.execute("SELECT current_setting('memory_limit')").fetchall()
+    default = duckdb.connect().execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert seen == wanted != default

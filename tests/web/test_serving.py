@@ -96,3 +96,25 @@ def test_each_request_is_one_json_log_line_with_its_id(
     assert "client" not in first
     assert all("testclient" not in json.dumps(line) for line in lines)
     assert {line["request_id"] for line in lines} >= {"proxy-123"}
+
+
+def test_the_computed_home_page_answers_while_every_worker_is_busy(
+    sample_warehouse: Path,
+) -> None:
+    """Every query thread held by other visitors' work: the home page, once computed, still
+    answers (it needs no query), and the same bytes as when the pool was free."""
+    app = create_app(sample_warehouse, threads=2, time_limit=60.0)
+    release = threading.Event()
+    with TestClient(app) as client:
+        first = client.get("/")
+        assert first.status_code == 200
+        pool = app.state.site._pool()  # the pool the handlers share
+        held = [pool.submit(release.wait, 20) for _ in range(2)]
+        try:
+            answered = client.get("/")
+            assert not release.is_set()  # answered while both workers were still held
+            assert [h.done() for h in held] == [False, False]
+        finally:
+            release.set()
+        assert answered.status_code == 200
+        assert answered.text == first.text

@@ -27,7 +27,7 @@ from vendorwatch.reports import charts
 from vendorwatch.reports.render import dossier_html, dossier_pdf
 from vendorwatch.warehouse.status import status
 from vendorwatch.web.facets import facet_view, title_of
-from vendorwatch.web.pool import offloop
+from vendorwatch.web.pool import offloop, run
 from vendorwatch.web.released import released_for_award
 from vendorwatch.web.state import SiteState
 from vendorwatch.web.templating import templates
@@ -154,8 +154,16 @@ def warm(state: SiteState) -> list[str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-@offloop
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
+    """Once its figures are computed the home page needs no query: it is rendered on the event
+    loop, so it never waits in the pool's queue behind other visitors' uncached selections."""
+    page = site(request).memo_ready("home")
+    if page is not None:
+        return templates.TemplateResponse(request, "home.html", page)
+    return await run(request, _home_page, request)
+
+
+def _home_page(request: Request) -> Response:
     state = site(request)
     return templates.TemplateResponse(
         request, "home.html", state.memo("home", lambda: _home(state))

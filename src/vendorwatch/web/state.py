@@ -305,6 +305,16 @@ class SiteState:
                 snap.memo[key] = compute()
             return snap.memo[key]
 
+    def memo_ready(self, key: str) -> Any | None:
+        """The current version's ``key`` if it is computed already, else None; touches no
+        database, so a handler may call it on the event loop (see `pages.home`)."""
+        self.refresh()
+        with self._lock:
+            current = self._current
+            if current is None or current.closed:
+                return None
+            return current.memo.get(key)
+
     def recent(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value kept among the last ``recent_limit`` asked for (a selection's facets, a page
         of awards): at 10M rows the unfiltered facets take seconds, and people come back."""
