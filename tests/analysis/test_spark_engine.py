@@ -24,7 +24,6 @@ from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.analysis.rollups import rollup
 from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset, open_analysis
-from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import shipped_registry
 from vendorwatch.warehouse import snapshots
 
@@ -134,6 +133,16 @@ def test_prune_removes_an_old_versions_dataset(tmp_path: Path) -> None:
     assert second.exists()
 
 
-def test_family_as_of_is_refused_in_words_on_spark(spark_con: Any) -> None:
-    with pytest.raises(VendorwatchError, match="not available on the Spark engine: a family as"):
-        family_as_of(spark_con, shipped_registry(), "relx-plc", date(2023, 6, 30))
+def test_family_as_of_is_the_same_on_spark(spark_con: Any, duck_con: Any, raw_data: Path) -> None:
+    """The as-of dossier, months included (timestamps on both engines), and the raw sums."""
+    registry = shipped_registry()
+    day = date(2023, 6, 30)
+    on_spark = family_as_of(spark_con, registry, "relx-plc", day)
+    assert on_spark == family_as_of(duck_con, registry, "relx-plc", day)
+    rows = family_transactions(raw_data)["relx-plc"]
+    assert Decimal(on_spark["obligated"]) == sum((a for w, a in rows if w <= day), Decimal(0))
+    by_month: dict[str, Decimal] = {}
+    for when, amount in rows:
+        key = f"{when.replace(day=1).isoformat()}T00:00:00"
+        by_month[key] = by_month.get(key, Decimal(0)) + amount
+    assert {m["month"]: Decimal(m["obligations"]) for m in on_spark["by_month"]} == by_month

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from vendorwatch.analysis.base import plain, require_duckdb, with_source
+from vendorwatch.analysis.base import plain, with_source
 from vendorwatch.analysis.dossier import family_rows, require_family, scope, subject
 from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.analysis.prepared import Builder, Prepared
@@ -45,7 +45,9 @@ def monthly_obligations(
 ) -> ir.Table:
     """The family's obligations month by month over all its dates (the chart's curve)."""
     mine = family_rows(facts, family, orgs)
-    month = mine.action_date.truncate("M")
+    # a timestamp on every engine: DuckDB's date_trunc of a date is one already (the chart and
+    # the JSON read its ISO string), Spark's is a date
+    month = mine.action_date.truncate("M").cast("timestamp")
     return (
         mine.group_by(month=month)
         .aggregate(obligations=mine.federal_action_obligation.sum())
@@ -88,9 +90,6 @@ def family_as_of(
 ) -> dict[str, Any]:
     """The family's cumulative obligations on ``as_of``, by company, with what came after; for
     a company id, that company's (and the companies it owns) within its family."""
-    # Its figures agree on Spark, but its months come back as dates there and as DuckDB's
-    # midnight timestamps here: refused until the two are made one (docs/analysis.md).
-    require_duckdb(con, "a family as of a date (family --as-of)")
     ref = require_family(con, registry, org_id)
     members, scoped = scope(registry, ref)
     about = subject(ref, members, registry)
