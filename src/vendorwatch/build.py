@@ -97,7 +97,7 @@ def ensure_derived(
 
 def _prepare(writer: Writer) -> None:
     # A bounded writer: a million-row load with its derivation peaked at 4.7 GB under
-    # DuckDB's default limit (80% of memory), 1.6 GB at 1 GB (docs/performance.md).
+    # DuckDB's default limit (80% of memory), 1.7 GB at 1 GB (docs/performance.md).
     writer.con.execute("SET memory_limit = ?", [get_settings().write_memory_limit])
     check_schema_version(writer.con, writer.layout.link)
     if migrate(writer.con):

@@ -19,6 +19,7 @@ import pytest
 
 from vendorwatch.build import build_warehouse, writing
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.settings import get_settings
 from vendorwatch.warehouse import open_warehouse, snapshots
 from vendorwatch.warehouse.schema import SCHEMA_VERSION
 
@@ -194,8 +195,6 @@ def test_a_writer_is_bounded_by_the_write_memory_limit(
     warehouse_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str | None
 ) -> None:
     """DuckDB's own default (80% of the machine) let a million-row load reach 4.7 GB."""
-    from vendorwatch.settings import get_settings
-
     if limit is not None:
         monkeypatch.setenv("VENDORWATCH_WRITE_MEMORY_LIMIT", limit)
     get_settings.cache_clear()
