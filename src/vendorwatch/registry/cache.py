@@ -23,7 +23,8 @@ from platformdirs import user_cache_path
 
 from vendorwatch.registry.load import Registry
 
-_CODE = ("load.py", "models.py", "yamlfile.py", "cache.py")
+_MODELS = ("__init__", "base", "organisations", "foia", "claims", "rules")
+_CODE = ("load.py", "yamlfile.py", "cache.py", *(f"models/{name}.py" for name in _MODELS))
 
 
 def cache_folder() -> Path:
