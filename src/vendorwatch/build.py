@@ -22,7 +22,6 @@ import duckdb
 from vendorwatch.analysis.inputs import stale_reasons
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry.load import registry_fingerprint
-from vendorwatch.settings import get_settings
 from vendorwatch.warehouse import DateConvention, snapshots
 from vendorwatch.warehouse.failures import plain_failures
 from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
@@ -98,6 +97,8 @@ def ensure_derived(
 def _prepare(writer: Writer) -> None:
     # A bounded writer: a million-row load with its derivation peaked at 4.7 GB under
     # DuckDB's default limit (80% of memory), 1.7 GB at 1 GB (docs/performance.md).
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - pydantic-settings: writers only
+
     writer.con.execute("SET memory_limit = ?", [get_settings().write_memory_limit])
     check_schema_version(writer.con, writer.layout.link)
     if migrate(writer.con):
@@ -117,6 +118,8 @@ def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
     data current last, published whole or not at all (`vendorwatch.warehouse.snapshots`).
     Set ``writer.changed`` after writing rows; a writer that changed nothing publishes nothing.
     """
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - pydantic-settings: writers only
+
     wait = get_settings().write_wait if wait is None else wait
     with (
         plain_failures(path),  # disk full, Ctrl-C: one line saying nothing changed

@@ -211,12 +211,14 @@ try:
 except SystemExit as done:
     assert done.code in (0, None), done.code
 sys.stderr.write("\\nIMPORTED " + " ".join(sorted(m for m in sys.modules if m.split(".")[0] in
-                                                    ("ibis", "sqlglot", "duckdb"))))
+                                                    ("ibis", "sqlglot", "duckdb",
+                                                     "pydantic_settings"))))
 """
 
 
 def imported(*args: str, cache: Path) -> tuple[str, set[str]]:
-    """The command's stdout, and which of Ibis, sqlglot and DuckDB it imported."""
+    """The command's stdout, and which of Ibis, sqlglot, DuckDB and pydantic-settings it
+    imported."""
     done = subprocess.run(
         [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True,
         check=False, env={**os.environ, "VENDORWATCH_CACHE_DIR": str(cache)},
@@ -242,6 +244,8 @@ def test_a_warm_family_and_award_import_no_ibis_and_answer_as_the_cold_run(
             continue  # the whole dossier: sub-awards, sanctuary, claims still ask through Ibis
         assert "duckdb" in warm_modules and "ibis" not in warm_modules, (args, warm_modules)
         assert "sqlglot" not in warm_modules
+        # the settings came from vendorwatch.lightsettings (tests/test_settings_light.py)
+        assert "pydantic_settings" not in warm_modules, (args, warm_modules)
     assert first_modules is not None and "ibis" in first_modules  # the very first run compiled
     # The figures are the raw files' (docs: $8,276,020.00 as of 2022-07-15 is the journalist's).
     award = json.loads(warm)

@@ -108,20 +108,22 @@ def options(
     ] = False,
 ) -> None:
     """Follow the money between U.S. immigration enforcement and its vendors."""
-    if config is not None:
-        from vendorwatch.settings import use_config_file
+    # Flags go to the light settings reader (vendorwatch.lightsettings): a command that only
+    # reads never imports pydantic-settings; the full settings take the flags when read.
+    from vendorwatch import lightsettings
 
-        use_config_file(config)
+    if config is not None:
+        lightsettings.use_config_file(config)
     if registry is not None:
         if not registry.is_dir():
             raise typer.BadParameter(f"{registry} is not a folder", param_hint="--registry")
-        get_settings().registry = registry
+        lightsettings.override("registry", registry)
     if engine is not None:
         if engine not in ("duckdb", "spark"):
             raise typer.BadParameter(f"{engine!r}: duckdb or spark", param_hint="--engine")
-        get_settings().engine = engine  # type: ignore[assignment]  # checked just above
+        lightsettings.override("engine", engine)
     if spark_master is not None:
-        get_settings().spark_master = spark_master
+        lightsettings.override("spark_master", spark_master)
     command = ctx.invoked_subcommand
     if engine == "spark" and command is not None and command not in SPARK_COMMANDS:
         errors.print(

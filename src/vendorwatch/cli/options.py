@@ -52,9 +52,17 @@ def get_settings() -> Settings:
     return settings()
 
 
+def read_settings() -> Any:
+    """The settings as a command that only reads needs them (`vendorwatch.lightsettings`: the
+    same values as `get_settings`, without importing pydantic-settings)."""
+    from vendorwatch.lightsettings import read_settings as settings
+
+    return settings()
+
+
 def warehouse_path(path: Path | None) -> Path:
     """The ``--warehouse`` given, else the setting's default."""
-    return path or get_settings().warehouse
+    return path or Path(read_settings().warehouse)
 
 
 def current_warehouse(path: Path | None) -> Path:
@@ -73,7 +81,7 @@ def analysis_connection(path: Path | None) -> Any:
     file, or Spark over the version's Parquet dataset (built now if missing or stale)."""
     from vendorwatch.analysis.spark import open_engine
 
-    return open_engine(get_settings(), current_warehouse(path))
+    return open_engine(read_settings(), current_warehouse(path))
 
 
 def optional_day(text: str | None, option: str) -> date | None:
