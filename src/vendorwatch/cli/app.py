@@ -339,6 +339,8 @@ def only_command(argv: list[str]) -> typer.Typer:
     """
     if not argv or argv[0].startswith("-"):
         return app
+    if argv[0] in _trimmed:
+        return _trimmed[argv[0]]
     commands = [
         c
         for c in app.registered_commands
@@ -349,7 +351,13 @@ def only_command(argv: list[str]) -> typer.Typer:
         return app
     trimmed = copy.copy(app)
     trimmed.registered_commands, trimmed.registered_groups = commands, groups
+    # Kept: one app per command name, so a caller caching Typer's build of it by identity
+    # (tests/robustness/runcli.py) never meets another command's app at a reused id.
+    _trimmed[argv[0]] = trimmed
     return trimmed
+
+
+_trimmed: dict[str, typer.Typer] = {}
 
 
 def main() -> None:
