@@ -244,6 +244,7 @@ def test_a_warm_family_and_award_import_no_ibis_and_answer_as_the_cold_run(
             continue  # the whole dossier: sub-awards, sanctuary, claims still ask through Ibis
         assert "duckdb" in warm_modules and "ibis" not in warm_modules, (args, warm_modules)
         assert "sqlglot" not in warm_modules
+        assert "filelock" not in warm_modules  # only writers lock (warehouse.snapshots)
         # the settings came from vendorwatch.lightsettings (tests/test_settings_light.py)
         assert "pydantic_settings" not in warm_modules, (args, warm_modules)
     assert first_modules is not None and "ibis" in first_modules  # the very first run compiled
