@@ -212,13 +212,13 @@ except SystemExit as done:
     assert done.code in (0, None), done.code
 sys.stderr.write("\\nIMPORTED " + " ".join(sorted(m for m in sys.modules if m.split(".")[0] in
                                                     ("ibis", "sqlglot", "duckdb",
-                                                     "pydantic_settings"))))
+                                                     "pydantic_settings", "filelock"))))
 """
 
 
 def imported(*args: str, cache: Path) -> tuple[str, set[str]]:
-    """The command's stdout, and which of Ibis, sqlglot, DuckDB and pydantic-settings it
-    imported."""
+    """The command's stdout, and which of Ibis, sqlglot, DuckDB, pydantic-settings and filelock
+    it imported."""
     done = subprocess.run(
         [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True,
         check=False, env={**os.environ, "VENDORWATCH_CACHE_DIR": str(cache)},
