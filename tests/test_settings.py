@@ -41,9 +41,9 @@ def test_file_then_environment_then_flag(tmp_path: Path) -> None:
         assert settings.smtp.port == 2525  # nested view of the smtp_* settings
         assert settings.warehouse == tmp_path / "from-file.duckdb"
     finally:
-        import vendorwatch.settings as module
+        from vendorwatch import lightsettings
 
-        module._config_file = module.default_config_file()
+        lightsettings.use_config_file(None)  # the default file again
         get_settings.cache_clear()
 
 

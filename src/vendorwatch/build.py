@@ -15,14 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from vendorwatch.analysis.inputs import stale_reasons
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry.load import registry_fingerprint
-from vendorwatch.settings import get_settings
 from vendorwatch.warehouse import DateConvention, snapshots
 from vendorwatch.warehouse.failures import plain_failures
 from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version, migrate
@@ -98,6 +97,8 @@ def ensure_derived(
 def _prepare(writer: Writer) -> None:
     # A bounded writer: a million-row load with its derivation peaked at 4.7 GB under
     # DuckDB's default limit (80% of memory), 1.7 GB at 1 GB (docs/performance.md).
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - pydantic-settings: writers only
+
     writer.con.execute("SET memory_limit = ?", [get_settings().write_memory_limit])
     check_schema_version(writer.con, writer.layout.link)
     if migrate(writer.con):
@@ -117,6 +118,8 @@ def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
     data current last, published whole or not at all (`vendorwatch.warehouse.snapshots`).
     Set ``writer.changed`` after writing rows; a writer that changed nothing publishes nothing.
     """
+    from vendorwatch.settings import get_settings  # noqa: PLC0415 - pydantic-settings: writers only
+
     wait = get_settings().write_wait if wait is None else wait
     with (
         plain_failures(path),  # disk full, Ctrl-C: one line saying nothing changed
@@ -126,25 +129,53 @@ def writing(path: Path, *, wait: float | None = None) -> Iterator[Writer]:
 
 
 def ensure_current(
-    path: Path, *, notify: Callable[[str], None] | None = None, wait: float = 600.0
+    path: Path,
+    *,
+    notify: Callable[[str], None] | None = None,
+    wait: float = 600.0,
+    reader: Any = None,
 ) -> list[str]:
     """Rebuild the published version's derived data if it is stale (returns why, in words;
     empty when it was current). Commands that read call this first, so a changed registry or an
     older warehouse is caught by whichever command next needs the figures. If another writer is
     running, waits for it (its version will be current). A warehouse that cannot be written
     (a read-only copy) is read as it is: the figures are then worked out live from the rows.
+
+    ``reader``: the caller's read connection to the published version (a
+    `vendorwatch.analysis.readcon.ReadConnection`), asked instead of opening another; it still
+    reads the old version after a rebuild (reasons returned): open a new one then.
     """
     if snapshots.version_id(path) is None:
         return []
-    raw = duckdb.connect(str(snapshots.reader_path(path)), read_only=True)
-    try:
-        version = check_schema_version(raw, path)
-        reasons = [] if version == SCHEMA_VERSION else ["the warehouse's layout is older"]
-        reasons += stale_reasons(raw)
-    finally:
-        raw.close()
+    if reader is not None:
+        reasons = stale_reasons_of(path, reader.con, version=reader.version)
+    else:
+        raw = duckdb.connect(str(snapshots.reader_path(path)), read_only=True)
+        try:
+            reasons = stale_reasons_of(path, raw)
+        finally:
+            raw.close()
     if not reasons:
         return []
+    return rebuild(path, reasons, notify=notify, wait=wait)
+
+
+def stale_reasons_of(
+    path: Path, raw: duckdb.DuckDBPyConnection, *, version: int | None = None
+) -> list[str]:
+    """Why the published version's derived data must be rebuilt (empty: it is current); an
+    error if a newer vendorwatch wrote it. ``version``: its layout version, if already read."""
+    if version is None or version > SCHEMA_VERSION:
+        version = check_schema_version(raw, path)
+    reasons = [] if version == SCHEMA_VERSION else ["the warehouse's layout is older"]
+    return reasons + stale_reasons(raw)
+
+
+def rebuild(
+    path: Path, reasons: list[str], *, notify: Callable[[str], None] | None, wait: float
+) -> list[str]:
+    """A new version with the derived data rebuilt, for ``reasons`` (returned; empty when the
+    warehouse cannot be written and is read as it is)."""
     if notify is not None:
         notify("; ".join(reasons) + ": rebuilding families and facts")
     try:

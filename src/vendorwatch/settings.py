@@ -5,6 +5,8 @@ Each value comes from, in order of precedence: a command-line flag (the CLI writ
 ``VENDORWATCH_SMTP_HOST``), the settings file (TOML: ``--config FILE``, else
 ``vendorwatch.toml`` in the user config folder, e.g. ``~/.config/vendorwatch/``), the default.
 The library takes what it needs from here; nothing else reads the environment.
+(`vendorwatch.lightsettings` reads the same values without pydantic-settings for the commands
+that only read; its table of fields is checked against this class by a test.)
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_config_path, user_data_path
 from pydantic import BaseModel, Field
 from pydantic_settings import (
     BaseSettings,
@@ -22,26 +23,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-API_BASE = "https://api.usaspending.gov"
+from vendorwatch import lightsettings
 
-
-def _default_warehouse() -> Path:
-    return user_data_path("vendorwatch", appauthor=False) / "warehouse.duckdb"
-
-
-def find_sample_data() -> Path | None:
-    """The bundled real snapshot: ``../shared/data/raw`` beside the checkout or the cwd."""
-    here = Path(__file__).resolve()
-    candidates = [Path.cwd() / ".." / "shared" / "data" / "raw"]
-    candidates += [parent.parent / "shared" / "data" / "raw" for parent in here.parents]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate.resolve()
-    return None
-
-
-def default_config_file() -> Path:
-    return user_config_path("vendorwatch", appauthor=False) / "vendorwatch.toml"
+# The defaults are worked out in the light reader, so that both read the same.
+API_BASE = lightsettings.API_BASE
+_default_warehouse = lightsettings.default_warehouse
+find_sample_data = lightsettings.find_sample_data
+default_config_file = lightsettings.default_config_file
 
 
 class SmtpSettings(BaseModel):
@@ -65,7 +53,7 @@ class Settings(BaseSettings):
         description="The DuckDB file holding public data; rebuildable from sources.",
     )
     app_database_url: str = Field(
-        default_factory=lambda: f"sqlite:///{_default_warehouse().parent / 'app.sqlite3'}",
+        default_factory=lightsettings.default_app_database_url,
         description="The app database (user data: FOIA requests, accounts); never rebuilt.",
     )
     sample_data: Path | None = Field(
@@ -223,11 +211,8 @@ class Settings(BaseSettings):
         return (
             init_settings,
             env_settings,
-            TomlConfigSettingsSource(settings_cls, toml_file=_config_file),
+            TomlConfigSettingsSource(settings_cls, toml_file=lightsettings.config_file()),
         )
-
-
-_config_file: Path = default_config_file()
 
 
 @lru_cache(maxsize=1)
@@ -238,25 +223,22 @@ def get_settings() -> Settings:
     from vendorwatch.errors import VendorwatchError  # noqa: PLC0415
 
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise VendorwatchError(
             f"setting {where!r}: {problem['msg']} (from VENDORWATCH_{where.upper()} or "
-            f"{_config_file})"
+            f"{lightsettings.config_file()})"
         ) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
-        raise VendorwatchError(f"{_config_file}: not valid TOML: {exc}") from None
+        raise VendorwatchError(f"{lightsettings.config_file()}: not valid TOML: {exc}") from None
+    for name, value in lightsettings.take_overrides().items():  # flags given before
+        setattr(settings, name, value)
+    return settings
 
 
 def use_config_file(path: Path) -> Settings:
     """Read settings from ``path`` (``--config``) instead of the default file."""
-    global _config_file  # noqa: PLW0603 - the one place the file is chosen
-    if not path.is_file():
-        from vendorwatch.errors import VendorwatchError  # noqa: PLC0415
-
-        raise VendorwatchError(f"--config {path}: no such file")
-    _config_file = path
-    get_settings.cache_clear()
+    lightsettings.use_config_file(path)
     return get_settings()

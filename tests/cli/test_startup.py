@@ -211,12 +211,14 @@ try:
 except SystemExit as done:
     assert done.code in (0, None), done.code
 sys.stderr.write("\\nIMPORTED " + " ".join(sorted(m for m in sys.modules if m.split(".")[0] in
-                                                    ("ibis", "sqlglot", "duckdb"))))
+                                                    ("ibis", "sqlglot", "duckdb",
+                                                     "pydantic_settings", "filelock"))))
 """
 
 
 def imported(*args: str, cache: Path) -> tuple[str, set[str]]:
-    """The command's stdout, and which of Ibis, sqlglot and DuckDB it imported."""
+    """The command's stdout, and which of Ibis, sqlglot, DuckDB, pydantic-settings and filelock
+    it imported."""
     done = subprocess.run(
         [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True,
         check=False, env={**os.environ, "VENDORWATCH_CACHE_DIR": str(cache)},
@@ -242,6 +244,9 @@ def test_a_warm_family_and_award_import_no_ibis_and_answer_as_the_cold_run(
             continue  # the whole dossier: sub-awards, sanctuary, claims still ask through Ibis
         assert "duckdb" in warm_modules and "ibis" not in warm_modules, (args, warm_modules)
         assert "sqlglot" not in warm_modules
+        assert "filelock" not in warm_modules  # only writers lock (warehouse.snapshots)
+        # the settings came from vendorwatch.lightsettings (tests/test_settings_light.py)
+        assert "pydantic_settings" not in warm_modules, (args, warm_modules)
     assert first_modules is not None and "ibis" in first_modules  # the very first run compiled
     # The figures are the raw files' (docs: $8,276,020.00 as of 2022-07-15 is the journalist's).
     award = json.loads(warm)
@@ -295,3 +300,56 @@ def test_the_sql_cache_is_missed_when_what_it_was_built_from_changes(
 
 def test_version_imports_nothing_heavy() -> None:
     assert nothing_heavy("--version", (*HEAVY, "ibis", "sqlglot")).startswith("vendorwatch ")
+
+
+_CONNECTS = """
+import sys
+import duckdb
+opened = []
+real = duckdb.connect
+def counting(*args, **kwargs):
+    opened.append(args[0] if args else kwargs.get("database"))
+    return real(*args, **kwargs)
+duckdb.connect = counting
+from vendorwatch.cli.app import main
+sys.argv = ["vendorwatch", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    assert done.code in (0, None), done.code
+sys.stderr.write(f"\\nOPENED {len(opened)}")
+"""
+
+
+def test_a_reading_command_opens_the_warehouse_once(
+    sample_warehouse: Path, tmp_path: Path, registry_copy: Path
+) -> None:
+    """`ensure_current` asks the command's own connection (it opened a second one); after a
+    rebuild the command reads the new version on a new connection, and answers as a current
+    warehouse does."""
+    env = {**os.environ, "VENDORWATCH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def family(*options: str) -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _CONNECTS, *options, "family", "relx-plc", "--warehouse",
+             str(copy)], capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout, done.stderr
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse.resolve(), copy)  # a warehouse made before versions: one file
+    first, _ = family()
+    again, said = family()
+    assert again == first and said.endswith("OPENED 1"), said
+    # A changed registry: the check on the command's connection finds it stale, a new version
+    # is derived (its writer opens its own), and the command reads that one.
+    yaml_file = registry_copy / "foia-offices.yaml"
+    yaml_file.write_text(yaml_file.read_text("utf-8") + "\n# edited\n", "utf-8")
+    rebuilt, said = family("--registry", str(registry_copy))
+    assert "rebuilding families and facts" in said
+    assert rebuilt == first
+    opened = int(said.rpartition("OPENED ")[2])
+    assert opened >= 3, said  # the check, the writer, the new version's reader
+    current, said = family("--registry", str(registry_copy))
+    assert current == first and said.endswith("OPENED 1"), said

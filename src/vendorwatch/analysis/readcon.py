@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from vendorwatch.warehouse.schema import check_schema_version
+from vendorwatch.warehouse.schema import SCHEMA_VERSION, check_schema_version
 from vendorwatch.warehouse.snapshots import reader_path
 
 # What Ibis's DuckDB backend sets on connecting (``_post_connect``), set here as well so that a
@@ -24,12 +24,30 @@ SETTINGS = (
     "SET python_enable_replacements = false",
 )
 
+# What every reading command asks first, in one statement: the layout version (refused if newer)
+# and every table's columns and types (the SQL cache's key, `vendorwatch.analysis.sql_cache`).
+# A file without a schema_version table (not a vendorwatch warehouse yet) fails it, and is asked
+# the old way.
+STATE = (
+    "SELECT (SELECT max(version) FROM schema_version), "
+    "(SELECT list([table_name, column_name, data_type] ORDER BY table_name, ordinal_position) "
+    "FROM information_schema.columns WHERE table_schema = 'main')"
+)
+
 
 class ReadConnection:
     """DuckDB's connection as ``.con``; every other attribute is the Ibis backend's."""
 
-    def __init__(self, raw: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self,
+        raw: duckdb.DuckDBPyConnection,
+        *,
+        version: int | None = None,
+        columns: list[tuple[str, str, str]] | None = None,
+    ) -> None:
         self.con = raw
+        self.version = version  # the layout version, when `connect` read it
+        self.columns = columns  # (table, column, type) of every table, when `connect` read them
         self._ibis: Any = None
 
     @property
@@ -50,5 +68,10 @@ def connect(warehouse: Path) -> Any:
     raw = duckdb.connect(str(reader_path(warehouse).absolute()), read_only=True)
     for setting in SETTINGS:
         raw.execute(setting)
-    check_schema_version(raw, warehouse)
-    return ReadConnection(raw)
+    try:
+        version, columns = raw.execute(STATE).fetchall()[0]
+    except duckdb.CatalogException:  # no schema_version table: check_schema_version says so
+        return ReadConnection(raw, version=check_schema_version(raw, warehouse))
+    if version is None or version > SCHEMA_VERSION:
+        version = check_schema_version(raw, warehouse)  # its answer, or its error
+    return ReadConnection(raw, version=version, columns=[tuple(c) for c in columns or []])

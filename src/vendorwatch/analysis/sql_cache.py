@@ -40,10 +40,13 @@ def _code_signature() -> str:
 
 def cache_path(con: Any) -> Path:
     """The file for this code, this registry and this warehouse's tables and columns."""
-    columns = con.con.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-    ).fetchall()
+    # read by `readcon.connect` with the layout version, in one statement, when it could
+    columns = getattr(con, "__dict__", {}).get("columns")  # not through Ibis (__getattr__)
+    if columns is None:
+        columns = con.con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall()
     # The registry too: a question may carry curated values (a claim's subject) in its shape.
     registry = registry_fingerprint()
     key = hashlib.sha256(f"{_code_signature()}\0{registry}\0{columns!r}".encode()).hexdigest()

@@ -16,8 +16,8 @@ from vendorwatch.cli.options import (
     JsonOption,
     WarehouseOption,
     analysis_connection,
-    current_warehouse,
     optional_day,
+    read_connection,
 )
 from vendorwatch.cli.output import console, errors, money, print_json, show, titled_table
 from vendorwatch.errors import VendorwatchError
@@ -62,10 +62,10 @@ def award(
     as_json: JsonOption = False,
 ) -> None:
     """One award's transactions and cumulative obligations as of a date, and its competition."""
-    from vendorwatch.analysis import award_history, connect
+    from vendorwatch.analysis import award_history
     from vendorwatch.analysis.corrections import corrections_of
 
-    con = connect(current_warehouse(warehouse))
+    con = read_connection(warehouse)
     history = award_history(con, award_id, _date(as_of))
     corrections = corrections_of(con.con, history.award_key)
     if as_json:
@@ -347,11 +347,10 @@ def dossier(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write a family dossier: ownership, products, obligations with charts, awards, claims."""
-    from vendorwatch.analysis import connect
     from vendorwatch.analysis.dossier import family_dossier
     from vendorwatch.registry import shipped_registry
     from vendorwatch.reports.render import write_dossier
 
-    data = family_dossier(connect(current_warehouse(warehouse)), shipped_registry(), family_id)
+    data = family_dossier(read_connection(warehouse), shipped_registry(), family_id)
     kind = write_dossier(data, output)
     console.print(f"wrote {output} ({kind})", highlight=False)

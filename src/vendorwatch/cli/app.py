@@ -108,20 +108,22 @@ def options(
     ] = False,
 ) -> None:
     """Follow the money between U.S. immigration enforcement and its vendors."""
-    if config is not None:
-        from vendorwatch.settings import use_config_file
+    # Flags go to the light settings reader (vendorwatch.lightsettings): a command that only
+    # reads never imports pydantic-settings; the full settings take the flags when read.
+    from vendorwatch import lightsettings
 
-        use_config_file(config)
+    if config is not None:
+        lightsettings.use_config_file(config)
     if registry is not None:
         if not registry.is_dir():
             raise typer.BadParameter(f"{registry} is not a folder", param_hint="--registry")
-        get_settings().registry = registry
+        lightsettings.override("registry", registry)
     if engine is not None:
         if engine not in ("duckdb", "spark"):
             raise typer.BadParameter(f"{engine!r}: duckdb or spark", param_hint="--engine")
-        get_settings().engine = engine  # type: ignore[assignment]  # checked just above
+        lightsettings.override("engine", engine)
     if spark_master is not None:
-        get_settings().spark_master = spark_master
+        lightsettings.override("spark_master", spark_master)
     command = ctx.invoked_subcommand
     if engine == "spark" and command is not None and command not in SPARK_COMMANDS:
         errors.print(
@@ -337,6 +339,8 @@ def only_command(argv: list[str]) -> typer.Typer:
     """
     if not argv or argv[0].startswith("-"):
         return app
+    if argv[0] in _trimmed:
+        return _trimmed[argv[0]]
     commands = [
         c
         for c in app.registered_commands
@@ -347,7 +351,13 @@ def only_command(argv: list[str]) -> typer.Typer:
         return app
     trimmed = copy.copy(app)
     trimmed.registered_commands, trimmed.registered_groups = commands, groups
+    # Kept: one app per command name, so a caller caching Typer's build of it by identity
+    # (tests/robustness/runcli.py) never meets another command's app at a reused id.
+    _trimmed[argv[0]] = trimmed
     return trimmed
+
+
+_trimmed: dict[str, typer.Typer] = {}
 
 
 def main() -> None:

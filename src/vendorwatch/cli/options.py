@@ -52,9 +52,17 @@ def get_settings() -> Settings:
     return settings()
 
 
+def read_settings() -> Any:
+    """The settings as a command that only reads needs them (`vendorwatch.lightsettings`: the
+    same values as `get_settings`, without importing pydantic-settings)."""
+    from vendorwatch.lightsettings import read_settings as settings
+
+    return settings()
+
+
 def warehouse_path(path: Path | None) -> Path:
     """The ``--warehouse`` given, else the setting's default."""
-    return path or get_settings().warehouse
+    return path or Path(read_settings().warehouse)
 
 
 def current_warehouse(path: Path | None) -> Path:
@@ -68,12 +76,35 @@ def current_warehouse(path: Path | None) -> Path:
     return where
 
 
+def read_connection(path: Path | None) -> Any:
+    """`vendorwatch.analysis.connect` to `current_warehouse`: one connection both checks that
+    the derived data is current (`ensure_current`) and reads; a new one after a rebuild."""
+    from vendorwatch.analysis.readcon import connect
+    from vendorwatch.build import ensure_current
+    from vendorwatch.cli.output import errors
+    from vendorwatch.warehouse.snapshots import version_id
+
+    where = warehouse_path(path)
+    if version_id(where) is None:  # nothing published: connect says so
+        return connect(where)
+    con = connect(where)
+    notify = lambda why: errors.print(f"note: {why}…", soft_wrap=True)  # noqa: E731
+    if ensure_current(where, notify=notify, reader=con):
+        con.con.close()  # it reads the version before the rebuild
+        con = connect(where)
+    return con
+
+
 def analysis_connection(path: Path | None) -> Any:
     """`current_warehouse`, read by the engine the settings name (``--engine``): the DuckDB
-    file, or Spark over the version's Parquet dataset (built now if missing or stale)."""
+    file (`read_connection`), or Spark over the version's Parquet dataset (built now if
+    missing or stale)."""
+    settings = read_settings()
+    if settings.engine == "duckdb":  # what open_engine opens for it, with one connection
+        return read_connection(path)
     from vendorwatch.analysis.spark import open_engine
 
-    return open_engine(get_settings(), current_warehouse(path))
+    return open_engine(settings, current_warehouse(path))
 
 
 def optional_day(text: str | None, option: str) -> date | None:

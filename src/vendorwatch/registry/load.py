@@ -678,9 +678,10 @@ def load_registry(root: Path | None = None) -> Registry:
 
 def active_root() -> Path:
     """The registry in use: the ``registry`` setting (``--registry``), else the shipped one."""
-    from vendorwatch.settings import get_settings  # noqa: PLC0415 - settings read lazily
+    # the light reader: the same value as get_settings(), without pydantic-settings
+    from vendorwatch.lightsettings import read_settings  # noqa: PLC0415 - settings read lazily
 
-    return get_settings().registry or default_root()
+    return Path(read_settings().registry or default_root())
 
 
 def registry_fingerprint(root: Path | None = None, *, fresh: bool = False) -> str:

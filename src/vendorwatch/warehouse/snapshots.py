@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from filelock import FileLock, Timeout
 
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.faults import fault_point
@@ -173,6 +172,8 @@ def writing(
     ``prepare`` runs on the new file first (the schema and its migrations); ``before_publish``
     last (bringing derived data up to date), so what is published is always whole and current.
     """
+    from filelock import FileLock, Timeout  # noqa: PLC0415 - readers never lock (~25-40 ms)
+
     place = layout(path)
     place.versions.mkdir(parents=True, exist_ok=True)
     lock = FileLock(place.lock, timeout=wait)
