@@ -201,11 +201,14 @@ class Cube:
             f" WHERE {self._where(filters, skip=name)}"
             for i, name in enumerate(FACETS)
         )
+        # Dollars as DuckDB writes a DECIMAL(38,2) (two places, as `plain` writes a Decimal):
+        # ~1,500 Decimals less to make per page.
         sql = (
-            "SELECT f, id, sum(o) AS obligations, sum(t) AS transactions, count(award) AS awards"
+            "SELECT f, id, CAST(sum(o) AS VARCHAR) AS obligations, CAST(sum(t) AS BIGINT) AS"
+            " transactions, count(award) AS awards"
             " FROM (SELECT f, id, award, sum(obligations) AS o, sum(transactions) AS t"
             f" FROM ({stacked}) GROUP BY f, id, award) GROUP BY f, id"
-            " ORDER BY f, obligations DESC, id ASC NULLS LAST"  # ids are in string order
+            " ORDER BY f, sum(o) DESC, id ASC NULLS LAST"  # ids are in string order
         )
         grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
         for f, value_id, obligations, transactions, awards in self.cursor().execute(sql).fetchall():
