@@ -61,6 +61,8 @@ def build(file: Path, spec: dict[str, Any]) -> None:
             "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
             "FROM _described d WHERE d.description IS NOT NULL"
         )
+        # A page's 50 descriptions looked up by key: the index answers in ~1 ms, a scan ~5 ms.
+        db.execute("CREATE INDEX descriptions_by_key ON descriptions (award_key)")
         facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in spec["facets"])
         db.execute(
             f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"

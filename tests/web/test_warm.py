@@ -61,3 +61,23 @@ def test_recent_selections_are_kept_and_the_oldest_let_go(sample_warehouse: Path
             'facets:{"family": ["relx-plc"]}',
             'facets:{"family": ["equifax"]}',
         ]  # palantir's facets and award page, the oldest, were let go
+
+
+def test_recent_selections_are_held_within_a_budget_of_facet_values(
+    sample_warehouse: Path,
+) -> None:
+    app = create_app(sample_warehouse)
+    state = app.state.site
+    families = ("relx-plc", "equifax", "palantir")
+    with TestClient(app) as client:
+        held = {
+            f: sum(map(len, state.facets({"family": [f]}, size=None).values())) for f in families
+        }
+        state._recent.clear()
+        state.recent_values = held["equifax"] + held["palantir"]  # not room for all three
+        for family in families:
+            assert client.get("/api/facets", params={"family": family}).status_code == 200
+        assert list(state._recent) == [
+            'facets:{"family": ["equifax"]}',
+            'facets:{"family": ["palantir"]}',
+        ]  # relx-plc's, the oldest, let go to stay within the budget

@@ -145,6 +145,7 @@ class Cube:
         if threads:
             self.db.execute(f"SET threads = {int(threads)}")
         self.ids: dict[str, int] = dict(self.db.execute("SELECT value, id FROM dims").fetchall())
+        self.values: dict[int | None, str] = {i: v for v, i in self.ids.items()}
         ((self.rows,),) = self.db.execute("SELECT count(*) FROM cube").fetchall()
         self._local = threading.local()
         self._cursors = Cursors()
@@ -192,19 +193,29 @@ class Cube:
         browse._check(filters)
         if "q" in filters:
             raise VendorwatchError("a text search is answered by browse, not the cube")
-        parts = []
-        for name in FACETS:
-            parts.append(
-                f"SELECT '{name}' AS _facet, d.value AS _value, g.obligations, g.transactions,"
-                f' g.awards FROM (SELECT "{name}" AS id, sum(obligations) AS obligations,'
-                " sum(transactions) AS transactions, count(DISTINCT award) AS awards FROM cube"
-                f' WHERE {self._where(filters, skip=name)} GROUP BY "{name}") g'
-                " LEFT JOIN dims d ON d.id = g.id"
-            )
-        sql = " UNION ALL ".join(parts) + " ORDER BY _facet, obligations DESC, _value ASC"
+        # One aggregation for every facet, not one per facet: each facet's rows (the cube under
+        # every other filter) are stacked, grouped per award first (so that an award counts
+        # once), then per value. Half the time of nine `count(DISTINCT award)` group-bys.
+        stacked = " UNION ALL ".join(
+            f'SELECT {i} AS f, "{name}" AS id, award, obligations, transactions FROM cube'
+            f" WHERE {self._where(filters, skip=name)}"
+            for i, name in enumerate(FACETS)
+        )
+        # Dollars as DuckDB writes a DECIMAL(38,2) (two places, as `plain` writes a Decimal):
+        # ~1,500 Decimals less to make per page.
+        sql = (
+            "SELECT f, id, CAST(sum(o) AS VARCHAR) AS obligations, CAST(sum(t) AS BIGINT) AS"
+            " transactions, count(award) AS awards"
+            " FROM (SELECT f, id, award, sum(obligations) AS o, sum(transactions) AS t"
+            f" FROM ({stacked}) GROUP BY f, id, award) GROUP BY f, id"
+            " ORDER BY f, sum(o) DESC, id ASC NULLS LAST"  # ids are in string order
+        )
         grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
-        for row in self._rows(sql):
-            grouped[row["_facet"]].append(row)
+        for f, value_id, obligations, transactions, awards in self.cursor().execute(sql).fetchall():
+            grouped[FACETS[f]].append(
+                {"_value": self.values.get(value_id), "obligations": obligations,
+                 "transactions": transactions, "awards": awards}
+            )  # fmt: skip
         role = single_role(list(filters.get("role", [])))
         out: dict[str, list[dict[str, Any]]] = {}
         for name, found in grouped.items():
@@ -243,17 +254,23 @@ class Cube:
         where = self._where(filters)
         picked = ", ".join(f'max("{c}") AS "{c}"' for c in LISTED.values() if c != "award")
         order = f'"{_SORT[sort]}" {"DESC" if descending else "ASC"}'
+        # The page and the selection's totals in one statement (counted over every award, not
+        # only those on the page); an empty page (past the end) asks for the totals alone.
         rows = self._rows(
             f"SELECT award, {picked}, sum(obligations) AS obligations, sum(transactions) AS "
-            "transactions, min(first_action) AS first_action, max(last_action) AS last_action "
+            "transactions, min(first_action) AS first_action, max(last_action) AS last_action, "
+            "count(award) OVER () AS _total, sum(sum(obligations)) OVER () AS _obligations "
             f"FROM cube WHERE {where} GROUP BY award ORDER BY {order}, award ASC "
             f"LIMIT {int(limit)} OFFSET {int(offset)}"
         )
-        ((total, obligations),) = (
-            self.cursor()
-            .execute(f"SELECT count(DISTINCT award), sum(obligations) FROM cube WHERE {where}")
-            .fetchall()
-        )
+        if rows:
+            total, obligations = rows[0]["_total"], rows[0]["_obligations"]
+        else:
+            ((total, obligations),) = (
+                self.cursor()
+                .execute(f"SELECT count(DISTINCT award), sum(obligations) FROM cube WHERE {where}")
+                .fetchall()
+            )
         names = self._names(r[c] for r in rows for c in LISTED.values())
         listed = [
             {
@@ -287,8 +304,10 @@ class Cube:
         gave it."""
         if not award_keys:
             return {}
-        found = self.cursor().execute(
-            "SELECT award_key, description FROM descriptions WHERE award_key IN (SELECT unnest(?))",
-            [list(award_keys)],
+        keys = list(dict.fromkeys(award_keys))
+        found = self.cursor().execute(  # one parameter per key: the index answers (~6x faster)
+            "SELECT award_key, description FROM descriptions WHERE award_key IN "
+            f"({', '.join('?' for _ in keys)})",
+            keys,
         )
         return dict(found.fetchall())

@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-import docx
 import jinja2
 
 from vendorwatch.analysis import AwardHistory, award_history, engine
@@ -403,6 +402,8 @@ def write_docx(letter: Letter, path: Path) -> None:
 
 
 def _docx(letter: Letter) -> Any:
+    import docx  # noqa: PLC0415 - python-docx (~3 MB) only when a .docx is made, not in serve
+
     document = docx.Document()
     for kind, lines in letter.blocks():
         if kind == "ul":

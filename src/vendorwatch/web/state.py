@@ -61,6 +61,9 @@ class SiteState:
     duckdb_threads: int | None = None
     warmer: Callable[[SiteState], Any] | None = None
     recent_limit: int = 256
+    # Facet values (and listed rows) the recent selections may hold in all: an unfiltered
+    # selection's facets are ~1,500 values (~280 KB as dicts), so 256 of them held ~70 MB.
+    recent_values: int = 60_000
     cube_retry_seconds: float = 30.0
     _current: Snapshot | None = field(default=None, repr=False)
     _pending: str | None = field(default=None, repr=False)
@@ -315,19 +318,26 @@ class SiteState:
                 return None
             return current.memo.get(key)
 
-    def recent(self, key: str, compute: Callable[[], Any]) -> Any:
+    def recent(self, key: str, compute: Callable[[], T], weight: Callable[[T], int]) -> T:
         """A value kept among the last ``recent_limit`` asked for (a selection's facets, a page
-        of awards): at 10M rows the unfiltered facets take seconds, and people come back."""
+        of awards), within ``recent_values`` in all (``weight``: a value's count of facet values
+        or rows): at 10M rows the unfiltered facets take seconds, and people come back."""
         snap = self.snapshot()
         with self._lock:
             if key in snap.recent:
                 snap.recent.move_to_end(key)
-                return snap.recent[key]
+                found: T = snap.recent[key][0]
+                return found
         value = compute()
+        size = weight(value)
         with self._lock:
-            snap.recent[key] = value
-            while len(snap.recent) > self.recent_limit:
-                snap.recent.popitem(last=False)
+            snap.recent[key] = (value, size)
+            held = sum(kept for _, kept in snap.recent.values())  # a few hundred entries
+            while len(snap.recent) > 1 and (
+                len(snap.recent) > self.recent_limit or held > self.recent_values
+            ):
+                _, (_, dropped) = snap.recent.popitem(last=False)
+                held -= dropped
         return value
 
     def cube(self) -> Cube:
@@ -370,7 +380,7 @@ class SiteState:
                     log.error("%s; answering from the facts", exc.message)
             return selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
 
-        found: dict[str, list[dict[str, Any]]] = self.recent(key, compute)
+        found = self.recent(key, compute, lambda f: sum(map(len, f.values())))
         if size is None:
             return found
         return {
@@ -402,10 +412,8 @@ class SiteState:
                 limit=limit,
             )  # fmt: skip
 
-        page: Page = self.recent(
-            json.dumps([view, _key(chosen), sort, descending, offset, limit]), compute
-        )
-        return page
+        key = json.dumps([view, _key(chosen), sort, descending, offset, limit])
+        return self.recent(key, compute, lambda page: len(page.rows) + 1)
 
     def descriptions(self, award_keys: list[str]) -> dict[str, str]:
         """Each listed award's description (`browse.award_descriptions`), from the cube."""
