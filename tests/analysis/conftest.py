@@ -86,14 +86,30 @@ def con(request: pytest.FixtureRequest, sample_warehouse: Path) -> Iterator[Any]
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the Spark run of a case marked ``duckdb_only`` through its parameters (a mark
+    on the whole test is seen earlier, in `pytest_generate_tests`), then group the rest."""
+    spark_only_duck = [
+        i for i in items if _engine(i) == "spark" and i.get_closest_marker("duckdb_only")
+    ]
+    if spark_only_duck:
+        config.hook.pytest_deselected(items=spark_only_duck)
+        items[:] = [i for i in items if i not in spark_only_duck]
+    if getattr(config.option, "loadgroup", False):
+        _group_in_ids(items)
+
+
+def _engine(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return None if callspec is None else callspec.params.get("con")
+
+
+def _group_in_ids(items: list[pytest.Item]) -> None:
     """Put the xdist group in the test's id, as xdist's own hook means to: xdist 3.8 writes
     ``item._nodeid``, which pytest 9.2 no longer reads (ids are structured, in ``item._id``),
     so ``--dist loadgroup`` would spread the Spark tests over every worker, a JVM on each
-    (pytest-dev/pytest-xdist#1386; the fix, #1388, is not released). A no-op without xdist,
-    or where the suffix is already there."""
-    if not getattr(config.option, "loadgroup", False):
-        return
-    from _pytest.nodeid import NodeId
+    (pytest-dev/pytest-xdist#1386; the fix, #1388, is not released). Nothing is done where
+    the suffix is already there."""
+    from _pytest.nodeid import NodeId  # only pytest >= 9.2 has it
 
     for item in items:
         mark = item.get_closest_marker("xdist_group")
