@@ -19,6 +19,8 @@ from vendorwatch.analysis.rollups import award_values
 
 DAY = date(2024, 1, 1)
 
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def raw_summaries(raw_data: Path) -> list[dict[str, str]]:

@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 
-from vendorwatch.analysis import Competed, award_history, connect, flag, rollup
+from vendorwatch.analysis import Competed, award_history, flag, rollup
 from vendorwatch.errors import VendorwatchError
 
 from ..warehouse.helpers import read_rows, real_files
 
-
-@pytest.fixture(scope="module")
-def con(sample_warehouse: Path) -> Any:
-    return connect(sample_warehouse)
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +30,10 @@ def export_rows(raw_data: Path) -> list[dict[str, str]]:
     return rows
 
 
+@pytest.mark.duckdb_only(
+    "20 award histories, over a minute on Spark local[1]; award as-of on Spark: "
+    "test_award_by_piid_with_provenance, family as-of: test_as_of.py"
+)
 def test_as_of_matches_the_raw_transactions(con: Any, export_rows: list[dict[str, str]]) -> None:
     """For the awards with the most modifications, every as-of date agrees with the raw rows."""
     by_award: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -226,6 +227,10 @@ def test_cli_help_names_every_dimension() -> None:
     assert list(DIMENSIONS) == DIMENSION_NAMES
 
 
+@pytest.mark.duckdb_only(
+    "about 40 award histories, two minutes on Spark local[1]; the summary's period on Spark: "
+    "test_an_api_export_award_has_no_period, rollups with summaries: test_award_values.py"
+)
 def test_whether_an_award_was_running_follows_its_summary(con: Any, raw_data: Path) -> None:
     """Before its start, inside its period, after its end: judged from the raw summary's dates."""
     import csv

@@ -12,13 +12,10 @@ import ibis
 import pytest
 
 from tests import raw_rows
-from vendorwatch.analysis import connect, rollup
+from vendorwatch.analysis import rollup
 from vendorwatch.analysis.classification import award_classes, classify, rules, spelt_right
 
-
-@pytest.fixture(scope="module")
-def con(sample_warehouse: Path) -> Any:
-    return connect(sample_warehouse)
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +101,10 @@ def test_classes_partition_the_obligations(con: Any) -> None:
     assert parts == total
 
 
+@pytest.mark.duckdb_only(
+    "fetches every award's class (thousands of rows through Spark's toPandas, ~50 s); the "
+    "classes on Spark: the known vendors, the partition and the fixed classes here"
+)
 def test_product_codes_decide_where_the_words_do_not(con: Any, raw_data: Path) -> None:
     """An award summary's PSC code is matched by prefix: 7050 is IT equipment, 7030 software."""
     classes = {r["award_key"]: r for r in award_classes(con).to_pyarrow().to_pylist()}

@@ -8,14 +8,11 @@ from typing import Any
 
 import pytest
 
-from vendorwatch.analysis import award_history, connect, rollup
+from vendorwatch.analysis import award_history, rollup
 
 from ..warehouse.helpers import read_rows, real_files
 
-
-@pytest.fixture(scope="module")
-def con(sample_warehouse: Path) -> Any:
-    return connect(sample_warehouse)
+pytestmark = pytest.mark.engines  # every test on DuckDB and on Spark (conftest.py)
 
 
 def test_families_partition_the_obligations(con: Any) -> None:

@@ -22,6 +22,8 @@ from ..raw_rows import raw_rows
 
 ICE = "U.S. Immigration and Customs Enforcement"
 
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
+
 
 def where(con: Any, *items: str) -> dict[str, str]:
     return {k: v[0] for k, v in resolve_filters(con, parse_filters(items)).items()}

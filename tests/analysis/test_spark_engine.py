@@ -1,17 +1,15 @@
 """The same questions on Spark (local mode, over the version's Parquet dataset) as on DuckDB,
 and both equal to sums of the raw files made with the csv module (issue 15).
 
-Skipped where there is no Java or no pyspark, unless VENDORWATCH_REQUIRE_SPARK=1 (CI sets it
-in .ci/run), which makes a missing Spark a failure instead.
+``spark_con`` (the session's Spark, local[1]) and ``con`` (DuckDB) are the conftest's: skipped
+without Java or pyspark, unless VENDORWATCH_REQUIRE_SPARK=1 (CI sets it in .ci/run).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,49 +17,16 @@ from typing import Any
 
 import pytest
 
-from vendorwatch.analysis import connect
 from vendorwatch.analysis.as_of import family_as_of
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.analysis.rollups import rollup
-from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset, open_analysis
+from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset
 from vendorwatch.registry import shipped_registry
 from vendorwatch.warehouse import snapshots
 
 from ..raw_families import family_transactions
 
-MASTER = "local[1]"  # one core: the machine running the tests is shared
-
-
-def _spark_missing() -> str | None:
-    if shutil.which("java") is None:
-        return "no java on PATH"
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not installed"
-    return None
-
-
-@pytest.fixture(scope="session")
-def spark_available() -> None:
-    """Skip without Java or pyspark, or fail when the run says Spark is required."""
-    missing = _spark_missing()
-    if missing is None:
-        return
-    if os.environ.get("VENDORWATCH_REQUIRE_SPARK") == "1":
-        pytest.fail(f"VENDORWATCH_REQUIRE_SPARK=1 but {missing}")
-    pytest.skip(missing)
-
-
-@pytest.fixture(scope="module")
-def spark_con(spark_available: None, sample_warehouse: Path) -> Any:
-    """Spark over the sample warehouse's dataset (built on first use, beside its file)."""
-    return open_analysis("spark", master=MASTER, warehouse=sample_warehouse)
-
-
-@pytest.fixture(scope="module")
-def duck_con(sample_warehouse: Path) -> Iterator[Any]:
-    con = connect(sample_warehouse)
-    yield con
-    con.con.close()
+pytestmark = pytest.mark.xdist_group("spark")  # with the other Spark tests: one JVM (conftest)
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +37,11 @@ def relx_raw(raw_data: Path) -> tuple[Decimal, int]:
 
 
 def test_relx_dossier_is_the_same_on_spark(
-    spark_con: Any, duck_con: Any, relx_raw: tuple[Decimal, int]
+    spark_con: Any, con: Any, relx_raw: tuple[Decimal, int]
 ) -> None:
     """`vendorwatch family relx-plc --json`'s dossier, figure for figure, and the raw sum."""
     registry = shipped_registry()
-    on_duckdb = family_dossier(duck_con, registry, "relx-plc")
+    on_duckdb = family_dossier(con, registry, "relx-plc")
     on_spark = family_dossier(spark_con, registry, "relx-plc")
     assert json.dumps(on_spark, sort_keys=True) == json.dumps(on_duckdb, sort_keys=True)
     amount, count = relx_raw
@@ -87,10 +52,10 @@ def test_relx_dossier_is_the_same_on_spark(
 
 
 def test_rollup_by_family_is_the_same_on_spark(
-    spark_con: Any, duck_con: Any, relx_raw: tuple[Decimal, int]
+    spark_con: Any, con: Any, relx_raw: tuple[Decimal, int]
 ) -> None:
     on_spark = rollup(spark_con, ["family"])
-    assert on_spark == rollup(duck_con, ["family"])
+    assert on_spark == rollup(con, ["family"])
     (relx,) = [r for r in on_spark if r["family"] == "relx-plc"]
     assert (Decimal(relx["obligations"]), relx["transactions"]) == relx_raw
     # money exact: every figure is a two-place decimal string, as on DuckDB
@@ -133,12 +98,12 @@ def test_prune_removes_an_old_versions_dataset(tmp_path: Path) -> None:
     assert second.exists()
 
 
-def test_family_as_of_is_the_same_on_spark(spark_con: Any, duck_con: Any, raw_data: Path) -> None:
+def test_family_as_of_is_the_same_on_spark(spark_con: Any, con: Any, raw_data: Path) -> None:
     """The as-of dossier, months included (timestamps on both engines), and the raw sums."""
     registry = shipped_registry()
     day = date(2023, 6, 30)
     on_spark = family_as_of(spark_con, registry, "relx-plc", day)
-    assert on_spark == family_as_of(duck_con, registry, "relx-plc", day)
+    assert on_spark == family_as_of(con, registry, "relx-plc", day)
     rows = family_transactions(raw_data)["relx-plc"]
     assert Decimal(on_spark["obligated"]) == sum((a for w, a in rows if w <= day), Decimal(0))
     by_month: dict[str, Decimal] = {}

@@ -24,6 +24,12 @@ from vendorwatch.reports.render import dossier_html
 from ..raw_families import FAMILIES, family_transactions
 
 TR = "thomson-reuters-corp"
+WHOLE_DOSSIER = (
+    "a whole dossier is ~80 queries, minutes on Spark local[1]; test_spark_engine.py checks "
+    "RELX's dossier on Spark figure for figure"
+)
+
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
 
 
 def _raw_subawards(raw: Path) -> list[dict[str, str]]:
@@ -46,6 +52,7 @@ def _received_by_tr(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [r for r in rows if FAMILIES[TR].search(r["subawardee_name"].upper())]
 
 
+@pytest.mark.duckdb_only(WHOLE_DOSSIER)
 def test_the_thomson_reuters_dossier_shows_its_subawards_apart(
     tr_dossier: dict[str, Any], raw_subs: list[dict[str, str]], raw_data: Path
 ) -> None:
@@ -66,6 +73,7 @@ def test_the_thomson_reuters_dossier_shows_its_subawards_apart(
     assert Decimal(tr_dossier["totals"]["obligations"]) == primes
 
 
+@pytest.mark.duckdb_only(WHOLE_DOSSIER)
 def test_the_rendered_dossier_has_the_section(tr_dossier: dict[str, Any]) -> None:
     html = dossier_html(tr_dossier)
     start = html.index('id="subawards-section"')
@@ -76,6 +84,7 @@ def test_the_rendered_dossier_has_the_section(tr_dossier: dict[str, Any]) -> Non
     assert "never added" in section
 
 
+@pytest.mark.duckdb_only(WHOLE_DOSSIER)
 def test_a_prime_contractor_shows_the_subawards_it_gave(
     con: Any, raw_subs: list[dict[str, str]]
 ) -> None:
@@ -101,6 +110,10 @@ def test_rollups_keep_the_roles_apart(con: Any, raw_subs: list[dict[str, str]]) 
     assert total == sum((Decimal(r["subaward_amount"]) for r in raw_subs), Decimal(0))
 
 
+@pytest.mark.duckdb_only(
+    "27 facet queries (~30 s on Spark local[1]); facets on Spark: test_browse_exports.py, "
+    "the roles on Spark: test_rollups_keep_the_roles_apart"
+)
 def test_facets_and_browse_show_subaward_rows(con: Any) -> None:
     found = browse.facets(con, {"family": [TR]})
     roles = {f["value"]: Decimal(f["obligations"]) for f in found["role"]}

@@ -45,11 +45,27 @@ def registry() -> Registry:
     return load_registry()
 
 
+pytestmark = pytest.mark.engines  # every `con` test on DuckDB and on Spark (conftest.py)
+WHOLE_DOSSIER = (
+    "renders a whole dossier (~80 queries, minutes on Spark local[1]); its timeline is checked "
+    "on both engines below, and test_spark_engine.py compares RELX's dossier on Spark"
+)
+
+
 @pytest.fixture(scope="module")
 def dossiers(con: Any, registry: Registry) -> dict[str, dict[str, Any]]:
     """Each dossier as its JSON file holds it (written and read back)."""
     return {
         family: json.loads(json.dumps(family_dossier(con, registry, family)))
+        for family in (RELX, TR)
+    }
+
+
+@pytest.fixture(scope="module")
+def timelines(con: Any, registry: Registry) -> dict[str, dict[str, Any]]:
+    """Each family's timeline as its dossier's JSON holds it, asked alone (so on Spark too)."""
+    return {
+        family: {"timeline": json.loads(json.dumps(family_timeline(con, registry, family)))}
         for family in (RELX, TR)
     }
 
@@ -61,8 +77,9 @@ def raw_family_rows(raw_data: Path, family: str) -> list[dict[str, str]]:
 
 
 def test_every_issue_event_is_on_a_timeline_with_a_source(
-    dossiers: dict[str, dict[str, Any]],
+    timelines: dict[str, dict[str, Any]],
 ) -> None:
+    dossiers = timelines
     by_id = {
         e["id"]: (family, e)
         for family, d in dossiers.items()
@@ -90,8 +107,9 @@ def test_every_issue_event_is_on_a_timeline_with_a_source(
 
 
 def test_a_vendor_statement_sits_beside_the_records_of_its_fiscal_year(
-    dossiers: dict[str, dict[str, Any]], raw_data: Path
+    timelines: dict[str, dict[str, Any]], raw_data: Path
 ) -> None:
+    dossiers = timelines
     for family, event_id in (
         (RELX, "lexisnexis-not-prevent-legal-immigration"),
         (TR, "thomson-reuters-human-rights-review-2022"),
@@ -115,8 +133,9 @@ def test_a_vendor_statement_sits_beside_the_records_of_its_fiscal_year(
 
 
 def test_awards_signed_and_extended_come_from_the_records(
-    dossiers: dict[str, dict[str, Any]], raw_data: Path
+    timelines: dict[str, dict[str, Any]], raw_data: Path
 ) -> None:
+    dossiers = timelines
     for family in (RELX, TR):
         rows = raw_family_rows(raw_data, family)
         by_award: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -150,8 +169,9 @@ def test_awards_signed_and_extended_come_from_the_records(
 
 
 def test_events_and_obligations_share_one_axis(
-    dossiers: dict[str, dict[str, Any]], raw_data: Path
+    timelines: dict[str, dict[str, Any]], raw_data: Path
 ) -> None:
+    dossiers = timelines
     for family, d in dossiers.items():
         t = d["timeline"]
         rows = raw_family_rows(raw_data, family)
@@ -164,10 +184,18 @@ def test_events_and_obligations_share_one_axis(
         assert axis[0] <= date.fromisoformat(t["curve"][0]["month"])
     # RELX's axis starts with the reported use "since 2016", years before its first loaded award.
     assert dossiers[RELX]["timeline"]["axis"]["from"] == "2016-01-01"
+
+
+@pytest.mark.duckdb_only(WHOLE_DOSSIER)
+def test_the_dossier_and_its_chart_hold_the_same_timeline(
+    dossiers: dict[str, dict[str, Any]], timelines: dict[str, dict[str, Any]]
+) -> None:
+    assert {f: {"timeline": d["timeline"]} for f, d in dossiers.items()} == timelines
     chart = dossier_charts(dossiers[RELX])["timeline"]
     assert chart.startswith("<svg") and ">2016<" in chart and ">2026<" in chart
 
 
+@pytest.mark.duckdb_only(WHOLE_DOSSIER)
 def test_the_dossier_page_lists_the_timeline_with_its_sources(
     dossiers: dict[str, dict[str, Any]],
 ) -> None:

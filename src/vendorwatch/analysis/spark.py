@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,9 @@ def ensure_dataset(warehouse: Path) -> Path:
 
 @cache
 def session(master: str = "local[2]") -> Any:
-    """One SparkSession per process: small shuffles, no UI, quiet logs."""
+    """One SparkSession per process: small shuffles, no UI, quiet logs. The analysis makes
+    only temporary views, never managed tables: Spark's warehouse folder goes to the temporary
+    folder, not ``spark-warehouse/`` in whatever folder the command was run from."""
     from pyspark.sql import SparkSession  # noqa: PLC0415 - the spark extra, asked for
 
     spark = (
@@ -81,6 +84,7 @@ def session(master: str = "local[2]") -> Any:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "vendorwatch-spark"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
