@@ -11,8 +11,9 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
+from vendorwatch.settings import get_settings
 from vendorwatch.web import create_app
-from vendorwatch.web.pool import TOO_LARGE, Job, Snapshot
+from vendorwatch.web.pool import OUT_OF_MEMORY, TOO_LARGE, Job, Snapshot
 from vendorwatch.web.security import json_formatter
 
 
@@ -118,3 +119,17 @@ def test_the_computed_home_page_answers_while_every_worker_is_busy(
             release.set()
         assert answered.status_code == 200
         assert answered.text == first.text
+
+
+def test_a_query_past_the_memory_limit_is_told_to_narrow_it(
+    sample_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB running out of the site's memory limit is a 503 with advice, never a 500."""
+    monkeypatch.setattr(get_settings(), "duckdb_memory_limit", "4MB")
+    with TestClient(create_app(sample_warehouse, time_limit=60.0)) as client:
+        api = client.get("/api/facets", params={"fiscal_year": "2024", "q": "data"})
+        assert api.status_code == 503
+        assert api.json() == {"detail": OUT_OF_MEMORY}
+        page = client.get("/browse", params={"fiscal_year": "2023", "q": "law"})
+        assert page.status_code == 503
+        assert "needs more memory" in page.text and "Traceback" not in page.text

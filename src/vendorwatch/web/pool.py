@@ -39,6 +39,22 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+OUT_OF_MEMORY = (
+    "This selection needs more memory than the site sets aside for one question; narrow it "
+    "(pick a family or a fiscal year)."
+)
+
+
+class OutOfMemory(VendorwatchError):
+    """A request's query needed more than DuckDB's memory limit (`duckdb_memory_limit`):
+    answered 503 with advice, like a query past the time limit, never a 500."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_MEMORY)
+
+
 class TooSlow(VendorwatchError):
     """A request ran past the time limit and was interrupted."""
 

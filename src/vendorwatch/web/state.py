@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
+
 from vendorwatch.analysis import selections
 from vendorwatch.analysis.browse import Filters, Page, award_descriptions, transaction_list
 from vendorwatch.analysis.cube import Cube, CubeBuildError
@@ -30,7 +32,7 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.reports.render import dossier_charts
 from vendorwatch.warehouse.snapshots import reader_path, version_id
-from vendorwatch.web.pool import Job, Snapshot, TooSlow
+from vendorwatch.web.pool import Job, OutOfMemory, Snapshot, TooSlow
 
 log = logging.getLogger("vendorwatch.web")
 T = TypeVar("T")
@@ -196,6 +198,8 @@ class SiteState:
             job.cursors.append(job.snapshot.backend().con)
             try:
                 return fn(*args)
+            except duckdb.OutOfMemoryException:
+                raise OutOfMemory from None
             finally:
                 _bound.snapshot = _bound.job = None
         finally:
