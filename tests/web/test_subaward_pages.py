@@ -35,6 +35,7 @@ def test_browse_lists_subaward_rows_apart(client: TestClient, raw_data: Path) ->
     listing = client.get(
         "/browse.csv", params={"family": TR, "role": "sub", "view": "transactions"}
     )
+    assert listing.status_code == 200, listing.text[:500]  # an error page is not the CSV
     rows = list(csv.DictReader(io.StringIO(listing.text)))
     assert [Decimal(r["obligation"]) for r in rows] == [expected]
     html = client.get("/browse", params={"family": TR, "role": "sub"}).text
