@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 from pathlib import Path
 
@@ -122,11 +123,15 @@ def test_the_computed_home_page_answers_while_every_worker_is_busy(
 
 
 def test_a_query_past_the_memory_limit_is_told_to_narrow_it(
-    sample_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+    sample_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DuckDB running out of the site's memory limit is a 503 with advice, never a 500."""
+    # A copy: DuckDB shares one database per file in a process, and the limit is the
+    # database's, so 4 MB on the sample's file would starve every other test's site.
+    own = tmp_path / "own.duckdb"
+    shutil.copy(sample_warehouse.resolve(), own)
     monkeypatch.setattr(get_settings(), "duckdb_memory_limit", "4MB")
-    with TestClient(create_app(sample_warehouse, time_limit=60.0)) as client:
+    with TestClient(create_app(own, time_limit=60.0)) as client:
         api = client.get("/api/facets", params={"fiscal_year": "2024", "q": "data"})
         assert api.status_code == 503
         assert api.json() == {"detail": OUT_OF_MEMORY}
