@@ -138,3 +138,5 @@ def test_a_query_past_the_memory_limit_is_told_to_narrow_it(
         page = client.get("/browse", params={"fiscal_year": "2023", "q": "law"})
         assert page.status_code == 503
         assert "needs more memory" in page.text and "Traceback" not in page.text
+        # Said as what it is (memory, not time), with the way to narrow it.
+        assert "<h1>Too large to answer</h1>" in page.text and "sub-agency" in page.text

@@ -31,7 +31,8 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.warehouse.cursors import Cursors
 
 TOO_LARGE = (
-    "This selection is too large to answer in time; narrow it (pick a family or a fiscal year)."
+    "This selection is too large to answer in time; narrow it (add a family, a fiscal year or a "
+    "sub-agency)."
 )
 
 
@@ -41,7 +42,7 @@ T = TypeVar("T")
 
 OUT_OF_MEMORY = (
     "This selection needs more memory than the site sets aside for one question; narrow it "
-    "(pick a family or a fiscal year)."
+    "(add a family, a fiscal year or a sub-agency)."
 )
 
 
