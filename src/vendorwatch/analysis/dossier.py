@@ -152,7 +152,8 @@ def _top_awards(limit: int) -> Builder:
         fields = ("piid", "recipient", "organisation", "sub_agency", "description")
         # stable: the same description on every engine, not whichever row an engine reads first
         grouped = per_award(t, *fields, "classification", "rule", "evidence", stable=True)
-        return grouped.order_by(ibis.desc("obligations")).limit(limit)
+        # ties broken by award key: the same awards listed on every engine and every run
+        return grouped.order_by([ibis.desc("obligations"), "award_key"]).limit(limit)
 
     return build
 
