@@ -20,9 +20,14 @@ import duckdb
 import ibis.expr.types as ir
 import sqlglot.expressions as sge
 from ibis import get_backend
-from ibis.backends.duckdb import Backend as _IbisDuckDB
 from ibis.common.exceptions import TableNotFound
 from ibis.expr import schema as sch
+
+from vendorwatch.analysis.lazy import only_the_compilers_used
+
+only_the_compilers_used()  # before the DuckDB backend: it imports the compilers package
+
+from ibis.backends.duckdb import Backend as _IbisDuckDB  # noqa: E402
 
 
 class DuckDB(_IbisDuckDB):  # type: ignore[misc]

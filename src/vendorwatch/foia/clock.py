@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from holidays.countries.united_states import UnitedStates
-
 from vendorwatch.errors import VendorwatchError
 
 DETERMINATION_DAYS = 20
@@ -60,18 +58,32 @@ def day_text(day: date, with_year: bool = True) -> str:
 
 
 class FederalCalendar:
-    """Working days for federal FOIA clocks: weekdays less 5 U.S.C. 6103 holidays."""
+    """Working days for federal FOIA clocks: weekdays less 5 U.S.C. 6103 holidays.
+
+    The `holidays` calendar is imported and built on the first weekday asked about, not with
+    this module: importing `holidays` loads every country's module (~300 modules, ~10 MB), and
+    most processes that import the clock (``vendorwatch serve``: every page imports the tracker)
+    never compute one. tests/web/test_serve_memory.py checks that the site does not.
+    """
 
     def __init__(self, closures: bool = False) -> None:
         self.closures = closures
-        categories = ("government",) if closures else ("public",)
-        self._holidays = UnitedStates(categories=categories, observed=True)  # type: ignore[no-untyped-call]
+        self._holidays: Any = None  # holidays.countries.united_states.UnitedStates, when built
+
+    def _calendar(self) -> Any:
+        """The `holidays` calendar, built on first use (two threads racing build equal ones)."""
+        if self._holidays is None:
+            from holidays.countries.united_states import UnitedStates  # noqa: PLC0415
+
+            categories = ("government",) if self.closures else ("public",)
+            self._holidays = UnitedStates(categories=categories, observed=True)  # type: ignore[no-untyped-call]
+        return self._holidays
 
     def holiday(self, day: date) -> str | None:
         """The holiday's name when ``day`` is a weekday taken off by a holiday, else None."""
         if day.weekday() >= 5:
             return None
-        name: str | None = self._holidays.get(day)
+        name: str | None = self._calendar().get(day)
         return name.replace(" (observed)", ", observed") if name else None
 
     def is_working_day(self, day: date) -> bool:

@@ -3,6 +3,10 @@
 The token in the URL is the key (unguessable, one per watchlist), so a feed reader needs no
 account and the response sets no cookie. A removed watchlist's feed, or a wrong token, is a
 404 that says nothing about which. The handler only looks the watchlist up and renders it.
+
+`vendorwatch.alerts` is imported by the first feed asked for, not with the site: with its
+delivery (httpx, feedgen and lxml) and its matching (the sources' sync, tenacity, filelock) it
+is ~25 MB of ``serve`` that only a feed reader uses (tests/web/test_serve_memory.py).
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import Engine
 
-from vendorwatch.alerts import by_feed_token, feed_xml, recent_alerts
 from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.settings import get_settings
 
@@ -36,6 +39,8 @@ def app_engine(request: Request) -> Engine:
 
 @router.get("/feeds/{token}.atom")
 def watchlist_feed(token: str, request: Request) -> Response:
+    from vendorwatch.alerts import by_feed_token, feed_xml, recent_alerts  # noqa: PLC0415
+
     with transaction(app_engine(request)) as session:
         watchlist = by_feed_token(session, token)
         if watchlist is None:

@@ -25,7 +25,6 @@ from vendorwatch.foia.directory import (
     office_name,
     offices,
 )
-from vendorwatch.foia.ical import calendar_ics
 from vendorwatch.foia.letters import (
     MEDIA_TYPES,
     AppealGround,
@@ -104,6 +103,10 @@ async def calendar(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
+        # icalendar (~2 MB, 80 modules) is imported by the first calendar asked for, not by
+        # `serve` (tests/web/test_serve_memory.py)
+        from vendorwatch.foia.ical import calendar_ics  # noqa: PLC0415
+
         ics = calendar_ics(m.tracker.upcoming(date.today()))
         slug = m.tracker.org.slug
     return Response(
