@@ -114,6 +114,11 @@ class Server:
             time.sleep(0.2)
         raise SystemExit(f"{command[:3]} did not start")
 
+    def cpu_seconds(self) -> float:
+        """The server's CPU so far (user + system, its threads; not its children's)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_mb(self) -> float:
         return _status_mb(self.proc.pid).get("VmHWM", 0.0)
 
@@ -277,12 +282,25 @@ def measure(
     # browse aggregate here, as the warm-up would have.
     httpx.get(server.base + first, timeout=600).raise_for_status()
     for clients in CLIENTS:
-        rows.append(("uncached", clients, load(server.base, urls, seconds, clients)))
+        before = server.cpu_seconds()
+        figures = load(server.base, urls, seconds, clients)
+        spent = (server.cpu_seconds() - before) * 1000
+        rows.append(
+            ("uncached", clients, {**figures, "cpu_ms": spent / max(figures["requests"], 1)})
+        )
     for clients in CLIENTS:
         rows.append(("cached home", clients, load(server.base, itertools.repeat(home),
                                                   seconds, clients)))  # fmt: skip
     rows.append(("home, 4 uncached", 1, home_under_load(server.base, home, urls, seconds, 4)))
     return rows
+
+
+def _cpu(vw: dict[str, Any], ds: dict[str, Any]) -> str:
+    """Server CPU per request (uncached rows only: the server's user + system time over the run
+    divided by its requests, so the load generator's share is not in it)."""
+    if "cpu_ms" not in vw:
+        return ""
+    return f"{vw['cpu_ms']:,.1f}/{ds['cpu_ms']:,.1f}"
 
 
 def main(  # noqa: PLR0917 - Typer options
@@ -341,7 +359,8 @@ def main(  # noqa: PLR0917 - Typer options
     table = Table(title=f"vendorwatch vs Datasette, {duration:g} s per row (httpx clients)")
     for name in ("warehouse", "scenario", "clients", "vw p50 ms", "vw p95 ms", "vw req/s",
                  "DS p50 ms", "DS p95 ms", "DS req/s", "vw errors", "DS errors",
-                 "vw peak MB", "DS peak MB", "load at end vw/DS"):  # fmt: skip
+                 "vw peak MB", "DS peak MB", "vw/DS server CPU ms/req",
+                 "load at end vw/DS"):  # fmt: skip
         table.add_column(name, justify="left" if name in ("warehouse", "scenario") else "right")
     keyed = {(r["warehouse"], r["scenario"], r["clients"], r["engine"]): r for r in results}
     for label, _ in warehouses:
@@ -357,7 +376,7 @@ def main(  # noqa: PLR0917 - Typer options
                 f"{vw['p50_ms']:,.0f}", f"{vw['p95_ms']:,.0f}", f"{vw['rps']:,.1f}",
                 f"{ds['p50_ms']:,.0f}", f"{ds['p95_ms']:,.0f}", f"{ds['rps']:,.1f}",
                 str(vw["errors"]), str(ds["errors"]), f"{vw['peak_mb']:,.0f}",
-                f"{ds['peak_mb']:,.0f}", f"{vw['load']:.1f}/{ds['load']:.1f}",
+                f"{ds['peak_mb']:,.0f}", _cpu(vw, ds), f"{vw['load']:.1f}/{ds['load']:.1f}",
             )  # fmt: skip
     out = Console(width=200)
     out.print(

@@ -23,8 +23,10 @@ def _literal(text: str) -> str:
 def build(file: Path, spec: dict[str, Any]) -> None:
     """Fill the cube's file (``spec``: the snapshot's database ``name`` and ``path``, the
     compiled ``rows_sql`` and ``described_sql``, ``memory_limit``, ``threads``, the listed
-    ``names`` and the ``facets``) from the snapshot (attached read-only under its own name, which
-    the compiled SQL may name): no Arrow (not a runtime dependency), no lock held after."""
+    ``names``, the ``facets``, and the ``lookup_sql`` that fills the facets under one or two
+    filters, `vendorwatch.analysis.cube_lookup`) from the snapshot (attached read-only under
+    its own name, which the compiled SQL may name): no Arrow (not a runtime dependency), no
+    lock held after."""
     name, path, threads = str(spec["name"]), str(spec["path"]), spec["threads"]
     db = duckdb.connect(str(file))
     try:
@@ -67,6 +69,8 @@ def build(file: Path, spec: dict[str, Any]) -> None:
         db.execute(
             f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
         )
+        for statement in spec["lookup_sql"]:  # the facets under one or two filters
+            db.execute(statement)
         db.execute("CHECKPOINT")
     finally:
         db.close()

@@ -32,6 +32,14 @@ SELECTIONS: list[dict[str, list[str]]] = [
     {"family": ["x' OR '1'='1"]},  # a value that looks like SQL matches nothing
     {"fiscal_year": ["1999"]},  # a value not in the data: nothing, as in browse
     {"place_state": ["MN"], "fiscal_year": ["2024"]},
+    {"family": ["palantir"]},
+    {"role": ["sub"], "family": ["palantir"], "fiscal_year": ["2023"]},
+    {
+        "family": ["geo-group"],
+        "fiscal_year": ["2024"],
+        "sub_agency": ["U.S. Immigration and Customs Enforcement"],
+    },
+    {"family": ["geo-group"], "fiscal_year": ["2024", "2023"]},
 ]
 SORTS = (("obligations", True, 0), ("piid", False, 50), ("recipient", True, 0),
          ("last_action", False, 0), ("transactions", True, 0))  # fmt: skip
@@ -57,15 +65,39 @@ def test_the_cube_answers_what_browse_answers(con: Any, cube: Cube, chosen: Any)
         assert cube.descriptions(keys) == browse.award_descriptions(con, keys)
 
 
+def _looked_up(cube: Cube, chosen: dict[str, list[str]]) -> set[str]:
+    """The facets of a selection that the precomputed table answers (not the cube)."""
+    return set(browse.FACETS) - set(cube._plan(chosen)[1])
+
+
+def test_the_precomputed_facets_are_browse_s(con: Any, cube: Cube) -> None:
+    """The facets under at most two filters come from the table built with the cube (the
+    others from the cube): unfiltered, under one filter and under two, each equals browse's."""
+    every = set(browse.FACETS)
+    expected = {0: every, 5: every, 6: every, 8: every, 9: every, 11: every, 12: every,
+                13: {"family", "fiscal_year", "sub_agency"}, 14: {"fiscal_year"}}  # fmt: skip
+    for index, looked in expected.items():
+        chosen = SELECTIONS[index]
+        assert _looked_up(cube, chosen) == looked, chosen
+        # Every value (not only the largest): each dollar figure and distinct-award count.
+        assert cube.facets(chosen, size=1_000_000) == browse.facets(con, chosen, size=1_000_000)
+
+
 def test_facets_past_the_memory_limit_are_browse_s_too(con: Any) -> None:
-    """A selection too large to stack every facet at once (the unfiltered one at 1M rows, in
-    the site's 256 MB) is answered one facet at a time: the same figures, not an error."""
+    """A selection too large to stack every facet at once (in the site's 256 MB at 1M rows,
+    a filter of several values) is answered one facet at a time: the same figures, not an
+    error."""
     small = Cube(con, threads=1)
+    years = [v["value"] for v in browse.facets(con, {}, size=1_000_000)["fiscal_year"]]
+    wide = {"fiscal_year": years}  # every year: nearly the whole cube, over the cube
     try:
-        small.db.execute("SET memory_limit = '7MB'")  # the sample's stacked facets need ~10
+        # The wide selection's stacked facets need more than 14 MB of the sample's cube, one
+        # facet at a time less than 8 (with the precomputed table's index, ~2 MB, resident).
+        small.db.execute("SET memory_limit = '9MB'")
         with pytest.raises(duckdb.OutOfMemoryException):  # so the fallback is what answers
-            small.cursor().execute(small._facets_sql({}, browse.FACETS)).fetchall()
-        for chosen in SELECTIONS[:4]:
+            small.cursor().execute(small._facets_sql(wide, browse.FACETS)).fetchall()
+        assert _looked_up(small, wide) == {"fiscal_year"}
+        for chosen in [*SELECTIONS[:4], wide]:
             assert small.facets(chosen, size=1_000_000) == browse.facets(
                 con, chosen, size=1_000_000
             )

@@ -37,6 +37,9 @@ import ibis
 from vendorwatch.analysis import browse
 from vendorwatch.analysis.base import plain, require_duckdb
 from vendorwatch.analysis.browse import AWARD_SORTS, FACETS, Filters, Page
+from vendorwatch.analysis.cube_lookup import TABLE as LOOKUP_TABLE
+from vendorwatch.analysis.cube_lookup import build_statements, lookup_keys
+from vendorwatch.analysis.cube_lookup import rows as looked_up_rows
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.subawards import ROLES, single_role, with_roles
 from vendorwatch.errors import VendorwatchError
@@ -132,7 +135,8 @@ class Cube:
                 self.file,
                 {"name": str(name), "path": str(path), "rows_sql": rows_sql,
                  "described_sql": described_sql, "memory_limit": memory_limit,
-                 "threads": threads, "names": list(NAMES), "facets": list(FACETS)},
+                 "threads": threads, "names": list(NAMES), "facets": list(FACETS),
+                 "lookup_sql": build_statements(FACETS)},
             )  # fmt: skip
             self.db = duckdb.connect(str(self.file), read_only=True)
         finally:
@@ -194,16 +198,18 @@ class Cube:
         if "q" in filters:
             raise VendorwatchError("a text search is answered by browse, not the cube")
         grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
-        try:
-            answered = self.cursor().execute(self._facets_sql(filters, FACETS)).fetchall()
-        except duckdb.OutOfMemoryException:
-            # Stacking every facet holds ~nine times the selection's rows at once: past the
-            # cube's memory limit (a large, barely filtered selection at 1M+ rows), ask one
-            # facet at a time instead; the same figures, in ~a ninth of the memory.
-            answered = []
-            for name in FACETS:
-                sql = self._facets_sql(filters, (name,), first=FACETS.index(name))
-                answered += self.cursor().execute(sql).fetchall()
+        lookups, rest = self._plan(filters)
+        answered = self._looked_up(lookups)
+        if rest:
+            try:
+                answered += self.cursor().execute(self._facets_sql(filters, rest)).fetchall()
+            except duckdb.OutOfMemoryException:
+                # Stacking every facet holds ~nine times the selection's rows at once: past the
+                # cube's memory limit (a large selection of several values at 1M+ rows), ask
+                # one facet at a time instead; the same figures, in ~a ninth of the memory.
+                for name in rest:
+                    sql = self._facets_sql(filters, (name,))
+                    answered += self.cursor().execute(sql).fetchall()
         for f, value_id, obligations, transactions, awards in answered:
             grouped[FACETS[f]].append(
                 {"_value": self.values.get(value_id), "obligations": obligations,
@@ -230,15 +236,43 @@ class Cube:
             ]
         return out
 
-    def _facets_sql(self, filters: Filters, names: Iterable[str], *, first: int = 0) -> str:
+    def _plan(self, filters: Filters) -> tuple[list[int], list[str]]:
+        """The keys of the facets read from the precomputed table (`cube_lookup`: those under
+        at most two filters besides the role), and the facets asked of the cube (the others,
+        under narrow selections)."""
+        picked = {
+            name: {self.ids.get(str(v), -1) for v in values}
+            for name, values in filters.items()
+            if values and name != "role"
+        }
+        role = [self.ids.get(single_role(list(filters.get("role", []))), -1)]
+        every_role = [self.ids[r] for r in ROLES if r in self.ids]  # the role facet's keys
+        keyed = {
+            name: lookup_keys(FACETS, name, picked, every_role if name == "role" else role)
+            for name in FACETS
+        }
+        lookups = [k for keys in keyed.values() if keys is not None for k in keys]
+        return lookups, [name for name, keys in keyed.items() if keys is None]
+
+    def _looked_up(self, keys: list[int]) -> list[tuple[Any, ...]]:
+        """The precomputed facets of these keys (`cube_lookup`), as `_facets_sql`'s rows."""
+        if not keys:
+            return []
+        found = self.cursor().execute(  # integers of our own, as literals: the index answers
+            f"SELECT f, facet FROM {LOOKUP_TABLE} "
+            f"WHERE k IN ({', '.join(str(int(k)) for k in keys)})"
+        )
+        return [row for f, facet in found.fetchall() for row in looked_up_rows(f, facet)]
+
+    def _facets_sql(self, filters: Filters, names: Iterable[str]) -> str:
         """One aggregation for these facets, not one per facet: each facet's rows (the cube
         under every other filter) are stacked, grouped per award first (so that an award
         counts once), then per value. Half the time of nine `count(DISTINCT award)`
-        group-bys. ``f`` is the facet's index in `FACETS` (``first`` for the first named)."""
+        group-bys. ``f`` is the facet's index in `FACETS`."""
         stacked = " UNION ALL ".join(
-            f'SELECT {first + i} AS f, "{name}" AS id, award, obligations, transactions FROM cube'
-            f" WHERE {self._where(filters, skip=name)}"
-            for i, name in enumerate(names)
+            f'SELECT {FACETS.index(name)} AS f, "{name}" AS id, award, obligations, transactions'
+            f" FROM cube WHERE {self._where(filters, skip=name)}"
+            for name in names
         )
         # Dollars as DuckDB writes a DECIMAL(38,2) (two places, as `plain` writes a Decimal):
         # ~1,500 Decimals less to make per page.
