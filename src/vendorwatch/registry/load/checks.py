@@ -187,13 +187,10 @@ class _Checker(Reader):
                 if b_start < a_end:
                     # Reported at both edges: either may be the one to correct.
                     for this, other in ((b, a), (a, b)):
-                        self.problems.append(
-                            Problem(
-                                self.shown(this.where),
-                                this.where.line or 0,
-                                f"{child!r} has two owners at once: {this.value.parent!r} "
-                                f"overlaps {other.value.parent!r} (at {other.where})",
-                            )
+                        self.problem_at(
+                            this.where,
+                            f"{child!r} has two owners at once: {this.value.parent!r} "
+                            f"overlaps {other.value.parent!r} (at {other.where})",
                         )
         self.check_cycles()
 
@@ -218,13 +215,7 @@ class _Checker(Reader):
                     reported.add(members)
                     names = " → ".join([nxt, *(e.value.child for e in loop)])
                     at = "; ".join(str(e.where) for e in loop)
-                    self.problems.append(
-                        Problem(
-                            self.shown(entry.where),
-                            entry.where.line or 0,
-                            f"ownership cycle: {names} (edges at {at})",
-                        )
-                    )
+                    self.problem_at(entry.where, f"ownership cycle: {names} (edges at {at})")
                 elif nxt not in state:
                     visit(nxt, [*path, entry])
             state[node] = 2
@@ -232,6 +223,10 @@ class _Checker(Reader):
         for node in sorted(children):
             if node not in state:
                 visit(node, [])
+
+    def problem_at(self, where: Location, message: str) -> None:
+        """A problem at an item already read (its file and line)."""
+        self.problems.append(Problem(self.shown(where), where.line or 0, message))
 
     def check_names(self) -> None:
         """One exact name or identifier must lead to one organisation, or resolution guesses."""
@@ -243,38 +238,28 @@ class _Checker(Reader):
                 key = " ".join(alias.name.upper().split())
                 if key in seen_names and seen_names[key][0] != org_id:
                     other, where = seen_names[key]
-                    self.problems.append(
-                        Problem(
-                            self.shown(entry.where),
-                            entry.where.line or 0,
-                            f"alias {alias.name!r} of {org_id!r} is already an alias of "
-                            f"{other!r} (at {where})",
-                        )
+                    self.problem_at(
+                        entry.where,
+                        f"alias {alias.name!r} of {org_id!r} is already an alias of "
+                        f"{other!r} (at {where})",
                     )
                 seen_names.setdefault(key, (org_id, entry.where))
             for ident in org.identifiers:
                 ikey = (ident.scheme, ident.value)
                 if ikey in seen_ids and seen_ids[ikey][0] != org_id:
                     other, where = seen_ids[ikey]
-                    self.problems.append(
-                        Problem(
-                            self.shown(entry.where),
-                            entry.where.line or 0,
-                            f"{ident.scheme.upper()} {ident.value} of {org_id!r} already "
-                            f"belongs to {other!r} (at {where})",
-                        )
+                    self.problem_at(
+                        entry.where,
+                        f"{ident.scheme.upper()} {ident.value} of {org_id!r} already "
+                        f"belongs to {other!r} (at {where})",
                     )
                 seen_ids.setdefault(ikey, (org_id, entry.where))
         seen_over: dict[str, Location] = {}
         for o in self.registry.overrides:
             okey = o.value.name.upper() if o.value.name else f"uei:{o.value.uei}"
             if okey in seen_over:
-                self.problems.append(
-                    Problem(
-                        self.shown(o.where),
-                        o.where.line or 0,
-                        f"a second override for {okey!r} (first at {seen_over[okey]})",
-                    )
+                self.problem_at(
+                    o.where, f"a second override for {okey!r} (first at {seen_over[okey]})"
                 )
             seen_over.setdefault(okey, o.where)
 
