@@ -5,8 +5,10 @@ Each value comes from, in order of precedence: a command-line flag (the CLI writ
 ``VENDORWATCH_SMTP_HOST``), the settings file (TOML: ``--config FILE``, else
 ``vendorwatch.toml`` in the user config folder, e.g. ``~/.config/vendorwatch/``), the default.
 The library takes what it needs from here; nothing else reads the environment.
-(`vendorwatch.lightsettings` reads the same values without pydantic-settings for the commands
-that only read; its table of fields is checked against this class by a test.)
+This class is the one source of the fields: `vendorwatch.lightsettings`, which reads the same
+values without pydantic-settings for the commands that only read, derives its table from
+``Settings.model_fields`` (once per version of this code, cached). A new setting is one field
+here; a type or constraint the light reader does not know is simply left to this class.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class SmtpSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="VENDORWATCH_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=lightsettings.PREFIX.upper(), extra="forbid")
 
     warehouse: Path = Field(
         default_factory=_default_warehouse,

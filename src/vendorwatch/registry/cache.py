@@ -23,8 +23,14 @@ from platformdirs import user_cache_path
 
 from vendorwatch.registry.load import Registry
 
+_LOAD = ("__init__", "problems", "registry", "read", "checks", "fingerprint", "shipped")
 _MODELS = ("__init__", "base", "organisations", "foia", "claims", "rules")
-_CODE = ("load.py", "yamlfile.py", "cache.py", *(f"models/{name}.py" for name in _MODELS))
+_CODE = (
+    "yamlfile.py",
+    "cache.py",
+    *(f"load/{name}.py" for name in _LOAD),
+    *(f"models/{name}.py" for name in _MODELS),
+)
 
 
 def cache_folder() -> Path:
