@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pytest
 
+from vendorwatch.analysis import answer_cache, connect, prepared
 from vendorwatch.analysis.facts import fact_table
 from vendorwatch.analysis.prepared import Prepared, compile_prepared
 from vendorwatch.analysis.rollups import rollup_expr, rollup_of
@@ -64,3 +68,74 @@ def test_a_parameter_the_question_does_not_use_is_refused(con: Any) -> None:
 
     with pytest.raises(VendorwatchError, match="not used"):
         Prepared(con).rows("test:ignores", ignores, family="relx-plc")
+
+
+# --- whole-warehouse answers kept between processes (vendorwatch.analysis.answer_cache) ------
+
+
+def count_rows(facts: ir.Table) -> ir.Table:
+    return facts.aggregate(rows=facts.count(), obligations=facts.federal_action_obligation.sum())
+
+
+def bare_counts(path: Path) -> dict[str, Any]:
+    """The same figures by hand-written SQL on DuckDB's own connection."""
+    with duckdb.connect(str(path), read_only=True) as raw:
+        rows, obligations = raw.execute(
+            "SELECT count(*), sum(federal_action_obligation) FROM facts"
+        ).fetchall()[0]
+    return {"rows": rows, "obligations": obligations}
+
+
+def asked_in_a_new_process(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The question's rows as a new process gets them, and whether DuckDB was asked."""
+    prepared._ANSWERS.clear()  # what a new process has read: nothing
+    con = connect(path)
+    questions = Prepared(con)
+    ran: list[str] = []
+    real = questions._run
+
+    def run(sql: str, values: dict[str, str]) -> Any:
+        ran.append(sql)
+        return real(sql, values)
+
+    questions._run = run  # type: ignore[method-assign]
+    try:
+        return questions.records("test:count-rows", count_rows), ran
+    finally:
+        con.con.close()
+
+
+def test_a_whole_warehouse_answer_is_kept_until_the_file_changes(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(sample_warehouse, path)
+    expected = bare_counts(path)
+    assert expected["rows"] > 1000
+
+    first, ran = asked_in_a_new_process(path)
+    assert first == [expected] and len(ran) == 1
+    again, ran = asked_in_a_new_process(path)
+    assert again == [expected] and ran == []  # read from the cache file, not DuckDB
+
+    with duckdb.connect(str(path)) as writer:  # the data changes: one family's rows go
+        writer.execute("DELETE FROM facts WHERE family = 'relx-plc'")
+    changed = bare_counts(path)
+    assert changed["rows"] < expected["rows"]
+    after, ran = asked_in_a_new_process(path)
+    assert after == [changed] and len(ran) == 1  # never the stale answer
+
+
+def test_a_question_with_values_or_the_clock_is_not_kept() -> None:
+    assert answer_cache.keepable('SELECT "period_of_performance_current_end_date" FROM facts')
+    assert answer_cache.keepable('SELECT "current_total_value_of_award" FROM facts')
+    for sql in ("SELECT current_date", "SELECT CURRENT_TIMESTAMP", "SELECT now()",
+                "SELECT today()", "SELECT random ()", "SELECT gen_random_uuid()"):  # fmt: skip
+        assert not answer_cache.keepable(sql), sql
+
+
+def test_an_unreadable_answer_file_means_asking_duckdb(tmp_path: Path) -> None:
+    broken = tmp_path / "answers" / "x.pickle"
+    broken.parent.mkdir()
+    broken.write_bytes(b"not a pickle")
+    assert answer_cache.read(broken) == {}
