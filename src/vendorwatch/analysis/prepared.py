@@ -34,11 +34,21 @@ def _stand_in(name: str) -> str:
     return f"__vendorwatch_parameter_{name}__"
 
 
-def compile_prepared(facts: ir.Table, build: Builder, names: tuple[str, ...]) -> str:
-    """The question as DuckDB SQL with ``$name`` where each parameter goes."""
+def compile_prepared(
+    facts: ir.Table,
+    build: Builder,
+    names: tuple[str, ...],
+    columns: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """The question as DuckDB SQL with ``$name`` where each parameter goes; given the
+    warehouse's ``columns``, without the subquery columns nobody reads (`sql_trim`)."""
     params = {name: ibis.param("string") for name in names}
     expr = build(facts, **params)
     sql = ibis.to_sql(expr, dialect="duckdb", params={params[n]: _stand_in(n) for n in names})
+    if columns is not None:  # the stand-ins are plain string literals to sqlglot
+        from vendorwatch.analysis.sql_trim import trimmed  # noqa: PLC0415
+
+        sql = trimmed(str(sql), columns)
     for name in names:
         quoted = f"'{_stand_in(name)}'"
         if quoted not in sql:
@@ -77,7 +87,8 @@ class Prepared:
             known = _DISK[path] = sql_cache.read(path)
         key = f"{question}|{','.join(names)}"
         if key not in known:
-            known[key] = compile_prepared(self.con.table(FACTS), build, names)
+            columns = sql_cache.columns_of(self.con)
+            known[key] = compile_prepared(self.con.table(FACTS), build, names, columns)
             sql_cache.write(path, known)
         return known[key]
 
