@@ -12,7 +12,6 @@ from typing import Any
 
 from vendorwatch.analysis.base import has_resolutions, plain
 from vendorwatch.analysis.best_values import best_awards
-from vendorwatch.analysis.claims import check_registry_claim
 from vendorwatch.analysis.classification import rules
 from vendorwatch.analysis.competition_trend import competition_trend
 from vendorwatch.analysis.coverage import coverage
@@ -20,8 +19,6 @@ from vendorwatch.analysis.facts import per_award
 from vendorwatch.analysis.lazy import ibis, ir
 from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.analysis.rollups import award_values_expr, rollup_expr, valued_awards
-from vendorwatch.analysis.sanctuary import sanctuary_places
-from vendorwatch.analysis.subawards import family_subawards
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry
 from vendorwatch.registry.lookup import OrganisationRef, lookup, owned
@@ -204,6 +201,8 @@ def _claims(
 ) -> list[dict[str, Any]]:
     """Each reported figure filed under the family or a member, with the verdict of
     `check_registry_claim` (the same check `vendorwatch claim check` makes)."""
+    from vendorwatch.analysis.claims import check_registry_claim  # noqa: PLC0415 - claims=True
+
     checked = []
     for entry in registry.claims.values():
         claim = entry.value
@@ -278,6 +277,10 @@ def family_dossier(
     if about["note"]:
         limits.insert(0, about["note"])
     from vendorwatch.analysis.timeline import family_timeline  # noqa: PLC0415 - it imports this
+
+    if extras:  # the CLI's summary leaves them out: their modules are not imported for it
+        from vendorwatch.analysis.sanctuary import sanctuary_places  # noqa: PLC0415
+        from vendorwatch.analysis.subawards import family_subawards  # noqa: PLC0415
 
     return {
         "family": {"id": family_id, "name": names[family_id]},

@@ -27,17 +27,28 @@ Builder = Callable[..., "ir.Table"]
 
 _SQL: dict[tuple[str, bool, tuple[str, ...]], str] = {}
 _DISK: dict[Path, dict[str, str]] = {}  # sql_cache files read by this process
+_ANSWERS: dict[Path, dict[str, Any]] = {}  # answer_cache files read by this process
 
 
 def _stand_in(name: str) -> str:
     return f"__vendorwatch_parameter_{name}__"
 
 
-def compile_prepared(facts: ir.Table, build: Builder, names: tuple[str, ...]) -> str:
-    """The question as DuckDB SQL with ``$name`` where each parameter goes."""
+def compile_prepared(
+    facts: ir.Table,
+    build: Builder,
+    names: tuple[str, ...],
+    columns: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """The question as DuckDB SQL with ``$name`` where each parameter goes; given the
+    warehouse's ``columns``, without the subquery columns nobody reads (`sql_trim`)."""
     params = {name: ibis.param("string") for name in names}
     expr = build(facts, **params)
     sql = ibis.to_sql(expr, dialect="duckdb", params={params[n]: _stand_in(n) for n in names})
+    if columns is not None:  # the stand-ins are plain string literals to sqlglot
+        from vendorwatch.analysis.sql_trim import trimmed  # noqa: PLC0415
+
+        sql = trimmed(str(sql), columns)
     for name in names:
         quoted = f"'{_stand_in(name)}'"
         if quoted not in sql:
@@ -76,7 +87,8 @@ class Prepared:
             known = _DISK[path] = sql_cache.read(path)
         key = f"{question}|{','.join(names)}"
         if key not in known:
-            known[key] = compile_prepared(self.con.table(FACTS), build, names)
+            columns = sql_cache.columns_of(self.con)
+            known[key] = compile_prepared(self.con.table(FACTS), build, names, columns)
             sql_cache.write(path, known)
         return known[key]
 
@@ -101,7 +113,34 @@ class Prepared:
         sql = _SQL.get(cache_key)
         if sql is None:
             sql = _SQL[cache_key] = self._compiled(question, build, names)
+        if not values and self.current:  # the same answer for every family: kept per file
+            columns, rows = self._whole_warehouse(sql)
+        else:
+            columns, rows = self._run(sql, values)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def _run(self, sql: str, values: dict[str, str]) -> tuple[list[str], list[tuple[Any, ...]]]:
         result = self.con.con.execute(sql, values)
         columns = [d[0] for d in result.description]
         # fetchall, not fetchone: DuckDB 2.0 refuses new work on a connection with unread rows
-        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+        return columns, result.fetchall()
+
+    def _whole_warehouse(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """A question without values: its answer from `answer_cache` when this file's data
+        and this SQL were answered before, else asked now and kept."""
+        from vendorwatch.analysis import answer_cache, sql_cache  # noqa: PLC0415
+
+        if self._cache is None:
+            self._cache = sql_cache.cache_path(self.con)
+        path = answer_cache.answers_path(self.con, self._cache)
+        if path is None or not answer_cache.keepable(sql):
+            return self._run(sql, {})
+        known = _ANSWERS.get(path)
+        if known is None:
+            known = _ANSWERS[path] = answer_cache.read(path)
+        key = answer_cache.sql_key(sql)
+        if key not in known:
+            known[key] = self._run(sql, {})
+            answer_cache.write(path, {key: known[key]})
+        columns, rows = known[key]
+        return list(columns), list(rows)

@@ -44,10 +44,12 @@ class ReadConnection:
         *,
         version: int | None = None,
         columns: list[tuple[str, str, str]] | None = None,
+        file: Path | None = None,
     ) -> None:
         self.con = raw
         self.version = version  # the layout version, when `connect` read it
         self.columns = columns  # (table, column, type) of every table, when `connect` read them
+        self.file = file  # the database file opened (`answer_cache` names its data by it)
         self._ibis: Any = None
 
     @property
@@ -65,13 +67,15 @@ class ReadConnection:
 
 def connect(warehouse: Path) -> Any:
     """A read-only connection to the warehouse's published version (see `ReadConnection`)."""
-    raw = duckdb.connect(str(reader_path(warehouse).absolute()), read_only=True)
+    file = reader_path(warehouse).absolute()
+    raw = duckdb.connect(str(file), read_only=True)
     for setting in SETTINGS:
         raw.execute(setting)
     try:
         version, columns = raw.execute(STATE).fetchall()[0]
     except duckdb.CatalogException:  # no schema_version table: check_schema_version says so
-        return ReadConnection(raw, version=check_schema_version(raw, warehouse))
+        return ReadConnection(raw, version=check_schema_version(raw, warehouse), file=file)
     if version is None or version > SCHEMA_VERSION:
         version = check_schema_version(raw, warehouse)  # its answer, or its error
-    return ReadConnection(raw, version=version, columns=[tuple(c) for c in columns or []])
+    columns = [tuple(c) for c in columns or []]
+    return ReadConnection(raw, version=version, columns=columns, file=file)

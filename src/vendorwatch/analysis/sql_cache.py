@@ -31,15 +31,15 @@ def _code_signature() -> str:
     from importlib.metadata import version  # noqa: PLC0415 - only when a question is compiled
 
     here = Path(__file__).parent
-    parts = [version("ibis-framework"), version("duckdb")]
+    parts = [version("ibis-framework"), version("duckdb"), version("sqlglot")]  # sql_trim too
     for file in sorted(here.glob("*.py")):
         stat = file.stat()
         parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
 
 
-def cache_path(con: Any) -> Path:
-    """The file for this code, this registry and this warehouse's tables and columns."""
+def columns_of(con: Any) -> list[tuple[str, str, str]]:
+    """Every table's (table, column, type), in order."""
     # read by `readcon.connect` with the layout version, in one statement, when it could
     columns = getattr(con, "__dict__", {}).get("columns")  # not through Ibis (__getattr__)
     if columns is None:
@@ -47,6 +47,12 @@ def cache_path(con: Any) -> Path:
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
         ).fetchall()
+    return list(columns)
+
+
+def cache_path(con: Any) -> Path:
+    """The file for this code, this registry and this warehouse's tables and columns."""
+    columns = columns_of(con)
     # The registry too: a question may carry curated values (a claim's subject) in its shape.
     registry = registry_fingerprint()
     key = hashlib.sha256(f"{_code_signature()}\0{registry}\0{columns!r}".encode()).hexdigest()
