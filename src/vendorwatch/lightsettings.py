@@ -195,16 +195,12 @@ def _read_cached(path: Path) -> dict[str, Field] | None:
 def _write_cached(path: Path, table: dict[str, Field]) -> None:
     """Store the table atomically, removing older ones; a folder that cannot be written is
     left alone (the table is derived again next time)."""
-    import tempfile  # noqa: PLC0415 - once per code version
+    from vendorwatch.cachefile import keep_newest, write_whole  # noqa: PLC0415 - once per code
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as out:
-            out.write(marshal.dumps({name: field.row() for name, field in table.items()}))
-        os.replace(out.name, path)
-        for old in path.parent.glob(f"fields-{sys.implementation.cache_tag}-*.marshal"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        data = marshal.dumps({name: field.row() for name, field in table.items()})
+        write_whole(path, lambda out: out.write(data))
+        keep_newest(path, f"fields-{sys.implementation.cache_tag}-*.marshal", keep=1)
     except (OSError, ValueError):
         return
 

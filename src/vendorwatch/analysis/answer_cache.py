@@ -13,13 +13,12 @@ Like `sql_cache`, a missing, corrupt or read-only cache means asking DuckDB, nev
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from vendorwatch.cachefile import keep_newest, write_whole
 from vendorwatch.registry.cache import cache_folder
 
 KEEP_FILES = 8  # answer files kept (this one and the seven used last)
@@ -85,23 +84,8 @@ def write(path: Path, known: dict[str, Answer]) -> None:
     """Store ``known`` (merged with what another process stored meanwhile), atomically; keep
     the few answer files used last (other data, other code)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         merged = {**read(path), **known}
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=".tmp-", suffix=".pickle", delete=False
-        ) as out:
-            try:
-                pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                Path(out.name).unlink(missing_ok=True)
-                raise
-        os.replace(out.name, path)
-        others = sorted(
-            (p for p in path.parent.glob("*.pickle") if p != path),
-            key=lambda p: p.stat().st_mtime_ns,
-            reverse=True,
-        )
-        for old in others[KEEP_FILES - 1 :]:
-            old.unlink(missing_ok=True)
+        write_whole(path, lambda out: pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL))
+        keep_newest(path, "*.pickle", KEEP_FILES)
     except (OSError, pickle.PicklingError):
         return

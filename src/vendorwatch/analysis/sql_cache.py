@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vendorwatch.cachefile import keep_newest, write_whole
 from vendorwatch.registry.cache import cache_folder
 from vendorwatch.registry.load import registry_fingerprint
 
@@ -70,21 +69,10 @@ def read(path: Path) -> dict[str, str]:
 def write(path: Path, known: dict[str, str]) -> None:
     """Store ``known`` (merged with what another process stored meanwhile), atomically."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        merged = {**read(path), **known}
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, prefix=".tmp-", suffix=".json", delete=False, encoding="utf-8"
-        ) as out:
-            json.dump(merged, out, sort_keys=True)
-        os.replace(out.name, path)
+        text = json.dumps({**read(path), **known}, sort_keys=True).encode("utf-8")
+        write_whole(path, lambda out: out.write(text))
         # Other files are other code or warehouses (a second checkout, an older install): keep
         # the few used last, so two of them in turn do not wipe each other's SQL every run.
-        others = sorted(
-            (p for p in path.parent.glob("*.json") if p != path),
-            key=lambda p: p.stat().st_mtime_ns,
-            reverse=True,
-        )
-        for old in others[KEEP_FILES - 1 :]:
-            old.unlink(missing_ok=True)
+        keep_newest(path, "*.json", KEEP_FILES)
     except OSError:
         return

@@ -15,12 +15,12 @@ import copy
 import hashlib
 import os
 import pickle
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from platformdirs import user_cache_path
 
+from vendorwatch.cachefile import keep_newest, write_whole
 from vendorwatch.registry.load import Registry
 
 _LOAD = ("__init__", "problems", "registry", "read", "checks", "fingerprint", "shipped")
@@ -82,19 +82,7 @@ def write_cached(root: Path, fingerprint: str, registry: Registry) -> None:
     stored = copy.copy(registry)
     stored._inherited = None  # keyed by object ids, which a pickle does not keep
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=".tmp-", suffix=".pickle", delete=False
-        ) as out:
-            try:
-                pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                Path(out.name).unlink(missing_ok=True)
-                raise
-        os.replace(out.name, target)
-        place = target.name.split("-", 1)[0]
-        for old in target.parent.glob(f"{place}-*.pickle"):
-            if old != target:
-                old.unlink(missing_ok=True)
+        write_whole(target, lambda out: pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL))
+        keep_newest(target, f"{target.name.split('-', 1)[0]}-*.pickle", keep=1)
     except OSError:
         return
