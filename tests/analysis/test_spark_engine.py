@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,14 +19,19 @@ from typing import Any
 
 import pytest
 
+from tests.warehouse.delta_scenario import corrected_warehouse
+from vendorwatch.analysis import award_history
 from vendorwatch.analysis.as_of import family_as_of
+from vendorwatch.analysis.corrections import corrections_of
 from vendorwatch.analysis.dossier import family_dossier
 from vendorwatch.analysis.rollups import rollup
-from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset
+from vendorwatch.analysis.spark import MARK, dataset_path, ensure_dataset, open_analysis
 from vendorwatch.registry import shipped_registry
 from vendorwatch.warehouse import snapshots
 
 from ..raw_families import family_transactions
+from ..warehouse.helpers import read_rows, real_files
+from .conftest import MASTER
 
 pytestmark = pytest.mark.xdist_group("spark")  # with the other Spark tests: one JVM (conftest)
 
@@ -111,3 +118,55 @@ def test_family_as_of_is_the_same_on_spark(spark_con: Any, con: Any, raw_data: P
         key = f"{when.replace(day=1).isoformat()}T00:00:00"
         by_month[key] = by_month.get(key, Decimal(0)) + amount
     assert {m["month"]: Decimal(m["obligations"]) for m in on_spark["by_month"]} == by_month
+
+
+def test_corrections_are_the_same_on_spark(spark_con: Any, raw_data: Path, tmp_path: Path) -> None:
+    """A warehouse corrected by a delta file: each changed award's history and its corrections
+    (deleted, corrected) on Spark equal DuckDB's and the totals summed from the written rows.
+    Its own Spark connection leaves the sample's (``spark_con``) reading the sample."""
+    scenario = corrected_warehouse(raw_data, tmp_path)
+    on_duckdb = open_analysis("duckdb", warehouse=scenario.warehouse)
+    on_spark = open_analysis("spark", master=MASTER, warehouse=scenario.warehouse)
+    kinds = {}
+    for changed in (scenario.fix_c, scenario.fix_blank, scenario.gone):
+        award = changed["contract_award_unique_key"]
+        history = award_history(on_spark, award, date(2026, 1, 1))
+        assert history.as_dict() == award_history(on_duckdb, award, date(2026, 1, 1)).as_dict()
+        assert history.obligated == scenario.expected[award]
+        found = corrections_of(on_spark, award)
+        assert [c.as_dict() for c in found] == [
+            c.as_dict() for c in corrections_of(on_duckdb, award)
+        ]
+        kinds[award] = [c.kind for c in found]
+    assert sorted(kinds.values()) == [["corrected"], ["corrected"], ["deleted"]]
+    on_duckdb.disconnect()
+    # the session's connection still reads the sample, not the corrected warehouse
+    assert spark_con.table("transactions").count().execute() > len(scenario.rows) + 4
+
+
+def test_the_award_command_answers_on_spark(
+    spark_con: Any, sample_warehouse: Path, raw_data: Path
+) -> None:
+    """`vendorwatch --engine spark award PIID --as-of D --json` prints DuckDB's answer byte for
+    byte (the journalist's "$8.3 million" contract as of 15 July 2022, its obligations summed
+    here from the raw export rows), with no note that it read DuckDB."""
+    raw = set()
+    for key in ("FY2021", "FY2022", "FY2023", "FY2024", "FY2025", "FY2026"):
+        header, part = read_rows(real_files(raw_data)[key])
+        for row in (dict(zip(header, r, strict=True)) for r in part):
+            if row["Award ID"] == "70CMSD21C00000001" and row["Action Date"] <= "2022-07-15":
+                # the export repeats a few rows across its pages: the same action once
+                raw.add((row["Modification"], row["Action Date"], row["Federal Action Obligation"]))
+    expected = sum((Decimal(amount) for _, _, amount in raw), Decimal(0))
+
+    def award(*engine: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vendorwatch", *engine, "award", "70CMSD21C00000001",
+             "--as-of", "2022-07-15", "--json", "--warehouse", str(sample_warehouse)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+
+    on_spark = award("--engine", "spark", "--spark-master", MASTER)
+    assert on_spark.stdout == award().stdout
+    assert Decimal(json.loads(on_spark.stdout)["obligated"]) == expected
+    assert "reads the DuckDB" not in on_spark.stderr

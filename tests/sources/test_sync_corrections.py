@@ -96,7 +96,7 @@ def test_a_correction_and_a_deletion_change_the_figures(tmp_path: Path) -> None:
     history = award_history(ibis_con, changed.piid, date(2025, 12, 31))
     assert history.obligated == told([changed])[changed.generated_id]
     assert [a.modification_number for a in history.transactions] == ["0", "P00001"]
-    sentences = [c.sentence for c in corrections_of(ibis_con.con, changed.generated_id)]
+    sentences = [c.sentence for c in corrections_of(ibis_con, changed.generated_id)]
     ibis_con.con.close()
     assert [s.split("; source")[0] for s in sentences] == [
         "modification P00001 corrected on 5 February 2025: was $100.50, now $90.50",

@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import duckdb
-
+from vendorwatch.analysis.lazy import ibis, ir
+from vendorwatch.analysis.prepared import Builder, Prepared
 from vendorwatch.formatting import day, money
-from vendorwatch.warehouse.versions import DELETED, versions_sql
+from vendorwatch.warehouse.versions import DELETED
 
 
 @dataclass(frozen=True)
@@ -69,23 +69,52 @@ class Correction:
         }
 
 
-def corrections_of(raw: duckdb.DuckDBPyConnection, award_key: str) -> list[Correction]:
+def _versions_of(con: Any) -> Builder:
+    """Every version of the award's transaction keys with the day each was said, oldest
+    first per key: the rule of `vendorwatch.warehouse.versions`, as an Ibis expression so that
+    it runs on every engine."""
+
+    def build(_facts: ir.Table, award: ir.Scalar) -> ir.Table:
+        t = con.table("transactions")
+        files = con.table("source_files").select(
+            _sha="sha256", _loaded="loaded_at", file_name="file_name"
+        )
+        keys = t.filter(t.contract_award_unique_key == award).contract_transaction_unique_key
+        own = t.filter(
+            t.contract_transaction_unique_key.notnull()
+            & t.contract_transaction_unique_key.isin(keys)
+        )
+        own = own.join(files, own.source_sha256 == files._sha)
+        said_on = own.last_modified_date.fill_null(own._loaded.cast("date"))
+        newest_first = ibis.window(
+            group_by=own.contract_transaction_unique_key,
+            order_by=[said_on.desc(), own._loaded.desc(), own.source_sha256, own.source_row],
+        )
+        ranked = own.select(
+            key=own.contract_transaction_unique_key,
+            mod=own.modification_number,
+            amount=own.federal_action_obligation,
+            deleted=own.correction_delete_ind.fill_null("") == DELETED,
+            on=said_on,
+            file=own.file_name,
+            source_row=own.source_row,
+            sha=own.source_sha256,
+            rank=ibis.row_number().over(newest_first),
+        )
+        return ranked.order_by([ranked.key, ranked.rank.desc()])
+
+    return build
+
+
+def corrections_of(con: Any, award_key: str) -> list[Correction]:
     """The award's corrections and deletions, oldest first (empty: every key has one version,
-    or only exact repeats)."""
-    where = """AND t.contract_transaction_unique_key IN (
-        SELECT contract_transaction_unique_key FROM transactions
-        WHERE contract_award_unique_key = $award)"""
-    rows = raw.execute(
-        f"""
-        SELECT contract_transaction_unique_key, modification_number, federal_action_obligation,
-               coalesce(correction_delete_ind, '') = '{DELETED}',
-               coalesce(last_modified_date, loaded_at::DATE), file_name, source_row,
-               source_sha256
-        FROM ({versions_sql(where)})
-        ORDER BY contract_transaction_unique_key, version_rank DESC
-        """,
-        {"award": award_key},
-    ).fetchall()
+    or only exact repeats). ``con`` is the analysis connection, on either engine."""
+    found = Prepared(con).records("award:versions", _versions_of(con), award=award_key)
+    rows = [
+        (r["key"], r["mod"], r["amount"], r["deleted"], r["on"], r["file"], r["source_row"],
+         r["sha"])
+        for r in found
+    ]  # fmt: skip
     out: list[Correction] = []
     previous: tuple[Any, ...] | None = None
     for row in rows:

@@ -71,6 +71,10 @@ def ensure_dataset(warehouse: Path) -> Path:
     return target
 
 
+# Per session (each connection has its own): small shuffles, times in UTC.
+SESSION_SQL_CONF = {"spark.sql.shuffle.partitions": "4", "spark.sql.session.timeZone": "UTC"}
+
+
 @cache
 def session(master: str = "local[2]") -> Any:
     """One SparkSession per process: small shuffles, no UI, quiet logs. The analysis makes
@@ -78,12 +82,12 @@ def session(master: str = "local[2]") -> Any:
     folder, not ``spark-warehouse/`` in whatever folder the command was run from."""
     from pyspark.sql import SparkSession  # noqa: PLC0415 - the spark extra, asked for
 
+    builder = SparkSession.builder.master(master)
+    for name, value in SESSION_SQL_CONF.items():
+        builder = builder.config(name, value)
     spark = (
-        SparkSession.builder.master(master)
-        .appName("vendorwatch")
-        .config("spark.sql.shuffle.partitions", "4")
+        builder.appName("vendorwatch")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "vendorwatch-spark"))
         .getOrCreate()
     )
@@ -115,7 +119,11 @@ def open_analysis(
         if warehouse is None:
             raise ValueError("the spark engine reads a dataset or a warehouse")
         dataset = ensure_dataset(warehouse)
-    spark = session(master)
+    # A session of its own over the shared context: two connections (two warehouses, or an
+    # old and a new version) each see their own tables, not whichever registered last.
+    spark = session(master).newSession()
+    for name, value in SESSION_SQL_CONF.items():
+        spark.conf.set(name, value)
     for table in sorted(p for p in dataset.iterdir() if p.is_dir()):
         spark.read.parquet(str(table)).createOrReplaceTempView(table.name)
     return ibis.pyspark.connect(spark)

@@ -65,9 +65,9 @@ def award(
     from vendorwatch.analysis import award_history
     from vendorwatch.analysis.corrections import corrections_of
 
-    con = read_connection(warehouse)
+    con = analysis_connection(warehouse)
     history = award_history(con, award_id, _date(as_of))
-    corrections = corrections_of(con.con, history.award_key)
+    corrections = corrections_of(con, history.award_key)
     if as_json:
         print_json({**history.as_dict(), "corrections": [c.as_dict() for c in corrections]})
         return

@@ -62,7 +62,12 @@ def _version(show: bool) -> None:
 
 
 # The commands the Spark engine answers (docs/analysis.md, On Spark); the others read DuckDB.
-SPARK_COMMANDS = frozenset({"family", "rollup"})
+SPARK_COMMANDS = frozenset({"award", "family", "rollup"})
+
+
+def _listed(names: list[str]) -> str:
+    """``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @app.callback()
@@ -127,7 +132,7 @@ def options(
     command = ctx.invoked_subcommand
     if engine == "spark" and command is not None and command not in SPARK_COMMANDS:
         errors.print(
-            f"note: the Spark engine answers {' and '.join(sorted(SPARK_COMMANDS))}; "
+            f"note: the Spark engine answers {_listed(sorted(SPARK_COMMANDS))}; "
             f"`{command}` reads the DuckDB warehouse file (docs/analysis.md, On Spark)",
             highlight=False,
         )

@@ -377,7 +377,7 @@ def _award(request: Request, award_key: str) -> dict[str, Any]:
     state = site(request)
     as_of = parse_date(request.query_params.get("as_of"))
     history = award_history(state.con(), award_key, as_of)
-    corrections = corrections_of(state.con().con, history.award_key)
+    corrections = corrections_of(state.con(), history.award_key)
     return {
         "history": history,
         "corrections": corrections,
