@@ -144,12 +144,13 @@ def test_corrections_are_the_same_on_spark(spark_con: Any, raw_data: Path, tmp_p
     assert spark_con.table("transactions").count().execute() > len(scenario.rows) + 4
 
 
-def test_the_award_command_answers_on_spark(
+def test_the_journalists_award_and_claim_answer_on_spark(
     spark_con: Any, sample_warehouse: Path, raw_data: Path
 ) -> None:
-    """`vendorwatch --engine spark award PIID --as-of D --json` prints DuckDB's answer byte for
-    byte (the journalist's "$8.3 million" contract as of 15 July 2022, its obligations summed
-    here from the raw export rows), with no note that it read DuckDB."""
+    """`vendorwatch --engine spark award PIID --as-of D --json` and `… claim check PIID 8.3M
+    --on D --json` print DuckDB's answers byte for byte (the journalist's "$8.3 million"
+    contract on 15 July 2022, its obligations summed here from the raw export rows), with no
+    note that they read DuckDB."""
     raw = set()
     for key in ("FY2021", "FY2022", "FY2023", "FY2024", "FY2025", "FY2026"):
         header, part = read_rows(real_files(raw_data)[key])
@@ -159,14 +160,21 @@ def test_the_award_command_answers_on_spark(
                 raw.add((row["Modification"], row["Action Date"], row["Federal Action Obligation"]))
     expected = sum((Decimal(amount) for _, _, amount in raw), Decimal(0))
 
-    def award(*engine: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "vendorwatch", *engine, "award", "70CMSD21C00000001",
-             "--as-of", "2022-07-15", "--json", "--warehouse", str(sample_warehouse)],
+            [sys.executable, "-m", "vendorwatch", *args, "--json",
+             "--warehouse", str(sample_warehouse)],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
 
-    on_spark = award("--engine", "spark", "--spark-master", MASTER)
-    assert on_spark.stdout == award().stdout
+    spark = ("--engine", "spark", "--spark-master", MASTER)
+    award = ("award", "70CMSD21C00000001", "--as-of", "2022-07-15")
+    on_spark = run(*spark, *award)
+    assert on_spark.stdout == run(*award).stdout
     assert Decimal(json.loads(on_spark.stdout)["obligated"]) == expected
-    assert "reads the DuckDB" not in on_spark.stderr
+    claim = ("claim", "check", "70CMSD21C00000001", "8.3M", "--on", "2022-07-15")
+    checked = run(*spark, *claim)
+    assert checked.stdout == run(*claim).stdout
+    verdict = json.loads(checked.stdout)
+    assert (verdict["verdict"], Decimal(verdict["data_figure"])) == ("consistent", expected)
+    assert "reads the DuckDB" not in on_spark.stderr + checked.stderr

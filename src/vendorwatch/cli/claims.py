@@ -11,7 +11,12 @@ from typing import Annotated
 
 import typer
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption, optional_day, warehouse_path
+from vendorwatch.cli.options import (
+    JsonOption,
+    WarehouseOption,
+    analysis_connection,
+    optional_day,
+)
 from vendorwatch.cli.output import console, money, print_json, titled_table
 from vendorwatch.errors import VendorwatchError
 
@@ -44,7 +49,6 @@ def check_command(
 ) -> None:
     """The verdict on AMOUNT as SUBJECT's MEASURE on the day: consistent, inconsistent or
     cannot_check, with the reason and the rows behind the data's figure."""
-    from vendorwatch.analysis import connect
     from vendorwatch.analysis.claims import check_claim, parse_amount
     from vendorwatch.registry import shipped_registry
 
@@ -52,7 +56,7 @@ def check_command(
     day = optional_day(on, "--on")
     if day is None:  # typer makes --on required; kept for the type checker
         raise VendorwatchError("--on DATE is required")
-    con = connect(warehouse_path(warehouse))
+    con = analysis_connection(warehouse)
     result = check_claim(
         con,
         shipped_registry(),
@@ -101,7 +105,6 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """The registry's claims, each with the verdict the dossier shows (the same check)."""
-    from vendorwatch.analysis import connect
     from vendorwatch.analysis.claims import check_registry_claim
     from vendorwatch.analysis.prepared import Prepared
     from vendorwatch.registry import shipped_registry
@@ -109,7 +112,7 @@ def list_command(
     registry = shipped_registry()
     if subject is not None and subject not in registry.organisations:
         raise VendorwatchError(f"no organisation {subject!r} in the registry")
-    con = connect(warehouse_path(warehouse))
+    con = analysis_connection(warehouse)
     questions = Prepared(con)
     found = [
         (entry.value, check_registry_claim(con, registry, entry.value, questions).as_dict())
