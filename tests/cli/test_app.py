@@ -91,14 +91,14 @@ def test_layouts_json() -> None:
 
 
 def test_engine_spark_says_which_commands_it_answers(warehouse_path: Path) -> None:
-    """Only award, claim, family and rollup run on Spark; another command says it reads the
-    DuckDB file (without starting Spark: this runs with or without Java)."""
+    """Only award, claim, family, rollup and timeline run on Spark; another command says it
+    reads the DuckDB file (without starting Spark: this runs with or without Java)."""
     shown = subprocess.run(
         [sys.executable, "-m", "vendorwatch", "--engine", "spark", "status",
          "--warehouse", str(warehouse_path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    said = "the Spark engine answers award, claim, family and rollup; `status` reads the DuckDB"
+    said = "the Spark engine answers award, claim, family, rollup and timeline; `status` reads"
     assert said in shown.stderr
     assert "no warehouse" in shown.stderr and "Traceback" not in shown.stderr
     plain = vendorwatch("status", warehouse=warehouse_path)

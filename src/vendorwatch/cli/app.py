@@ -62,7 +62,7 @@ def _version(show: bool) -> None:
 
 
 # The commands the Spark engine answers (docs/analysis.md, On Spark); the others read DuckDB.
-SPARK_COMMANDS = frozenset({"award", "claim", "family", "rollup"})
+SPARK_COMMANDS = frozenset({"award", "claim", "family", "rollup", "timeline"})
 
 
 def _listed(names: list[str]) -> str:

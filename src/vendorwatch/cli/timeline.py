@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from vendorwatch.cli.options import JsonOption, WarehouseOption, current_warehouse
+from vendorwatch.cli.options import JsonOption, WarehouseOption, analysis_connection
 from vendorwatch.cli.output import console, money, print_json, titled_table
 
 
@@ -45,11 +45,10 @@ def timeline(
 ) -> None:
     """Dated events with their sources (statements, hearings, shareholder actions, FOIA …) and
     the awards signed and extended, in date order, beside the obligations."""
-    from vendorwatch.analysis import connect
     from vendorwatch.analysis.timeline import family_timeline
     from vendorwatch.registry import shipped_registry
 
-    data = family_timeline(connect(current_warehouse(warehouse)), shipped_registry(), family_id)
+    data = family_timeline(analysis_connection(warehouse), shipped_registry(), family_id)
     if as_json:
         print_json(data)
         return
