@@ -42,10 +42,11 @@ POOL = "vw-query"  # the site's worker threads (`SiteState._pool`)
 
 @dataclass
 class Slow:
-    """The first statement naming ``table`` waits `SLEEP` s; each one naming it records the
+    """The first statement naming ``table`` waits ``seconds``; each one naming it records the
     thread it ran on."""
 
     table: str
+    seconds: float = SLEEP
     entered: threading.Event = field(default_factory=threading.Event)
     left: threading.Event = field(default_factory=threading.Event)
     threads: list[str] = field(default_factory=list)
@@ -56,7 +57,7 @@ class Slow:
         self.threads.append(threading.current_thread().name)
         if not self.entered.is_set():
             self.entered.set()
-            time.sleep(SLEEP)
+            time.sleep(self.seconds)
             self.left.set()
 
 
