@@ -2,7 +2,8 @@
 
 The token in the URL is the key (unguessable, one per watchlist), so a feed reader needs no
 account and the response sets no cookie. A removed watchlist's feed, or a wrong token, is a
-404 that says nothing about which. The handler only looks the watchlist up and renders it.
+404 that says nothing about which. The handler only looks the watchlist up and renders it, on
+the site's worker pool within its time limit (`vendorwatch.web.pool`), not Starlette's.
 
 `vendorwatch.alerts` is imported by the first feed asked for, not with the site: with its
 delivery (httpx, feedgen and lxml) and its matching (the sources' sync, tenacity, filelock) it
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 
 from vendorwatch.appdb import open_app_database, transaction
 from vendorwatch.settings import get_settings
+from vendorwatch.web.pool import offloop
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,6 +40,7 @@ def app_engine(request: Request) -> Engine:
 
 
 @router.get("/feeds/{token}.atom")
+@offloop
 def watchlist_feed(token: str, request: Request) -> Response:
     from vendorwatch.alerts import by_feed_token, feed_xml, recent_alerts  # noqa: PLC0415
 

@@ -1,9 +1,11 @@
-"""The FOIA tracker on the site: requests, events, reminders, letters and calendar (login,
-password and members: `vendorwatch.web.foia_accounts`).
+"""The FOIA tracker on the site: requests, events, reminders and calendar (login, password and
+members: `vendorwatch.web.foia_accounts`; the letters as files: `vendorwatch.web.foia_downloads`).
 
 Private to an organisation's members: every page goes through `vendorwatch.foia.tracker.Tracker`
 (organisation scoping and roles live there), with the session and CSRF checks of
-`vendorwatch.web.sessions`. Handlers only read the form, call the library and render.
+`vendorwatch.web.sessions`. Handlers only read the form, call the library and render; all but
+the reading of a form run on the site's worker pool (`vendorwatch.web.pool`), never on the
+event loop, and a form's change is a write there (`vendorwatch.web.guard.member_post`).
 """
 
 from __future__ import annotations
@@ -26,30 +28,21 @@ from vendorwatch.foia.directory import (
     offices,
 )
 from vendorwatch.foia.letters import (
-    MEDIA_TYPES,
-    AppealGround,
     FeeCategory,
-    Letter,
     RecordType,
     Requester,
-    RequestRecord,
     RequestSpec,
     awards_by_id,
-    compose_appeal,
-    compose_followup,
     compose_request,
-    letter_bytes,
 )
-from vendorwatch.foia.standing import require_sent, standing
+from vendorwatch.foia.standing import standing
 from vendorwatch.foia.tracker import (
     EVENT_KINDS,
     next_deadline,
-    stored_letter,
 )
+from vendorwatch.web import foia_downloads
 from vendorwatch.web.guard import (
     Member,
-    accounts,
-    checked_form,
     member,
     member_post,
     refuse,
@@ -58,6 +51,7 @@ from vendorwatch.web.guard import (
     whole_number,
 )
 from vendorwatch.web.pages import parse_date, site
+from vendorwatch.web.pool import offloop
 from vendorwatch.web.released import records_of
 from vendorwatch.web.templating import templates
 
@@ -77,7 +71,8 @@ RECORD_TYPE_LABELS = {
 
 
 @router.get("/foia", response_class=HTMLResponse)
-async def request_list(request: Request) -> Response:
+@offloop
+def request_list(request: Request) -> Response:
     today = date.today()
     with member(request) as m:
         if m is None:
@@ -99,7 +94,8 @@ async def request_list(request: Request) -> Response:
 
 
 @router.get("/foia/calendar.ics")
-async def calendar(request: Request) -> Response:
+@offloop
+def calendar(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
@@ -161,7 +157,8 @@ def _draft_page(
 
 
 @router.get("/foia/new", response_class=HTMLResponse)
-async def draft_form(request: Request) -> Response:
+@offloop
+def draft_form(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
@@ -249,7 +246,8 @@ async def draft_save(request: Request) -> Response:
 
 
 @router.get("/foia/{request_id:int}", response_class=HTMLResponse)
-async def request_page(request: Request, request_id: int) -> Response:
+@offloop
+def request_page(request: Request, request_id: int) -> Response:
     today = date.today()
     with member(request) as m:
         if m is None:
@@ -341,67 +339,4 @@ async def reminder_done(request: Request, request_id: int, reminder_id: int) -> 
     return await _change_request(request, request_id, "reminders", change)
 
 
-def _letter_response(letter: Letter, suffix: str, name: str) -> Response:
-    return Response(
-        letter_bytes(letter, suffix),
-        media_type=MEDIA_TYPES[suffix],
-        headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'},
-    )
-
-
-def _suffix(fmt: str) -> str:
-    suffix = f".{fmt.lower()}"
-    if suffix not in MEDIA_TYPES:
-        raise VendorwatchError(f"no letter format {fmt!r}; use txt, docx or pdf")
-    return suffix
-
-
-def _sent_record(m: Member, request_id: int, letter: str, today: date) -> RequestRecord:
-    """The request as a letter cites it, once it has been sent (``letter`` says which)."""
-    found = m.tracker.get(request_id)
-    require_sent(found.status, found.id, letter)
-    return m.tracker.record(found, today)
-
-
-@router.get("/foia/{request_id:int}/followup.{fmt}")
-async def followup_download(request: Request, request_id: int, fmt: str) -> Response:
-    suffix = _suffix(fmt)
-    today = date.today()
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        record = _sent_record(m, request_id, "status inquiry", today)
-    return _letter_response(
-        compose_followup(record, on=today), suffix, f"foia-request-{request_id}-followup"
-    )
-
-
-@router.post("/foia/{request_id:int}/appeal")
-async def appeal_download(request: Request, request_id: int) -> Response:
-    """The appeal is drafted and returned, not stored: viewers may draft one too."""
-    form = await checked_form(request, accounts(request).login(request))
-    if isinstance(form, Response):
-        return form
-    suffix = _suffix(text(form, "format") or "txt")
-    try:
-        grounds = [AppealGround(str(g)) for g in form.getlist("ground")]
-    except ValueError:
-        known = ", ".join(g.value for g in AppealGround)
-        raise VendorwatchError(f"an appeal's grounds are some of: {known}") from None
-    today = date.today()
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        record = _sent_record(m, request_id, "appeal", today)
-    letter = compose_appeal(record, grounds, text(form, "reasons"), on=today)
-    return _letter_response(letter, suffix, f"foia-request-{request_id}-appeal")
-
-
-@router.get("/foia/{request_id:int}/letter.{fmt}")
-async def letter_download(request: Request, request_id: int, fmt: str) -> Response:
-    suffix = _suffix(fmt)
-    with member(request) as m:
-        if m is None:
-            return to_login(request)
-        letter = stored_letter(m.tracker.get(request_id))
-    return _letter_response(letter, suffix, f"foia-request-{request_id}")
+router.include_router(foia_downloads.router)  # its letters as files

@@ -1,15 +1,15 @@
 """The FOIA tracker's account pages: login and logout, password, organisation switch, members.
 
 Sessions, CSRF and the throttle are `vendorwatch.web.sessions`'; accounts and roles are
-`vendorwatch.appdb.accounts`'. Handlers only read the form, call the library and render; the
-request pages are `vendorwatch.web.foia`.
+`vendorwatch.appdb.accounts`'. Handlers only read the form (on the event loop), then call the
+library and render on the site's worker pool (`vendorwatch.web.pool`); the request pages are
+`vendorwatch.web.foia`.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from vendorwatch.appdb import transaction
@@ -38,6 +38,7 @@ from vendorwatch.web.guard import (
     text,
     to_login,
 )
+from vendorwatch.web.pool import offloop, run, write
 from vendorwatch.web.sessions import Login, new_login, same_token
 from vendorwatch.web.templating import templates
 
@@ -74,7 +75,8 @@ def _login_page(
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, next: str = "/foia") -> Response:
+@offloop
+def login_form(request: Request, next: str = "/foia") -> Response:
     return _login_page(request, next, None, 200)
 
 
@@ -85,8 +87,16 @@ def client_of(request: Request) -> str:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request) -> Response:
-    site_accounts = accounts(request)
     form = await request.form()
+    return await write(request, _sign_in, request, form)
+
+
+def _sign_in(request: Request, form: FormData) -> Response:
+    """The login form's checks in order: its CSRF token, the throttle (before the password is
+    even looked at), the password. On the site's pool as a write: argon2 takes tens of
+    milliseconds of CPU by design, the throttle's counts (``appdb://``) and a lockout are
+    written to the app database, and guessers must not slow every other visitor's page."""
+    site_accounts = accounts(request)
     token = form.get("csrf_token")
     expected = site_accounts.login_form_expected(request)
     if expected is None or not same_token(token if isinstance(token, str) else None, expected):
@@ -99,8 +109,6 @@ async def login_submit(request: Request) -> Response:
         return _login_page(request, next_, refusal.message, 429, retry)
 
     def check_password() -> Login | Response:
-        """Off the event loop: argon2 takes tens of milliseconds of CPU by design, and guessers
-        must not slow every other visitor's page."""
         with transaction(site_accounts.engine()) as session:
             user = authenticate(session, email, str(form.get("password") or ""))
             if user is None:
@@ -117,7 +125,7 @@ async def login_submit(request: Request) -> Response:
                 return _login_page(request, next_, message, 400)
             return new_login(user.id, orgs[0][0].slug, user.password_hash, user.session_generation)
 
-    login = await run_in_threadpool(check_password)
+    login = check_password()
     if not isinstance(login, Login):
         return login
     response = RedirectResponse(safe_next(next_), status_code=303)
@@ -132,6 +140,10 @@ async def logout(request: Request) -> Response:
     form = await checked_form(request, accounts(request).login(request))
     if isinstance(form, Response):
         return form
+    return await write(request, _log_out, request)
+
+
+def _log_out(request: Request) -> Response:
     with member(request) as m:
         if m is not None:
             end_sessions(m.session, m.user)
@@ -147,7 +159,8 @@ def _password_page(request: Request, m: Member, message: str | None, status: int
 
 
 @router.get("/foia/password", response_class=HTMLResponse)
-async def password_form(request: Request) -> Response:
+@offloop
+def password_form(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
@@ -160,10 +173,14 @@ async def password_change(request: Request) -> Response:
 
     A wrong current password counts as a failed sign-in: a stolen session cannot be used to
     guess the password without limit."""
-    site_accounts = accounts(request)
-    form = await checked_form(request, site_accounts.login(request))
+    form = await checked_form(request, accounts(request).login(request))
     if isinstance(form, Response):
         return form
+    return await write(request, _new_password, request, form)
+
+
+def _new_password(request: Request, form: FormData) -> Response:
+    site_accounts = accounts(request)
     throttle, client = site_accounts.throttle, client_of(request)
     with member(request) as m:
         if m is None:
@@ -195,6 +212,11 @@ async def switch_organisation(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     assert login is not None
+    return await run(request, _switch, request, login, form)
+
+
+def _switch(request: Request, login: Login, form: FormData) -> Response:
+    """Reads only (the new organisation goes in the cookie): within the site's time limit."""
     with member(request) as m:
         if m is None:
             return to_login(request)
@@ -208,7 +230,8 @@ async def switch_organisation(request: Request) -> Response:
 
 
 @router.get("/foia/members", response_class=HTMLResponse)
-async def members_page(request: Request) -> Response:
+@offloop
+def members_page(request: Request) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)

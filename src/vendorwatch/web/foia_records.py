@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -38,6 +37,7 @@ from vendorwatch.web.guard import (
     text,
     to_login,
 )
+from vendorwatch.web.pool import offloop, write
 from vendorwatch.web.released import records_of, store_of
 from vendorwatch.web.sessions import same_token
 from vendorwatch.web.templating import templates
@@ -93,34 +93,39 @@ def _attach_all(records: Records, request_id: int, files: list[tuple[str, bytes]
 
 @router.post("/foia/{request_id:int}/records", response_class=HTMLResponse)
 async def upload(request: Request, request_id: int) -> Response:
+    """The body is read on the event loop (up to the limit); the rest is a write on the
+    site's pool (`pool.write`): PDF text extraction takes a while, bounded by the size limit."""
     limit = get_settings().records_max_bytes
     login = accounts(request).login(request)
     if login is None:
         return refuse(request, "Your session has ended or you are not logged in; log in again.")
     form = await _upload_form(request, limit)
+    files = []
     if isinstance(form, FormData):
         token = form.get("csrf_token")
         if not same_token(token if isinstance(token, str) else None, login.csrf):
             return refuse(request, "This form is out of date or did not come from this site.")
+        for item in form.getlist("file"):
+            if isinstance(item, UploadFile) and item.filename:
+                files.append((item.filename, await item.read()))
+    return await write(request, _store, request, request_id, form, files)
+
+
+def _store(
+    request: Request, request_id: int, form: FormData | str, files: list[tuple[str, bytes]]
+) -> Response:
     with member(request) as m:
         if m is None:
             return to_login(request)
         if isinstance(form, str):
             status = 413 if "larger" in form else 400
             return _request_page(request, m, request_id, form, status)
-        files = []
-        for item in form.getlist("file"):
-            if isinstance(item, UploadFile) and item.filename:
-                files.append((item.filename, await item.read()))
         if not files:
             return _request_page(request, m, request_id, "Choose a file to upload.", 400)
         awards = [a for a in (text(form, "award"),) if a]
         try:
             records = records_of(request, m.tracker)
-            # PDF text extraction takes a while: off the event loop.
-            await run_in_threadpool(
-                _attach_all, records, request_id, files, awards, bool(text(form, "public"))
-            )
+            _attach_all(records, request_id, files, awards, bool(text(form, "public")))
         except AccessDenied as exc:
             return refuse(request, exc.message)
         except VendorwatchError as exc:
@@ -141,7 +146,8 @@ async def set_public(request: Request, document_id: int) -> Response:
 
 
 @router.get("/foia/records", response_class=HTMLResponse)
-async def records_page(request: Request, q: str = "") -> Response:
+@offloop
+def records_page(request: Request, q: str = "") -> Response:
     """The organisation's records; with ``q``, those whose text holds the words."""
     with member(request) as m:
         if m is None:
@@ -176,7 +182,8 @@ def download(doc: RecordDocument, data: bytes) -> Response:
 
 
 @router.get("/foia/records/{document_id:int}/file")
-async def member_file(request: Request, document_id: int) -> Response:
+@offloop
+def member_file(request: Request, document_id: int) -> Response:
     """A document for a member of its organisation (or anyone, once it is public)."""
     with member(request) as m:
         if m is None:
@@ -187,7 +194,8 @@ async def member_file(request: Request, document_id: int) -> Response:
 
 
 @router.get("/records/{document_id:int}/file")
-async def public_file(request: Request, document_id: int) -> Response:
+@offloop
+def public_file(request: Request, document_id: int) -> Response:
     """A public document, for anyone; a private one is not found."""
     return _public(request, document_id, login_if_private=False)
 

@@ -2,7 +2,9 @@
 checked form.
 
 Every private page under ``/foia`` (requests, records, letters) goes through `member`; a form
-post goes through `member_post`, so the session, CSRF and role checks are written once.
+post goes through `member_post`, so the session, CSRF and role checks are written once. The
+form is read on the event loop; the member's transaction runs on the site's worker pool
+(`vendorwatch.web.pool`), so a slow app database never stalls the site's other visitors.
 Organisation scoping lives in the library (`vendorwatch.foia.tracker.Tracker` and those built
 from it): another organisation's row answers 404 there, exactly as one that does not exist.
 """
@@ -31,6 +33,7 @@ from vendorwatch.appdb.accounts import (
 )
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.foia.tracker import Tracker
+from vendorwatch.web.pool import write
 from vendorwatch.web.sessions import Accounts, Login, same_token, still_valid
 from vendorwatch.web.templating import templates
 
@@ -124,6 +127,13 @@ async def member_post(
     form = await checked_form(request, accounts(request).login(request))
     if isinstance(form, Response):
         return form
+    return await write(request, _apply, request, form, change)
+
+
+def _apply(
+    request: Request, form: FormData, change: Callable[[Member, FormData], str | Response]
+) -> Response:
+    """`member_post`'s transaction, on the site's pool (a write: see `pool.write`)."""
     with member(request) as m:
         if m is None:
             return to_login(request)

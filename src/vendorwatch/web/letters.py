@@ -3,7 +3,8 @@
 Private to an organisation's members, under ``/foia`` (where the session cookie goes): every
 page goes through `vendorwatch.outreach.letters.Outreach` (organisation scoping and roles live
 there); another organisation's letter answers 404, exactly as one that does not exist. Forms
-carry the session's CSRF token. Handlers read the form, call the library and render.
+carry the session's CSRF token. Handlers read the form, call the library and render, on the
+site's worker pool (`vendorwatch.web.pool`; a form's change through `guard.member_post`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from vendorwatch.web.guard import (
     whole_number,
 )
 from vendorwatch.web.pages import parse_date, site
+from vendorwatch.web.pool import offloop
 from vendorwatch.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +71,8 @@ def _form_page(
 
 
 @router.get("/foia/letters/new", response_class=HTMLResponse)
-async def new_form(request: Request) -> Response:
+@offloop
+def new_form(request: Request) -> Response:
     """The form, filled from the audit's letter (institution, family, products) when linked."""
     query = request.query_params
     values = {
@@ -125,7 +128,8 @@ async def record_letter(request: Request) -> Response:
 
 
 @router.get("/foia/letters", response_class=HTMLResponse)
-async def letters_page(request: Request, institution: str = "") -> Response:
+@offloop
+def letters_page(request: Request, institution: str = "") -> Response:
     """The organisation's letters, the counts per family, and the timeline (of one
     institution, when asked)."""
     today = date.today()
@@ -154,7 +158,8 @@ async def letters_page(request: Request, institution: str = "") -> Response:
 
 
 @router.get("/foia/letters.json")
-async def letters_json(request: Request) -> Response:
+@offloop
+def letters_json(request: Request) -> Response:
     """The same as JSON: letters with their standing, the timeline and the counts."""
     today = date.today()
     with member(request) as m:
@@ -172,7 +177,8 @@ async def letters_json(request: Request) -> Response:
 
 
 @router.get("/foia/letters/{letter_id:int}", response_class=HTMLResponse)
-async def letter_page(request: Request, letter_id: int) -> Response:
+@offloop
+def letter_page(request: Request, letter_id: int) -> Response:
     today = date.today()
     with member(request) as m:
         if m is None:

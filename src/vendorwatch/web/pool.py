@@ -193,6 +193,24 @@ async def run(
     return result
 
 
+# A day stands for "never cut": an infinite timer is refused by some event loops (uvloop).
+WRITE_TIME = 24 * 60 * 60.0
+
+
+async def write(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on the site's pool for work that writes the app database, not cut by the
+    query time limit.
+
+    The limit can only interrupt DuckDB cursors; a SQLAlchemy transaction on the worker runs
+    on to its commit or rollback whatever the loop does (`vendorwatch.appdb.transaction`: whole
+    or not at all). Cutting a write would answer "too large, narrow it" for a row that is then
+    committed, and a visitor who tries again would save it twice. So a write is answered with
+    what really happened, bounded by the app database's own lock timeouts and by the upload
+    limits, not by the site's time limit.
+    """
+    return await run(request, fn, *args, time_limit=WRITE_TIME)
+
+
 def offloop(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     """A plain handler body run on the site's pool, within its time limit.
 
