@@ -7,10 +7,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
 
 from vendorwatch.build import build
 from vendorwatch.settings import find_sample_data
 from vendorwatch.warehouse import open_warehouse
+
+# No per-example deadline: it is a timing assert, and the first example pays for whatever
+# loads on first use (the FOIA calendar's holidays) on a shared, loaded machine.
+settings.register_profile("vendorwatch", deadline=None)
+settings.load_profile("vendorwatch")
 
 RAW = find_sample_data()
 

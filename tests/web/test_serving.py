@@ -75,6 +75,10 @@ def test_healthz_and_readyz(sample_warehouse: Path, tmp_path: Path) -> None:
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["detail"].startswith(f"no warehouse at {missing}")
+        # the FOIA tracker needs only the app database: it still answers, on the pool
+        assert client.get("/login").status_code == 200
+        page = client.get("/family/relx-plc")
+        assert page.status_code == 404 and f"no warehouse at {missing}" in page.text
 
 
 def test_each_request_is_one_json_log_line_with_its_id(

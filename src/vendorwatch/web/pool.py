@@ -158,7 +158,7 @@ class Snapshot:
 class Job:
     """One request's work: where it runs, so that a time limit can interrupt its query."""
 
-    snapshot: Snapshot
+    snapshot: Snapshot | None  # None: no warehouse is open (app-database work only)
     abandoned: bool = False
     cursors: list[Any] = field(default_factory=list, repr=False)  # the snapshot's, the cube's
     waiting: int = 0  # waiting on another's computation of the same thing (single flight)

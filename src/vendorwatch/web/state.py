@@ -10,6 +10,7 @@ are cached per snapshot: a version never changes, so they never go stale, and th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -195,7 +196,8 @@ class SiteState:
             if job.abandoned:
                 raise TooSlow
             _bound.snapshot, _bound.job = job.snapshot, job
-            job.cursors.append(job.snapshot.backend().con)
+            if job.snapshot is not None:
+                job.cursors.append(job.snapshot.backend().con)
             try:
                 return fn(*args)
             except duckdb.OutOfMemoryException:
@@ -203,7 +205,8 @@ class SiteState:
             finally:
                 _bound.snapshot = _bound.job = None
         finally:
-            job.snapshot.leave()
+            if job.snapshot is not None:
+                job.snapshot.leave()
 
     def _acquire(self) -> Snapshot | None:
         """The current snapshot, counted as in use (so a swap cannot close it under us)."""
@@ -220,9 +223,11 @@ class SiteState:
         loop = asyncio.get_running_loop()
         snap = self._acquire()
         if snap is None:  # nothing open yet: open it off the loop
-            await loop.run_in_executor(self._pool(), self.snapshot)
+            # No warehouse to open: work that needs none (the FOIA tracker, on the app
+            # database) still runs; a warehouse page asks again and is told why.
+            with contextlib.suppress(VendorwatchError):
+                await loop.run_in_executor(self._pool(), self.snapshot)
             snap = self._acquire()
-            assert snap is not None
         job = Job(snap)
         future = loop.run_in_executor(self._pool(), self._work, job, fn, args)
         limit = self.time_limit if time_limit is None else time_limit
