@@ -5,7 +5,9 @@ What is deferred, and what it weighs in `serve`'s memory (docs/performance.md, "
 fifth pass"): Alembic and python-docx; `holidays` (~10 MB, every country's module) until a
 FOIA clock is computed; `vendorwatch.alerts` (httpx, feedgen, lxml, the sources' sync;
 ~13 MB) until a watchlist's feed is asked for; icalendar until a tracker's calendar is; and of
-Ibis's SQL compilers, with the sqlglot dialects they import (~9 MB), all but DuckDB's.
+Ibis's SQL compilers, with the sqlglot dialects they import (~9 MB), all but DuckDB's. And the
+recent selections' facets are kept packed by column (~15 MB of dicts at the cache's budget on
+the sample, ~3 MB packed; "Serve memory, sixth pass").
 """
 
 from __future__ import annotations
@@ -13,8 +15,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from vendorwatch.analysis import selections
+from vendorwatch.web import create_app
+from vendorwatch.web.packed import PackedFacets, pack
 
 # The sqlglot dialect modules a DuckDB-only process needs: the base class and DuckDB's.
 DUCKDB_ONLY = ["sqlglot.dialects.dialect", "sqlglot.dialects.duckdb"]
@@ -111,3 +121,50 @@ def test_the_federal_calendar_imports_holidays_on_first_use() -> None:
         "assert DEFAULT_CALENDAR.add_working_days(date(2026, 7, 2), 1) == date(2026, 7, 6)\n"
     )
     assert "holidays" in found["tops"]
+
+
+def _allocated(make: Any) -> tuple[Any, int]:
+    """What ``make()`` returns, and the bytes it allocated that are still held."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        made = make()
+        return made, tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_recent_facets_are_kept_packed_and_served_as_computed(sample_warehouse: Path) -> None:
+    """On a repeat visit a selection's facets are those the cube (or, for a text search, the
+    facts) answers, key for key and in order, while the cache holds them in a quarter of the
+    memory or less."""
+    app = create_app(sample_warehouse, time_limit=300)
+    state = app.state.site
+    chosen: list[dict[str, list[str]]] = [
+        {},
+        {"family": ["relx-plc"]},
+        {"family": ["palantir"], "fiscal_year": ["2024"]},
+        {"q": ["license plate"]},
+    ]
+    with TestClient(app) as client:
+        for selection in chosen:
+            snap = state.snapshot()
+            if "q" in selection:
+                answer = selections.facets(snap.backend(), selection, snap.prepared, size=10**6)
+            else:
+                answer = state.cube().facets(selection, size=10**6)
+            assert sum(map(len, answer.values())) > 0
+            missed = state.facets(selection, size=None)
+            hit = state.facets(selection, size=None)
+            for served in (missed, hit):
+                assert json.dumps(served) == json.dumps(answer)
+            params = [(k, v) for k, values in selection.items() for v in values]
+            api = [client.get("/api/facets", params=params).text for _ in range(2)]
+            assert api[0] == api[1]
+        kept = [value for value, _ in state._recent.values() if isinstance(value, PackedFacets)]
+        assert len(kept) == len(chosen)
+        unfiltered = state.cube().facets({}, size=10**6)
+    packed, packed_bytes = _allocated(lambda: pack(unfiltered))
+    unpacked, unpacked_bytes = _allocated(packed.unpack)
+    assert unpacked == unfiltered
+    assert packed_bytes * 4 < unpacked_bytes  # ~44 bytes a value against ~250

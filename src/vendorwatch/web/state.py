@@ -33,6 +33,7 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry import Registry, shipped_registry
 from vendorwatch.reports.render import dossier_charts
 from vendorwatch.warehouse.snapshots import reader_path, version_id
+from vendorwatch.web.packed import pack
 from vendorwatch.web.pool import Job, OutOfMemory, Snapshot, TooSlow
 
 log = logging.getLogger("vendorwatch.web")
@@ -65,7 +66,7 @@ class SiteState:
     warmer: Callable[[SiteState], Any] | None = None
     recent_limit: int = 256
     # Facet values (and listed rows) the recent selections may hold in all: an unfiltered
-    # selection's facets are ~1,500 values (~280 KB as dicts), so 256 of them held ~70 MB.
+    # selection's facets are ~2,000 values (~500 KB as dicts, ~90 KB packed: `web.packed`).
     recent_values: int = 60_000
     cube_retry_seconds: float = 30.0
     _current: Snapshot | None = field(default=None, repr=False)
@@ -389,7 +390,8 @@ class SiteState:
                     log.error("%s; answering from the facts", exc.message)
             return selections.facets(snap.backend(), chosen, snap.prepared, size=EVERY)
 
-        found = self.recent(key, compute, lambda f: sum(map(len, f.values())))
+        packed = self.recent(key, lambda: pack(compute()), lambda p: p.values)
+        found = packed.unpack()  # fresh dicts: ~300 bytes a value less kept (`web.packed`)
         if size is None:
             return found
         return {

@@ -7,9 +7,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -31,6 +32,8 @@ from vendorwatch.registry.models import (
 )
 from vendorwatch.registry.yamlfile import PathKey
 
+K = TypeVar("K")
+
 
 def _walk_facts(model: BaseModel, path: PathKey) -> Iterator[tuple[Fact, PathKey]]:
     """Every fact inside ``model`` (itself included), with its path in the file."""
@@ -43,6 +46,17 @@ def _walk_facts(model: BaseModel, path: PathKey) -> Iterator[tuple[Fact, PathKey
             if isinstance(item, BaseModel):
                 sub = (*path, name) if index is None else (*path, name, index)
                 yield from _walk_facts(item, sub)
+
+
+def _claimed_by_another(
+    seen: dict[K, tuple[str, Location]], key: K, org_id: str, where: Location
+) -> tuple[str, Location] | None:
+    """The organisation that wrote ``key`` first, and where, when it is not ``org_id``.
+
+    The first organisation to write a name or identifier keeps it; each later one is told.
+    """
+    first = seen.setdefault(key, (org_id, where))
+    return first if first[0] != org_id else None
 
 
 SECOND_HAND_WORDS = re.compile(
@@ -124,7 +138,7 @@ class _Checker(Reader):
                 refs = [("agency", item.agency)]
             elif isinstance(item, Claim):
                 refs = [("subject", item.subject)]
-                self.check_claim_category(state, path, item)
+                self.check_category(state, path, item.category)
             elif isinstance(item, Event):
                 refs = [(f"families.{i}", f) for i, f in enumerate(item.families)]
                 self.check_event_claims(state, path, item)
@@ -135,30 +149,44 @@ class _Checker(Reader):
             elif isinstance(item, Alternative):
                 refs = [("organisation", item.organisation)]
                 for i, product in enumerate(item.replaces):
-                    if product not in self.registry.products:
-                        line = state.located.line((*path, "replaces", i))
-                        self.problem(state, line, f"replaces {product!r}: no such product")
+                    self.check_known(
+                        state, (*path, "replaces", i), product, self.registry.products,
+                        f"replaces {product!r}: no such product",
+                    )  # fmt: skip
             for key, ref in refs:
-                if ref is not None and ref not in orgs:
-                    where = tuple(int(k) if k.isdigit() else k for k in key.split("."))
-                    line = state.located.line((*path, *where))
-                    self.problem(state, line, f"{key} {ref!r} is no organisation in the registry")
+                where = tuple(int(k) if k.isdigit() else k for k in key.split("."))
+                self.check_known(
+                    state, (*path, *where), ref, orgs,
+                    f"{key} {ref!r} is no organisation in the registry",
+                )  # fmt: skip
 
-    def check_claim_category(self, state: FileState, path: PathKey, claim: Claim) -> None:
-        if claim.category is not None and claim.category not in self.registry.categories:
-            line = state.located.line((*path, "category"))
-            self.problem(state, line, f"category {claim.category!r} is no classification category")
+    def check_known(
+        self,
+        state: FileState,
+        at: PathKey,
+        ref: str | None,
+        table: Mapping[str, object],
+        message: str,
+    ) -> None:
+        """A reference by id must name an item of ``table``; the problem is at the reference."""
+        if ref is not None and ref not in table:
+            self.problem(state, state.located.line(at), message)
+
+    def check_category(self, state: FileState, path: PathKey, category: str | None) -> None:
+        self.check_known(
+            state, (*path, "category"), category, self.registry.categories,
+            f"category {category!r} is no classification category",
+        )  # fmt: skip
 
     def check_event_claims(self, state: FileState, path: PathKey, event: Event) -> None:
         for i, claim_id in enumerate(event.claims):
-            if claim_id not in self.registry.claims:
-                line = state.located.line((*path, "claims", i))
-                self.problem(state, line, f"claims {claim_id!r}: no such claim")
+            self.check_known(
+                state, (*path, "claims", i), claim_id, self.registry.claims,
+                f"claims {claim_id!r}: no such claim",
+            )  # fmt: skip
 
     def check_rule(self, state: FileState, path: PathKey, rule: ClassificationRule) -> None:
-        if rule.category not in self.registry.categories:
-            line = state.located.line((*path, "category"))
-            self.problem(state, line, f"category {rule.category!r} is no classification category")
+        self.check_category(state, path, rule.category)
         if "other" not in self.registry.categories:
             line = state.located.line(path)
             self.problem(state, line, "no classification category 'other' for unmatched awards")
@@ -236,24 +264,20 @@ class _Checker(Reader):
             org = entry.value
             for alias in org.aliases:
                 key = " ".join(alias.name.upper().split())
-                if key in seen_names and seen_names[key][0] != org_id:
-                    other, where = seen_names[key]
+                if first := _claimed_by_another(seen_names, key, org_id, entry.where):
                     self.problem_at(
                         entry.where,
                         f"alias {alias.name!r} of {org_id!r} is already an alias of "
-                        f"{other!r} (at {where})",
+                        f"{first[0]!r} (at {first[1]})",
                     )
-                seen_names.setdefault(key, (org_id, entry.where))
             for ident in org.identifiers:
                 ikey = (ident.scheme, ident.value)
-                if ikey in seen_ids and seen_ids[ikey][0] != org_id:
-                    other, where = seen_ids[ikey]
+                if first := _claimed_by_another(seen_ids, ikey, org_id, entry.where):
                     self.problem_at(
                         entry.where,
                         f"{ident.scheme.upper()} {ident.value} of {org_id!r} already "
-                        f"belongs to {other!r} (at {where})",
+                        f"belongs to {first[0]!r} (at {first[1]})",
                     )
-                seen_ids.setdefault(ikey, (org_id, entry.where))
         seen_over: dict[str, Location] = {}
         for o in self.registry.overrides:
             okey = o.value.name.upper() if o.value.name else f"uei:{o.value.uei}"

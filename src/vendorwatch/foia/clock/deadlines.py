@@ -1,8 +1,5 @@
-"""The FOIA clock: due dates computed from a request's events, each with how it was computed.
-
-Pure functions over dates; nothing here reads a database or the registry, so the same rules
-serve the CLI, the tracker and the web pages, and the property tests can run them by the
-thousand.
+"""The deadline arithmetic: each due date that follows from a request's events, with the
+steps of how it was computed.
 
 The rules (5 U.S.C. 552 as amended in 2016; DHS rules at 6 CFR Part 5):
 
@@ -17,28 +14,25 @@ The rules (5 U.S.C. 552 as amended in 2016; DHS rules at 6 CFR Part 5):
 * an appeal may be filed within the agency's window after the adverse determination (at least
   90 days by statute; DHS 90 working days, 6 CFR 5.8(a)(1));
 * an appeal is decided within 20 working days after its receipt (552(a)(6)(A)(ii)).
-
-Working days are Monday to Friday less the legal public holidays of 5 U.S.C. 6103(a), moved
-to the Friday before or Monday after when they fall on a weekend (6103(b)). `holidays.US`
-in its default ``public`` category, with no state given, is exactly that list: the eleven
-6103(a) holidays including Juneteenth from 2021, with the observed days, and it finds an
-observed day that falls in the year before (New Year's Day 2022, observed Fri 31 Dec 2021).
-Its ``government`` category adds executive-order closures (Christmas Eve 2024, the day of
-mourning 9 Jan 2025 …), which are not legal public holidays; whether they stop a FOIA clock
-is unsettled, so they count only when asked for (``FederalCalendar(closures=True)``). The
-NYSE "financial" calendar is the stock exchange's (Good Friday in, Columbus and Veterans Day
-out) and is not the federal list.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
 
 from vendorwatch.errors import VendorwatchError
+from vendorwatch.foia.clock.explain import day_text, holiday_phrase, pause_phrase
+from vendorwatch.foia.clock.model import (
+    STATUTORY_APPEAL,
+    AppealRule,
+    Deadline,
+    Event,
+    EventKind,
+    Schedule,
+    Status,
+)
+from vendorwatch.foia.clock.workdays import DEFAULT_CALENDAR, FederalCalendar
 
 DETERMINATION_DAYS = 20
 ROUTING_CAP_DAYS = 10
@@ -48,187 +42,6 @@ APPEAL_DECISION_DAYS = 20
 # Past the due date by as many working days again as the statute allowed: "long overdue"
 # (Alaveteli shows "long overdue" at twice the statutory period, too).
 LONG_OVERDUE_AFTER_DAYS = 20
-
-Unit = Literal["working-days", "calendar-days"]
-
-
-def day_text(day: date, with_year: bool = True) -> str:
-    """``Mon 15 Jun 2026``: the weekday is what a reader checks a deadline against."""
-    return day.strftime("%a %-d %b %Y" if with_year else "%a %-d %b")
-
-
-class FederalCalendar:
-    """Working days for federal FOIA clocks: weekdays less 5 U.S.C. 6103 holidays.
-
-    The `holidays` calendar is imported and built on the first weekday asked about, not with
-    this module: importing `holidays` loads every country's module (~300 modules, ~10 MB), and
-    most processes that import the clock (``vendorwatch serve``: every page imports the tracker)
-    never compute one. tests/web/test_serve_memory.py checks that the site does not.
-    """
-
-    def __init__(self, closures: bool = False) -> None:
-        self.closures = closures
-        self._holidays: Any = None  # holidays.countries.united_states.UnitedStates, when built
-
-    def _calendar(self) -> Any:
-        """The `holidays` calendar, built on first use (two threads racing build equal ones)."""
-        if self._holidays is None:
-            from holidays.countries.united_states import UnitedStates  # noqa: PLC0415
-
-            categories = ("government",) if self.closures else ("public",)
-            self._holidays = UnitedStates(categories=categories, observed=True)  # type: ignore[no-untyped-call]
-        return self._holidays
-
-    def holiday(self, day: date) -> str | None:
-        """The holiday's name when ``day`` is a weekday taken off by a holiday, else None."""
-        if day.weekday() >= 5:
-            return None
-        name: str | None = self._calendar().get(day)
-        return name.replace(" (observed)", ", observed") if name else None
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and self.holiday(day) is None
-
-    def add_working_days(self, start: date, days: int) -> date:
-        """The ``days``-th working day after ``start`` (``start`` itself never counts)."""
-        if days < 0:
-            raise ValueError("days must not be negative")
-        day, left = start, days
-        while left:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                left -= 1
-        return day
-
-    def working_days_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end`` (0 if ``end <= start``)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
-    def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
-        """Weekday holidays after ``start`` up to and including ``end``."""
-        found: list[tuple[date, str]] = []
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            name = self.holiday(day)
-            if name is not None:
-                found.append((day, name))
-        return found
-
-
-DEFAULT_CALENDAR = FederalCalendar()
-
-
-class EventKind(enum.StrEnum):
-    """What happened to a request, as far as the clock cares."""
-
-    ROUTED = "routed"  # the right component received it (after a misdirected first receipt)
-    INFO_REQUESTED = "info-requested"  # agency asks the requester for information: clock stops
-    INFO_ANSWERED = "info-answered"  # requester answers: clock runs again
-    FEE_REQUESTED = "fee-requested"  # agency raises a fee question: clock stops
-    FEE_ANSWERED = "fee-answered"
-    EXTENDED = "extended"  # written notice of unusual circumstances
-    EXPEDITE_REQUESTED = "expedite-requested"
-    EXPEDITE_DECIDED = "expedite-decided"
-    DETERMINATION = "determination"  # the component's response (the appeal window opens)
-    APPEALED = "appealed"  # the appeal was received
-    APPEAL_EXTENDED = "appeal-extended"
-    APPEAL_DECIDED = "appeal-decided"
-
-
-_KIND_ORDER = {kind: i for i, kind in enumerate(EventKind)}
-
-
-@dataclass(frozen=True)
-class Event:
-    """A dated event; ``days`` overrides the length of an extension (10 working days)."""
-
-    on: date
-    kind: EventKind
-    days: int | None = None
-
-    def sort_key(self) -> tuple[date, int]:
-        """Date first; on one day, a question comes before its answer."""
-        return self.on, _KIND_ORDER[self.kind]
-
-
-@dataclass(frozen=True)
-class AppealRule:
-    """How long a requester has to appeal, and where that rule is written."""
-
-    days: int
-    unit: Unit
-    rule: str
-
-
-# The statute's floor when no agency rule is known: "not less than 90 days" (2016 Act).
-STATUTORY_APPEAL = AppealRule(90, "calendar-days", "5 U.S.C. 552(a)(6)(A)(i)(III)(aa)")
-
-Status = Literal["upcoming", "due-today", "overdue", "long-overdue", "met", "late", "paused"]
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """One due date and, in plain words, how it was computed."""
-
-    kind: str
-    title: str
-    rule: str
-    due: date | None
-    explanation: list[str]
-    status: Status = "upcoming"
-    done_on: date | None = None
-    working_days_left: int | None = None
-
-    @property
-    def text(self) -> str:
-        return "; ".join(self.explanation)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "title": self.title,
-            "rule": self.rule,
-            "due": self.due.isoformat() if self.due else None,
-            "status": self.status,
-            "done_on": self.done_on.isoformat() if self.done_on else None,
-            "working_days_left": self.working_days_left,
-            "explanation": self.text,
-        }
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Every deadline that follows from a request's events, as of ``today``."""
-
-    received: date
-    today: date
-    deadlines: list[Deadline] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def get(self, kind: str) -> Deadline | None:
-        return next((d for d in self.deadlines if d.kind == kind), None)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "received": self.received.isoformat(),
-            "today": self.today.isoformat(),
-            "deadlines": [d.as_dict() for d in self.deadlines],
-            "notes": self.notes,
-        }
-
-
-def _holiday_phrase(found: Sequence[tuple[date, str]]) -> str | None:
-    if not found:
-        return None
-    names = [f"{day_text(d, with_year=False)} ({name})" for d, name in found]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "is a holiday" if len(names) == 1 else "are holidays"
-    return f"{joined} {verb}"
 
 
 def _status(
@@ -311,19 +124,6 @@ def _count_with_pauses(
     return day, used
 
 
-def _pause_phrase(kind: EventKind, begin: date, reply: date | None, held: int) -> str:
-    what = "information" if kind is EventKind.INFO_REQUESTED else "a fee question"
-    if reply is None:
-        return (
-            f"the clock stopped on {day_text(begin)} when the agency asked for {what} and "
-            "stays stopped until the reply"
-        )
-    return (
-        f"the clock stopped from {day_text(begin)} (agency asked for {what}) until your reply "
-        f"on {day_text(reply)}: {held} working day{'s' if held != 1 else ''} not counted"
-    )
-
-
 def _determination(
     received: date, events: Sequence[Event], today: date, cal: FederalCalendar, notes: list[str]
 ) -> Deadline:
@@ -348,13 +148,13 @@ def _determination(
     pauses = _pauses(events, notes)
     due, used = _count_with_pauses(start, DETERMINATION_DAYS, pauses, cal)
     for kind, begin, reply, held in used:
-        lines.append(_pause_phrase(kind, begin, reply, held))
+        lines.append(pause_phrase(kind, begin, reply, held))
     extension = _first(events, EventKind.EXTENDED)
     done_event = _first(events, EventKind.DETERMINATION)
     done = done_event.on if done_event else None
     if due is None:
         end = today if today > start else start
-        phrase = _holiday_phrase(cal.holidays_between(start, end))
+        phrase = holiday_phrase(cal.holidays_between(start, end))
         if phrase:
             lines.append(phrase)
         lines.append("no due date while the clock is stopped")
@@ -364,7 +164,7 @@ def _determination(
         extra = extension.days if extension.days is not None else EXTENSION_DAYS
         ext_due = cal.add_working_days(due, extra)
         counted_to = ext_due
-    phrase = _holiday_phrase(cal.holidays_between(start, counted_to))
+    phrase = holiday_phrase(cal.holidays_between(start, counted_to))
     if phrase:
         lines.append(phrase)
     lines.append(
@@ -450,7 +250,7 @@ def _appeal_window(
     lines = [f"the component responded on {day_text(response.on)}"]
     if appeal.unit == "working-days":
         due = cal.add_working_days(response.on, appeal.days)
-        phrase = _holiday_phrase(cal.holidays_between(response.on, due))
+        phrase = holiday_phrase(cal.holidays_between(response.on, due))
         if phrase:
             lines.append(phrase)
         lines.append(
@@ -496,7 +296,7 @@ def _appeal_decision(events: Sequence[Event], today: date, cal: FederalCalendar)
     if extension is not None:
         extra = extension.days if extension.days is not None else EXTENSION_DAYS
         end = cal.add_working_days(due, extra)
-    phrase = _holiday_phrase(cal.holidays_between(appealed.on, end))
+    phrase = holiday_phrase(cal.holidays_between(appealed.on, end))
     if phrase:
         lines.append(phrase)
     lines.append(f"20 working days end {day_text(due)}")
