@@ -364,7 +364,8 @@ try:
     main()
 except SystemExit as done:
     assert done.code in (0, None), done.code
-seen = {"modules": sorted(m for m in sys.modules if m.startswith("vendorwatch.registry"))}
+seen = {"modules": sorted(m for m in sys.modules
+                          if m.startswith("vendorwatch.registry") or m == "rapidfuzz")}
 if "vendorwatch.registry.load.shipped" in sys.modules and sys.argv[1] == "family":
     from vendorwatch.registry import shipped_registry
     registry = shipped_registry()
@@ -403,6 +404,7 @@ def test_a_warm_command_unpickles_only_the_organisations_it_reads(
     assert 0 < family["opened"] <= len(family["family"]) < 20, family  # RELX's own, no others
     assert not set(READING) & set(family["modules"]), family["modules"]
     assert "vendorwatch.registry.models.foia" not in family["modules"]  # no FOIA office read
+    assert "rapidfuzz" not in family["modules"]  # only to suggest ids for one it lacks
     # award asks only the registry's fingerprint and its classification rules
     award = registry_use("award", LEIDS, *wh, cache=cache)["modules"]
     assert not {*READING, "vendorwatch.registry.models.organisations"} & set(award), award
