@@ -365,7 +365,7 @@ try:
 except SystemExit as done:
     assert done.code in (0, None), done.code
 seen = {"modules": sorted(m for m in sys.modules
-                          if m.startswith("vendorwatch.registry") or m == "rapidfuzz")}
+                          if m.startswith("vendorwatch.registry") or m in ("rapidfuzz", "rich"))}
 if "vendorwatch.registry.load.shipped" in sys.modules and sys.argv[1] == "family":
     from vendorwatch.registry import shipped_registry
     registry = shipped_registry()
@@ -405,7 +405,9 @@ def test_a_warm_command_unpickles_only_the_organisations_it_reads(
     assert not set(READING) & set(family["modules"]), family["modules"]
     assert "vendorwatch.registry.models.foia" not in family["modules"]  # no FOIA office read
     assert "rapidfuzz" not in family["modules"]  # only to suggest ids for one it lacks
+    assert "rich" not in family["modules"]  # piped lines are written as Rich would write them
     # award asks only the registry's fingerprint and its classification rules
     award = registry_use("award", LEIDS, *wh, cache=cache)["modules"]
     assert not {*READING, "vendorwatch.registry.models.organisations"} & set(award), award
     assert "vendorwatch.registry.load.fingerprint" in award
+    assert "rich" not in award
