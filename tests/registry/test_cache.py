@@ -30,16 +30,24 @@ def test_every_model_and_loading_module_is_in_the_cache_key() -> None:
     assert all((here / name).is_file() for name in cache._CODE)
 
 
-def test_a_stored_registry_reads_back_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The pickled classes resolve where they now live, and the copy answers as the original."""
-    monkeypatch.setenv("VENDORWATCH_CACHE_DIR", str(tmp_path))
+def stored_and_read(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Registry, Registry | None]:
+    """The shipped registry, read from its YAML, and its copy stored in and read from the
+    cache in ``cache_dir``."""
+    monkeypatch.setenv("VENDORWATCH_CACHE_DIR", str(cache_dir))
     root = default_root()
     fingerprint = registry_fingerprint(root, fresh=True)
     registry = load_registry(root)
     cache.write_cached(root, fingerprint, registry)
-    copy = cache.read_cached(root, fingerprint)
+    return registry, cache.read_cached(root, fingerprint)
+
+
+def test_a_stored_registry_reads_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pickled classes resolve where they now live, and the copy answers as the original."""
+    registry, copy = stored_and_read(tmp_path, monkeypatch)
     assert isinstance(copy, Registry) and copy is not registry
     assert list(copy.organisations) == list(registry.organisations)
     assert copy.organisations == registry.organisations  # every Entry, value and place
@@ -57,12 +65,7 @@ def test_organisations_are_unpickled_when_first_read_and_kept(
     """Read from the cache, no organisation is unpickled until one is asked for; an entry is
     the same object on every read (inherited sources are known by identity), and reading them
     all gives every entry in registry order."""
-    monkeypatch.setenv("VENDORWATCH_CACHE_DIR", str(tmp_path))
-    root = default_root()
-    fingerprint = registry_fingerprint(root, fresh=True)
-    registry = load_registry(root)
-    cache.write_cached(root, fingerprint, registry)
-    copy = cache.read_cached(root, fingerprint)
+    registry, copy = stored_and_read(tmp_path, monkeypatch)
     assert copy is not None
     orgs = copy.organisations
     assert isinstance(orgs, PackedTable)
