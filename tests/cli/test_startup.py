@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,7 +203,8 @@ def test_compiled_questions_are_kept_between_runs(sample_warehouse: Path, tmp_pa
 
 LEIDS = "70CMSD21C00000001"  # ICE's LEIDS contract with LexisNexis Risk Solutions
 
-_MODULES_AFTER = """
+# the command named by the script's arguments, run in the script's own interpreter
+_RUN = """
 import sys
 from vendorwatch.cli.app import main
 sys.argv = ["vendorwatch", *sys.argv[1:]]
@@ -210,10 +212,16 @@ try:
     main()
 except SystemExit as done:
     assert done.code in (0, None), done.code
+"""
+
+_MODULES_AFTER = (
+    _RUN
+    + """
 sys.stderr.write("\\nIMPORTED " + " ".join(sorted(m for m in sys.modules if m.split(".")[0] in
                                                     ("ibis", "sqlglot", "duckdb",
                                                      "pydantic_settings", "filelock"))))
 """
+)
 
 
 def imported(*args: str, cache: Path) -> tuple[str, set[str]]:
@@ -302,7 +310,8 @@ def test_version_imports_nothing_heavy() -> None:
     assert nothing_heavy("--version", (*HEAVY, "ibis", "sqlglot")).startswith("vendorwatch ")
 
 
-_CONNECTS = """
+_CONNECTS = (
+    """
 import sys
 import duckdb
 opened = []
@@ -311,14 +320,12 @@ def counting(*args, **kwargs):
     opened.append(args[0] if args else kwargs.get("database"))
     return real(*args, **kwargs)
 duckdb.connect = counting
-from vendorwatch.cli.app import main
-sys.argv = ["vendorwatch", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as done:
-    assert done.code in (0, None), done.code
+"""
+    + _RUN
+    + """
 sys.stderr.write(f"\\nOPENED {len(opened)}")
 """
+)
 
 
 def test_a_reading_command_opens_the_warehouse_once(
@@ -353,3 +360,58 @@ def test_a_reading_command_opens_the_warehouse_once(
     assert opened >= 3, said  # the check, the writer, the new version's reader
     current, said = family("--registry", str(registry_copy))
     assert current == first and said.endswith("OPENED 1"), said
+
+
+_REGISTRY_AFTER = (
+    _RUN
+    + """
+import json
+seen = {"modules": sorted(m for m in sys.modules
+                          if m.startswith("vendorwatch.registry") or m in ("rapidfuzz", "rich"))}
+if "vendorwatch.registry.load.shipped" in sys.modules and sys.argv[1] == "family":
+    from vendorwatch.registry import shipped_registry
+    registry = shipped_registry()
+    seen["opened"] = getattr(registry.organisations, "opened", None)  # None: read from YAML
+    seen["organisations"] = len(registry.organisations)
+    seen["family"] = sorted({sys.argv[2], *registry.members(sys.argv[2])})
+sys.stderr.write("\\nREGISTRY " + json.dumps(seen))
+"""
+)
+
+
+def registry_use(*args: str, cache: Path) -> dict[str, Any]:
+    """What of the registry a command used: the modules it imported and, for ``family``,
+    how many organisations it unpickled from the cached registry."""
+    done = subprocess.run(
+        [sys.executable, "-c", _REGISTRY_AFTER, *args], capture_output=True, text=True,
+        check=False, env={**os.environ, "VENDORWATCH_CACHE_DIR": str(cache)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen: dict[str, Any] = json.loads(done.stderr.rpartition("REGISTRY ")[2])
+    return seen
+
+
+# Reading and checking the YAML: a command answered from the cached registry needs none of it.
+READING = ("vendorwatch.registry.load.read", "vendorwatch.registry.load.checks",
+           "vendorwatch.registry.yamlfile")  # fmt: skip
+
+
+def test_a_warm_command_unpickles_only_the_organisations_it_reads(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    wh = ("--warehouse", str(sample_warehouse))
+    registry_use("family", "relx-plc", *wh, cache=cache)  # the YAML read, the pickle written
+    family = registry_use("family", "relx-plc", *wh, cache=cache)
+    assert family["organisations"] > 2000
+    assert 0 < family["opened"] <= len(family["family"]) < 20, family  # RELX's own, no others
+    assert not set(READING) & set(family["modules"]), family["modules"]
+    assert "vendorwatch.registry.models.foia" not in family["modules"]  # no FOIA office read
+    assert "rapidfuzz" not in family["modules"]  # only to suggest ids for one it lacks
+    assert "rich" not in family["modules"]  # piped lines are written as Rich would write them
+    # award asks only the registry's fingerprint and its classification rules
+    registry_use("award", LEIDS, *wh, cache=cache)  # compiled through Ibis (which imports Rich)
+    award = registry_use("award", LEIDS, *wh, cache=cache)["modules"]
+    assert not {*READING, "vendorwatch.registry.models.organisations"} & set(award), award
+    assert "vendorwatch.registry.load.fingerprint" in award
+    assert "rich" not in award

@@ -229,7 +229,11 @@ def read_changes(
         if not how and name:
             m = resolver.match(name, uei=uei, parent_uei=parent_uei)
             org, how = m.organisation, f"resolved now: {m.reason}"
-        owners = tuple(registry.chain(org, action_date)) if org in registry.organisations else ()
+        owners = (
+            tuple(registry.chain(org, action_date))
+            if org is not None and org in registry.organisations
+            else ()
+        )
         category, text = classes.get(award_key, ("other", ""))
         out.append(
             WarehouseChange(

@@ -192,7 +192,7 @@ def companies(view: WarehouseView, registry: Registry, family: str) -> list[dict
             {
                 "organisation": r.organisation,
                 "name": registry.organisation(r.organisation).name
-                if r.organisation in registry.organisations
+                if r.organisation is not None and r.organisation in registry.organisations
                 else r.name,
                 "obligations": Decimal(0),
                 "transactions": 0,

@@ -1,12 +1,15 @@
 """How the CLI shows things: Rich for people at a terminal, plain lines when piped, one JSON
 document for scripts.
 
-Rich is imported on first use, not at import: ``vendorwatch --help`` must not pay for it.
+Rich is imported on first use, not at import: ``vendorwatch --help`` must not pay for it; and
+piped, a line of markup Rich would print as plain text is written without it
+(`vendorwatch.cli.plain`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +18,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+PIPED = 120  # columns of piped output
+# What makes Rich write colour to a pipe (rich.console.Console.is_terminal)
+_COLOUR_FORCED = frozenset({"FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"})
 
 
 class _LazyConsole:
@@ -30,8 +38,27 @@ class _LazyConsole:
 
             stream = sys.stderr if self._stderr else sys.stdout
             # Piped output is read in wide editors and logs; Rich's 80 columns would fold tables.
-            self._console = Console(stderr=self._stderr, width=None if stream.isatty() else 120)
+            self._console = Console(stderr=self._stderr, width=None if stream.isatty() else PIPED)
         return cast("Console", self._console)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        """Rich's ``print``; one line of markup to a pipe is written as Rich would write it."""
+        stream = sys.stderr if self._stderr else sys.stdout
+        if (
+            len(objects) == 1
+            and isinstance(objects[0], str)
+            and set(options) <= {"highlight", "soft_wrap"}  # highlighting: colour only
+            and not _COLOUR_FORCED & set(os.environ)
+            and not stream.isatty()
+        ):
+            from vendorwatch.cli.plain import piped_text
+
+            text = piped_text(objects[0], width=PIPED, soft_wrap=bool(options.get("soft_wrap")))
+            if text is not None:
+                stream.write(text)
+                stream.flush()
+                return
+        self.get().print(*objects, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.get(), name)

@@ -5,26 +5,31 @@ A pickle in the user cache folder (``~/.cache/vendorwatch/registry`` on Linux), 
 registry's content fingerprint (every file's path and bytes), the vendorwatch version and the
 registry code's files: any edit to a registry file, or to the code that checks it, misses the
 cache and the registry is read and checked again. Only a registry that checked clean is
-stored. The cache is an optimisation only: an unreadable, corrupt or read-only cache folder
-means reading the YAML, never an error.
+stored. Each table keyed by id is stored entry by entry (`PackedTable`): a command unpickles
+the few organisations it reads, not all 2,223. The cache is an optimisation only: an
+unreadable, corrupt or read-only cache folder means reading the YAML, never an error.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
 import pickle
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from platformdirs import user_cache_path
 
 from vendorwatch.cachefile import keep_newest, write_whole
-from vendorwatch.registry.load import Registry
+from vendorwatch.registry.load.packed import PackedTable
+from vendorwatch.registry.load.registry import Registry
 
-_LOAD = ("__init__", "problems", "registry", "read", "checks", "fingerprint", "shipped")
-_MODELS = ("__init__", "base", "organisations", "foia", "claims", "rules")
+_LOAD = ("__init__", "problems", "registry", "read", "checks", "fingerprint", "shipped", "roots",
+         "packed")  # fmt: skip
+_MODELS = ("__init__", "base", "organisations", "foia", "claims", "rules", "sections")
 _CODE = (
     "yamlfile.py",
     "cache.py",
@@ -81,6 +86,10 @@ def write_cached(root: Path, fingerprint: str, registry: Registry) -> None:
     registry.members("")  # every family's members, worked out once and kept in the pickle
     stored = copy.copy(registry)
     stored._inherited = None  # keyed by object ids, which a pickle does not keep
+    for table in dataclasses.fields(Registry):  # every table keyed by id, entry by entry
+        value = getattr(registry, table.name)
+        if not table.name.startswith("_") and isinstance(value, Mapping):
+            setattr(stored, table.name, PackedTable.of(value))
     try:
         write_whole(target, lambda out: pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL))
         keep_newest(target, f"{target.name.split('-', 1)[0]}-*.pickle", keep=1)

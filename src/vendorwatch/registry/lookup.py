@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from vendorwatch.errors import VendorwatchError
 from vendorwatch.registry.load import Registry
 
@@ -83,6 +81,9 @@ def _plain(text: str) -> str:
 
 def suggestions(registry: Registry, asked: str, *, limit: int = 5) -> list[Suggestion]:
     """The organisations whose id, name or alias is nearest to ``asked`` (rapidfuzz WRatio)."""
+    # only for an id the registry lacks: a command naming a known one need not import it
+    from rapidfuzz import fuzz, process  # noqa: PLC0415
+
     choices: dict[str, str] = {}  # plain text -> organisation id (the first one to claim it)
     for org_id, entry in registry.organisations.items():
         org = entry.value

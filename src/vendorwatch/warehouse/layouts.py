@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel
 
 from vendorwatch.warehouse import legacy
 from vendorwatch.warehouse.schema import AWARDS, SUBAWARDS, TRANSACTIONS, Table
+from vendorwatch.yamlload import safe_load
 
 
 class AgencyAbbreviation(BaseModel):
@@ -32,7 +32,7 @@ class AgencyAbbreviation(BaseModel):
 @cache
 def agency_abbreviations() -> tuple[AgencyAbbreviation, ...]:
     text = resources.files(__package__).joinpath("agency_abbreviations.yaml").read_text("utf-8")
-    return tuple(AgencyAbbreviation.model_validate(item) for item in yaml.safe_load(text))
+    return tuple(AgencyAbbreviation.model_validate(item) for item in safe_load(text))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from pydantic import BaseModel
 
 from vendorwatch.errors import Location
 from vendorwatch.registry.load.problems import Problem, RegistryError
-from vendorwatch.registry.load.read import FileState, Reader, active_root, re2_error
+from vendorwatch.registry.load.read import FileState, Reader, re2_error
 from vendorwatch.registry.load.registry import Entry, Registry
+from vendorwatch.registry.load.roots import active_root
 from vendorwatch.registry.models import (
     Alternative,
     Claim,

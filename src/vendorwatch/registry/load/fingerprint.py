@@ -7,7 +7,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from vendorwatch.registry.load.read import active_root
+from vendorwatch.registry.load.roots import active_root
 
 
 def registry_fingerprint(root: Path | None = None, *, fresh: bool = False) -> str:

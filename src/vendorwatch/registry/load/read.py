@@ -5,8 +5,8 @@ down with it), each kept with its file and line."""
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,23 +36,10 @@ from vendorwatch.registry.models import (
 from vendorwatch.registry.yamlfile import LocatedYaml, PathKey, read_yaml
 
 
-def default_root() -> Path:
-    """The registry shipped inside the package (``vendorwatch/registry/data``)."""
-    return Path(str(resources.files("vendorwatch.registry") / "data"))
-
-
 def recipient_id(name: str) -> str:
     """A stable id for a recipient registered as its own organisation."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return f"r-{slug[:70].rstrip('-')}"
-
-
-def active_root() -> Path:
-    """The registry in use: the ``registry`` setting (``--registry``), else the shipped one."""
-    # the light reader: the same value as get_settings(), without pydantic-settings
-    from vendorwatch.lightsettings import read_settings  # noqa: PLC0415 - settings read lazily
-
-    return Path(read_settings().registry or default_root())
 
 
 @dataclass
@@ -157,7 +144,7 @@ class Reader:
         if isinstance(value, RecipientList):
             self.expand_recipients(state, path, value)
             return
-        keyed: dict[type[BaseModel], dict[str, Any]] = {
+        keyed: dict[type[BaseModel], MutableMapping[str, Any]] = {
             Source: reg.sources,
             Organisation: reg.organisations,
             Product: reg.products,
@@ -180,7 +167,12 @@ class Reader:
             self.add_keyed(state, keyed[type(value)], value, where, section)
 
     def add_keyed(
-        self, state: FileState, table: dict[str, Any], value: Any, where: Location, section: str
+        self,
+        state: FileState,
+        table: MutableMapping[str, Any],
+        value: Any,
+        where: Location,
+        section: str,
     ) -> None:
         key = value.id
         if key in table:

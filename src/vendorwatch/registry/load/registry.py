@@ -5,30 +5,33 @@ written in)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from vendorwatch.errors import Location
-from vendorwatch.registry.models import (
-    Alternative,
-    Claim,
-    ClassificationCategory,
-    ClassificationRule,
-    ClassificationSpelling,
-    Event,
-    Fact,
-    FoiaOffice,
-    JurisdictionList,
-    Organisation,
-    Override,
-    Ownership,
-    Product,
-    Source,
-)
+from vendorwatch.registry.models.base import Fact
+
+if TYPE_CHECKING:  # the tables' models: imported by whoever reads or unpickles their entries
+    from vendorwatch.registry.models import (
+        Alternative,
+        Claim,
+        ClassificationCategory,
+        ClassificationRule,
+        ClassificationSpelling,
+        Event,
+        FoiaOffice,
+        JurisdictionList,
+        Organisation,
+        Override,
+        Ownership,
+        Product,
+        Source,
+    )
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -54,22 +57,24 @@ class Registry:
     """Everything curated, by id, with where each item was written."""
 
     root: Path
-    sources: dict[str, Entry[Source]] = field(default_factory=dict)
-    organisations: dict[str, Entry[Organisation]] = field(default_factory=dict)
+    sources: MutableMapping[str, Entry[Source]] = field(default_factory=dict)
+    organisations: MutableMapping[str, Entry[Organisation]] = field(default_factory=dict)
     ownership: list[Entry[Ownership]] = field(default_factory=list)
-    products: dict[str, Entry[Product]] = field(default_factory=dict)
-    alternatives: dict[str, Entry[Alternative]] = field(default_factory=dict)
-    foia_offices: dict[str, Entry[FoiaOffice]] = field(default_factory=dict)
-    jurisdiction_lists: dict[str, Entry[JurisdictionList]] = field(default_factory=dict)
-    claims: dict[str, Entry[Claim]] = field(default_factory=dict)
+    products: MutableMapping[str, Entry[Product]] = field(default_factory=dict)
+    alternatives: MutableMapping[str, Entry[Alternative]] = field(default_factory=dict)
+    foia_offices: MutableMapping[str, Entry[FoiaOffice]] = field(default_factory=dict)
+    jurisdiction_lists: MutableMapping[str, Entry[JurisdictionList]] = field(default_factory=dict)
+    claims: MutableMapping[str, Entry[Claim]] = field(default_factory=dict)
     # Dated events on families' accountability timelines (vendorwatch.analysis.timeline).
-    events: dict[str, Entry[Event]] = field(default_factory=dict)
+    events: MutableMapping[str, Entry[Event]] = field(default_factory=dict)
     overrides: list[Entry[Override]] = field(default_factory=list)
-    categories: dict[str, Entry[ClassificationCategory]] = field(default_factory=dict)
+    categories: MutableMapping[str, Entry[ClassificationCategory]] = field(default_factory=dict)
     # In file order: the first rule that matches an award decides its class.
-    classification_rules: dict[str, Entry[ClassificationRule]] = field(default_factory=dict)
+    classification_rules: MutableMapping[str, Entry[ClassificationRule]] = field(
+        default_factory=dict
+    )
     # Misspellings read as the right word before the rules run, by the wrong word.
-    spellings: dict[str, Entry[ClassificationSpelling]] = field(default_factory=dict)
+    spellings: MutableMapping[str, Entry[ClassificationSpelling]] = field(default_factory=dict)
     _parents: dict[str, list[Ownership]] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] | None = field(default=None, repr=False)
     # id(nested fact) -> the sources of the item it is written in (for facts citing none)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vendorwatch.registry.load.checks import load_registry
 from vendorwatch.registry.load.fingerprint import registry_fingerprint
-from vendorwatch.registry.load.read import active_root
-from vendorwatch.registry.load.registry import Registry
+from vendorwatch.registry.load.roots import active_root
+
+if TYPE_CHECKING:
+    from vendorwatch.registry.load.registry import Registry
 
 
 @lru_cache(maxsize=4)
@@ -18,6 +20,9 @@ def _checked(root: Path, fingerprint: str) -> Registry:
 
     if (registry := read_cached(root, fingerprint)) is not None:
         return registry
+    # reading and checking the YAML (its reader, checks and every model) only on a miss
+    from vendorwatch.registry.load.checks import load_registry  # noqa: PLC0415
+
     registry = load_registry(root)
     write_cached(root, fingerprint, registry)
     return registry

@@ -8,40 +8,60 @@ source (a report as quoted in the research notes) is never itself verified, and 
 no source at all never is. ``verified: false`` on a fact keeps it unverified whatever it
 cites; ``verified: true`` on a fact is a claim the check refuses unless a checked source
 backs it.
+
+Each name is imported from its module when first used (PEP 562): a command that reads one
+kind of item (a classification rule) does not import every model with it.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
-from vendorwatch.registry.models.base import Check, Fact, Id, Source, Text
-from vendorwatch.registry.models.claims import Claim, ClaimKind, ClaimMeasure, Event, EventKind
-from vendorwatch.registry.models.foia import (
-    AppealWindow,
-    ContactRoute,
-    FoiaOffice,
-    JurisdictionList,
-)
-from vendorwatch.registry.models.organisations import (
-    IDENTIFIER_PATTERNS,
-    Alias,
-    Alternative,
-    DataCategory,
-    DataSold,
-    Identifier,
-    Organisation,
-    OrganisationKind,
-    Ownership,
-    Product,
-    Sector,
-)
-from vendorwatch.registry.models.rules import (
-    ClassificationCategory,
-    ClassificationRule,
-    ClassificationSpelling,
-    Override,
-    RecipientList,
-)
+from vendorwatch.lazynames import lazy_names
+
+if TYPE_CHECKING:
+    from vendorwatch.registry.models.base import Check, Fact, Id, Source, Text
+    from vendorwatch.registry.models.claims import Claim, ClaimKind, ClaimMeasure, Event, EventKind
+    from vendorwatch.registry.models.foia import (
+        AppealWindow,
+        ContactRoute,
+        FoiaOffice,
+        JurisdictionList,
+    )
+    from vendorwatch.registry.models.organisations import (
+        IDENTIFIER_PATTERNS,
+        Alias,
+        Alternative,
+        DataCategory,
+        DataSold,
+        Identifier,
+        Organisation,
+        OrganisationKind,
+        Ownership,
+        Product,
+        Sector,
+    )
+    from vendorwatch.registry.models.rules import (
+        ClassificationCategory,
+        ClassificationRule,
+        ClassificationSpelling,
+        Override,
+        RecipientList,
+    )
+    from vendorwatch.registry.models.sections import SECTIONS
+
+_MODULES = {
+    "base": ("Check", "Fact", "Id", "Source", "Text"),
+    "claims": ("Claim", "ClaimKind", "ClaimMeasure", "Event", "EventKind"),
+    "foia": ("AppealWindow", "ContactRoute", "FoiaOffice", "JurisdictionList"),
+    "organisations": ("IDENTIFIER_PATTERNS", "Alias", "Alternative", "DataCategory", "DataSold",
+                      "Identifier", "Organisation", "OrganisationKind", "Ownership", "Product",
+                      "Sector"),
+    "rules": ("ClassificationCategory", "ClassificationRule", "ClassificationSpelling",
+              "Override", "RecipientList"),
+    "sections": ("SECTIONS",),  # every section's model: reading YAML needs them all
+}  # fmt: skip
+__getattr__ = lazy_names(__name__, _MODULES)
 
 __all__ = [
     "IDENTIFIER_PATTERNS",
@@ -76,21 +96,3 @@ __all__ = [
     "Source",
     "Text",
 ]
-
-# Each registry file's top-level key and the model of its items.
-SECTIONS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "organisations": Organisation,
-    "ownership": Ownership,
-    "products": Product,
-    "alternatives": Alternative,
-    "foia_offices": FoiaOffice,
-    "jurisdiction_lists": JurisdictionList,
-    "claims": Claim,
-    "events": Event,
-    "overrides": Override,
-    "recipient_lists": RecipientList,
-    "classification_categories": ClassificationCategory,
-    "classification_rules": ClassificationRule,
-    "classification_spellings": ClassificationSpelling,
-}
