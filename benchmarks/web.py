@@ -71,7 +71,10 @@ FACET_COLUMNS = {
 }
 
 _SERVER = """
-import sys, uvicorn
+import logging, sys, uvicorn
+# The cube build's progress on stderr (minutes at 10M rows); nothing per request.
+logging.getLogger("vendorwatch.cube").addHandler(logging.StreamHandler())
+logging.getLogger("vendorwatch.cube").setLevel(logging.INFO)
 from pathlib import Path
 from vendorwatch.web import create_app
 try:
