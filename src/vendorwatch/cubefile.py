@@ -56,30 +56,20 @@ def build(file: Path, spec: dict[str, Any], progress: Progress | None = None) ->
         db.execute(f"USE {own}")
         db.execute(f"DETACH {quoted}")
         columns = [*spec["names"], *spec["facets"]]
-        listed = ", ".join(f'"{c}"' for c in columns)
-        step(
-            "strings",
-            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
-            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
-            "NOT NULL ORDER BY id",
-        )
-        joins = " ".join(
-            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
-        )
-        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
-        # Family and year first: a family or year filter then skips most of the cube's rows.
-        step(
-            "cube",
-            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
-            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"',
-        )
+        _encode(step, db, columns)
         step(
             "descriptions",
             "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
             "FROM _described d WHERE d.description IS NOT NULL",
         )
         # A page's 50 descriptions looked up by key: the index answers in ~1 ms, a scan ~5 ms.
-        step("index", "CREATE INDEX descriptions_by_key ON descriptions (award_key)")
+        # An index is held in memory whole: at 10M rows (~4M awards) it passes the 256 MB
+        # limit, and the descriptions are then scanned (slower, the same answers).
+        try:
+            step("index", "CREATE INDEX descriptions_by_key ON descriptions (award_key)")
+        except duckdb.OutOfMemoryException:
+            if progress is not None:
+                progress("index skipped: past the memory limit", 0.0)
         facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in spec["facets"])
         step(
             "dims",
@@ -91,6 +81,66 @@ def build(file: Path, spec: dict[str, Any], progress: Progress | None = None) ->
         step("checkpoint", "CHECKPOINT")
     finally:
         db.close()
+
+
+# One value per award: each has ~4M values at 10M rows (the others have thousands at most).
+WIDE = ("award", "piid")
+
+
+def _encode(step: Callable[[str, str], None], db: Any, columns: list[str]) -> None:
+    """The cube: ``_rows`` with every string replaced by its id in `strings` (one id per
+    string, in string order), sorted. One join per wide column and one pass for the others
+    (their dictionary is small): twelve joins against all ~8.5M strings at once, at 10M rows,
+    ran out of the 256 MB limit (each join's table must be held while the rows stream)."""
+    step(
+        "values",
+        "CREATE TEMP TABLE _values AS "
+        + " UNION ALL ".join(
+            f'SELECT DISTINCT {i} AS c, "{c}" AS v FROM _rows' for i, c in enumerate(columns)
+        ),
+    )
+    step(
+        "strings",
+        "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
+        " v AS value FROM (SELECT DISTINCT v FROM _values WHERE v IS NOT NULL) ORDER BY id",
+    )
+    narrow = [c for c in columns if c not in WIDE]
+
+    def dictionary(wanted: list[str]) -> str:
+        indexes = ", ".join(str(columns.index(c)) for c in wanted)
+        values = f"SELECT v FROM _values WHERE c IN ({indexes})"
+        return f"(SELECT id, value FROM strings WHERE value IN ({values}))"
+
+    step("narrow strings", f"CREATE TEMP TABLE _narrow AS {dictionary(narrow)}")
+    joins = " ".join(
+        f'LEFT JOIN _narrow s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(narrow)
+    )
+    ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(narrow))
+    measures = "obligations, transactions, first_action, last_action"
+    wide = ", ".join(f'r."{c}"' for c in WIDE)
+    step(
+        "narrow ids",
+        f"CREATE TEMP TABLE _coded AS SELECT {wide}, {ids}, {measures} FROM _rows r {joins}",
+    )
+    db.execute("DROP TABLE _rows")
+    db.execute("DROP TABLE _narrow")
+    for column in WIDE:
+        step(
+            f"{column} ids",
+            f'CREATE TEMP TABLE _recoded AS SELECT t.* REPLACE (s.id AS "{column}") FROM _coded t '
+            f'LEFT JOIN {dictionary([column])} s ON s.value = t."{column}"',
+        )
+        db.execute("DROP TABLE _coded")
+        db.execute("ALTER TABLE _recoded RENAME TO _coded")
+    listed = ", ".join(f'"{c}"' for c in columns)
+    # Family and year first: a family or year filter then skips most of the cube's rows.
+    step(
+        "cube",
+        f'CREATE TABLE cube AS SELECT {listed}, {measures} FROM _coded ORDER BY "role", "family",'
+        ' "fiscal_year"',
+    )
+    db.execute("DROP TABLE _coded")
+    db.execute("DROP TABLE _values")
 
 
 def _say(label: str, seconds: float) -> None:
