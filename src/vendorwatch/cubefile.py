@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +22,25 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def build(file: Path, spec: dict[str, Any]) -> None:
+Progress = Callable[[str, float], None]
+
+
+def build(file: Path, spec: dict[str, Any], progress: Progress | None = None) -> None:
     """Fill the cube's file (``spec``: the snapshot's database ``name`` and ``path``, the
     compiled ``rows_sql`` and ``described_sql``, ``memory_limit``, ``threads``, the listed
     ``names``, the ``facets``, and the ``lookup_sql`` that fills the facets under one or two
     filters, `vendorwatch.analysis.cube_lookup`) from the snapshot (attached read-only under
     its own name, which the compiled SQL may name): no Arrow (not a runtime dependency), no
-    lock held after."""
+    lock held after. ``progress`` hears each step's name and seconds as it ends."""
     name, path, threads = str(spec["name"]), str(spec["path"]), spec["threads"]
     db = duckdb.connect(str(file))
+
+    def step(label: str, sql: str) -> None:
+        started = time.perf_counter()
+        db.execute(sql)
+        if progress is not None:
+            progress(label, time.perf_counter() - started)
+
     try:
         db.execute("SET enable_progress_bar = false")
         db.execute("SET memory_limit = ?", [spec["memory_limit"]])
@@ -39,48 +51,109 @@ def build(file: Path, spec: dict[str, Any]) -> None:
         quoted = '"' + name.replace('"', '""') + '"'
         db.execute(f"ATTACH {_literal(path)} AS {quoted} (READ_ONLY)")
         db.execute(f"USE {quoted}")
-        db.execute(f"CREATE TEMP TABLE _rows AS {spec['rows_sql']}")
-        db.execute(f"CREATE TEMP TABLE _described AS {spec['described_sql']}")
+        step("rows", f"CREATE TEMP TABLE _rows AS {spec['rows_sql']}")
+        step("described", f"CREATE TEMP TABLE _described AS {spec['described_sql']}")
         db.execute(f"USE {own}")
         db.execute(f"DETACH {quoted}")
         columns = [*spec["names"], *spec["facets"]]
-        listed = ", ".join(f'"{c}"' for c in columns)
-        db.execute(
-            "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
-            f" v AS value FROM (SELECT DISTINCT unnest([{listed}]) AS v FROM _rows) WHERE v IS "
-            "NOT NULL ORDER BY id"
-        )
-        joins = " ".join(
-            f'LEFT JOIN strings s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(columns)
-        )
-        ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(columns))
-        # Family and year first: a family or year filter then skips most of the cube's rows.
-        db.execute(
-            f"CREATE TABLE cube AS SELECT {ids}, r.obligations, r.transactions, r.first_action,"
-            f' r.last_action FROM _rows r {joins} ORDER BY "role", "family", "fiscal_year"'
-        )
-        db.execute(
+        _encode(step, db, columns)
+        step(
+            "descriptions",
             "CREATE TABLE descriptions AS SELECT d.award AS award_key, d.description "
-            "FROM _described d WHERE d.description IS NOT NULL"
+            "FROM _described d WHERE d.description IS NOT NULL",
         )
         # A page's 50 descriptions looked up by key: the index answers in ~1 ms, a scan ~5 ms.
-        db.execute("CREATE INDEX descriptions_by_key ON descriptions (award_key)")
+        # An index is held in memory whole: at 10M rows (~4M awards) it passes the 256 MB
+        # limit, and the descriptions are then scanned (slower, the same answers).
+        try:
+            step("index", "CREATE INDEX descriptions_by_key ON descriptions (award_key)")
+        except duckdb.OutOfMemoryException:
+            if progress is not None:
+                progress("index skipped: past the memory limit", 0.0)
         facet_columns = " UNION ".join(f'SELECT "{c}" AS id FROM cube' for c in spec["facets"])
-        db.execute(
-            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})"
+        step(
+            "dims",
+            f"CREATE TABLE dims AS SELECT id, value FROM strings WHERE id IN ({facet_columns})",
         )
-        for statement in spec["lookup_sql"]:  # the facets under one or two filters
-            db.execute(statement)
-        db.execute("CHECKPOINT")
+        lookups = spec["lookup_sql"]
+        for i, statement in enumerate(lookups, 1):  # the facets under one or two filters
+            step(f"facets by filter {i}/{len(lookups)}", statement)
+        step("checkpoint", "CHECKPOINT")
     finally:
         db.close()
+
+
+# One value per award: each has ~4M values at 10M rows (the others have thousands at most).
+WIDE = ("award", "piid")
+
+
+def _encode(step: Callable[[str, str], None], db: Any, columns: list[str]) -> None:
+    """The cube: ``_rows`` with every string replaced by its id in `strings` (one id per
+    string, in string order), sorted. One join per wide column and one pass for the others
+    (their dictionary is small): twelve joins against all ~8.5M strings at once, at 10M rows,
+    ran out of the 256 MB limit (each join's table must be held while the rows stream)."""
+    step(
+        "values",
+        "CREATE TEMP TABLE _values AS "
+        + " UNION ALL ".join(
+            f'SELECT DISTINCT {i} AS c, "{c}" AS v FROM _rows' for i, c in enumerate(columns)
+        ),
+    )
+    step(
+        "strings",
+        "CREATE TABLE strings AS SELECT CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS id,"
+        " v AS value FROM (SELECT DISTINCT v FROM _values WHERE v IS NOT NULL) ORDER BY id",
+    )
+    narrow = [c for c in columns if c not in WIDE]
+
+    def dictionary(wanted: list[str]) -> str:
+        indexes = ", ".join(str(columns.index(c)) for c in wanted)
+        values = f"SELECT v FROM _values WHERE c IN ({indexes})"
+        return f"(SELECT id, value FROM strings WHERE value IN ({values}))"
+
+    step("narrow strings", f"CREATE TEMP TABLE _narrow AS {dictionary(narrow)}")
+    joins = " ".join(
+        f'LEFT JOIN _narrow s{i} ON s{i}.value = r."{c}"' for i, c in enumerate(narrow)
+    )
+    ids = ", ".join(f's{i}.id AS "{c}"' for i, c in enumerate(narrow))
+    measures = "obligations, transactions, first_action, last_action"
+    wide = ", ".join(f'r."{c}"' for c in WIDE)
+    step(
+        "narrow ids",
+        f"CREATE TEMP TABLE _coded AS SELECT {wide}, {ids}, {measures} FROM _rows r {joins}",
+    )
+    db.execute("DROP TABLE _rows")
+    db.execute("DROP TABLE _narrow")
+    for column in WIDE:
+        step(
+            f"{column} ids",
+            f'CREATE TEMP TABLE _recoded AS SELECT t.* REPLACE (s.id AS "{column}") FROM _coded t '
+            f'LEFT JOIN {dictionary([column])} s ON s.value = t."{column}"',
+        )
+        db.execute("DROP TABLE _coded")
+        db.execute("ALTER TABLE _recoded RENAME TO _coded")
+    listed = ", ".join(f'"{c}"' for c in columns)
+    # Family and year first: a family or year filter then skips most of the cube's rows.
+    step(
+        "cube",
+        f'CREATE TABLE cube AS SELECT {listed}, {measures} FROM _coded ORDER BY "role", "family",'
+        ' "fiscal_year"',
+    )
+    db.execute("DROP TABLE _coded")
+    db.execute("DROP TABLE _values")
+
+
+def _say(label: str, seconds: float) -> None:
+    """A step's end, on stderr (the parent logs it; an error, if any, is the last line)."""
+    sys.stderr.write(f"cube build: {label} in {seconds:.1f} s\n")
+    sys.stderr.flush()
 
 
 def main() -> None:
     """The child: build, and on a DuckDB error say its first line (the parent shows the
     last line of stderr; a traceback's last line is DuckDB's advice, not the error)."""
     try:
-        build(Path(sys.argv[1]), json.loads(sys.stdin.read()))
+        build(Path(sys.argv[1]), json.loads(sys.stdin.read()), _say)
     except duckdb.Error as exc:
         sys.stderr.write((str(exc).splitlines() or [type(exc).__name__])[0] + "\n")
         sys.exit(1)

@@ -60,3 +60,42 @@ def test_a_visitor_waiting_on_the_warm_up_s_dossier_gets_it(sample_warehouse: Pa
         # Its own work past the limit is still cut: the limit is not gone.
         site.time_limit = 0.001
         assert client.get("/browse", params={"q": "data", "fiscal_year": "2023"}).status_code == 503
+
+
+def test_a_visitor_does_not_wait_for_the_cube_s_build(sample_warehouse: Path) -> None:
+    """While the browse aggregate is being built (minutes at 10M rows: the warm-up's, or the
+    first visitor's), another visitor's facets are answered from the facts, the same figures,
+    without waiting for the build; once it is built the cube answers."""
+    app = create_app(sample_warehouse, time_limit=30.0)
+    chosen = {"family": "relx-plc", "fiscal_year": "2024"}
+    con = connect(sample_warehouse)
+    try:
+        expected = browse.facets(con, {k: [v] for k, v in chosen.items()})
+    finally:
+        con.disconnect()
+    with TestClient(app) as client:
+        site = app.state.site
+        snap = site.snapshot()
+        building, answered = threading.Event(), threading.Event()
+
+        def build() -> None:  # a build in flight holds the cube's single-flight lock
+            with site._single(snap, "cube"):
+                building.set()
+                answered.wait(timeout=20)
+
+        worker = threading.Thread(target=build)
+        worker.start()
+        building.wait()
+        started = time.monotonic()
+        answer = client.get("/api/facets", params=chosen)
+        waited = time.monotonic() - started
+        from_the_facts = "cube" not in snap.memo
+        answered.set()
+        worker.join()
+        assert answer.status_code == 200, answer.text
+        assert waited < 10, waited  # not the build's 20 s
+        assert from_the_facts
+        assert {k: answer.json()[k] for k in expected} == expected
+        again = client.get("/api/facets", params={**chosen, "competition": "competed"})
+        assert again.status_code == 200
+        assert "cube" in snap.memo  # no build in flight: this visitor's request built it

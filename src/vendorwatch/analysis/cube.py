@@ -21,13 +21,14 @@ answers it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from vendorwatch.errors import VendorwatchError
 from vendorwatch.limits import check_page
 from vendorwatch.warehouse.cursors import Cursors
 
+log = logging.getLogger("vendorwatch.cube")
 NAMES = ("award", "piid", "recipient")  # listed per award, never faceted
 # The per-award columns of a listing row (browse.award_list's), by their cube column.
 LISTED = {
@@ -96,33 +98,59 @@ class CubeBuildError(VendorwatchError):
     ``cube_retry_seconds`` setting has passed."""
 
 
-def _build(file: Path, spec: dict[str, Any]) -> None:
-    """`vendorwatch.cubefile` in a child process (DuckDB only: it imports nothing else)."""
-    done = subprocess.run(  # noqa: S603 - this interpreter, our module, our own file name
+def _build(file: Path, spec: dict[str, Any], say: Callable[[str], None] = log.info) -> Any:
+    """`vendorwatch.cubefile` in a child process (DuckDB only: it imports nothing else),
+    each step's end passed to ``say`` as it comes (at 10M rows the build takes minutes).
+    Returns the child's resource usage (its CPU and peak memory: `os.wait4`)."""
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, our module, our own file name
         [sys.executable, "-m", "vendorwatch.cubefile", str(file)],
-        input=json.dumps(spec),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         text=True,
-        check=False,
     )
-    if done.returncode < 0:  # killed (out of memory, an operator): say so, not "exit -9"
-        name = signal.Signals(-done.returncode).name
+    assert child.stdin is not None and child.stderr is not None  # both piped
+    try:
+        child.stdin.write(json.dumps(spec))
+        child.stdin.close()
+    except BrokenPipeError:  # the child died first: its status says how
+        pass
+    lines = []
+    for line in child.stderr:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("cube build: "):
+            say(lines[-1])
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode < 0:  # killed (out of memory, an operator): say so, not "exit -9"
+        name = signal.Signals(-child.returncode).name
         raise CubeBuildError(f"the browse aggregate's build was killed ({name}); try again")
-    if done.returncode:
-        lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
-        raise CubeBuildError(f"could not build the browse aggregate: {lines[-1]}")
+    if child.returncode:
+        last = lines[-1:] or [f"exit {child.returncode}"]
+        raise CubeBuildError(f"could not build the browse aggregate: {last[0]}")
+    return usage
+
+
+def build_spec(con: Any, *, memory_limit: str, threads: int | None) -> dict[str, Any]:
+    """What `vendorwatch.cubefile` builds from: the snapshot's file, the compiled SQL, the
+    limits (the parent's, so the child holds no more than the site would)."""
+    require_duckdb(con, "the browse cube (an in-memory DuckDB aggregate)")
+    rows_sql, described_sql = _source(con)
+    ((name, path),) = con.con.execute(
+        "SELECT database_name, path FROM duckdb_databases() "
+        "WHERE database_name = current_database()"
+    ).fetchall()
+    return {"name": str(name), "path": str(path), "rows_sql": rows_sql,
+            "described_sql": described_sql, "memory_limit": memory_limit, "threads": threads,
+            "names": list(NAMES), "facets": list(FACETS),
+            "lookup_sql": build_statements(FACETS)}  # fmt: skip
 
 
 class Cube:
     """The aggregate of one published version, in memory, with a cursor per thread."""
 
     def __init__(self, con: Any, *, memory_limit: str = "256MB", threads: int | None = None):
-        require_duckdb(con, "the browse cube (an in-memory DuckDB aggregate)")
-        rows_sql, described_sql = _source(con)
-        ((name, path),) = con.con.execute(
-            "SELECT database_name, path FROM duckdb_databases() "
-            "WHERE database_name = current_database()"
-        ).fetchall()
+        spec = build_spec(con, memory_limit=memory_limit, threads=threads)
         # Built in a file of its own by a child process (`vendorwatch.cubefile`), then opened
         # read-only: building in this process kept the build's blocks (+~100 MB resident for
         # the sample's 11 MB of tables); a file's blocks are only those read, evictable.
@@ -131,13 +159,7 @@ class Cube:
         self.file = Path(name_of_file)
         self.file.unlink()  # DuckDB creates it
         try:
-            _build(
-                self.file,
-                {"name": str(name), "path": str(path), "rows_sql": rows_sql,
-                 "described_sql": described_sql, "memory_limit": memory_limit,
-                 "threads": threads, "names": list(NAMES), "facets": list(FACETS),
-                 "lookup_sql": build_statements(FACETS)},
-            )  # fmt: skip
+            _build(self.file, spec)
             self.db = duckdb.connect(str(self.file), read_only=True)
         finally:
             # Open files stay readable on POSIX once unlinked: nothing is left behind, even

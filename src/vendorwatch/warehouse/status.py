@@ -31,7 +31,7 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             SELECT f.file_name, f.path, f.sha256, f.layout, f.rows, f.columns_in_file,
                    f.missing_columns, f.date_convention, f.compression, f.loaded_at,
                    min(t.{table.date_column}), max(t.{table.date_column}),
-                   list_sort(list_distinct(list(t.{table.agency_column}))),
+                   list_sort(list(DISTINCT t.{table.agency_column})),
                    coalesce(sum(t.{table.amount_column}), 0), count(t.source_row)
             FROM source_files f LEFT JOIN {table.name} t ON t.source_sha256 = f.sha256
             WHERE f.target_table = ?

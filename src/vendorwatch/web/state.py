@@ -352,8 +352,15 @@ class SiteState:
 
     def cube(self) -> Cube:
         """The version's browse aggregate (`vendorwatch.analysis.cube`), built once, in memory:
-        the first to ask builds it (the warm-up does, before the swap), the others wait."""
+        the first to ask builds it (the warm-up does, before the swap); meanwhile, visitors
+        answer from the facts and the warm-up waits."""
         snap = self.snapshot()
+        # A visitor's request does not wait for a build in flight (minutes at 10M rows, and
+        # waiting suspends the time limit): it answers from the facts meanwhile, within its
+        # limit (else the 503 "narrow it" page), never a hang. The warm-up has no job: waits.
+        visitor = getattr(_bound, "job", None) is not None
+        if visitor and "cube" not in snap.memo and snap.computing("cube").locked():
+            raise CubeBuildError("the browse aggregate is still being built")
 
         def build() -> Cube:
             # After a failure, requests (and those already waiting for that build) answer from
