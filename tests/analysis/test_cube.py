@@ -62,7 +62,9 @@ def test_the_cube_answers_what_browse_answers(con: Any, cube: Cube, chosen: Any)
             con, chosen, sort=sort, descending=descending, offset=offset
         ), (sort, descending, offset)
         keys = [r["award_key"] for r in found.rows]
-        assert cube.descriptions(keys) == browse.award_descriptions(con, keys)
+        described = browse.award_descriptions(con, keys)
+        assert found.descriptions == described  # the listing's, by the awards' ids
+        assert cube.descriptions(keys) == described  # asked by key
 
 
 def _looked_up(cube: Cube, chosen: dict[str, list[str]]) -> set[str]:

@@ -9,7 +9,7 @@ parameters, so a URL reproduces it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vendorwatch.analysis.base import plain
@@ -173,6 +173,9 @@ class Page:
     offset: int
     limit: int
     obligations: str  # the whole selection's sum, not only this page's
+    # each listed award's description, by award key, where the listing found them with it
+    # (the cube's); not part of the page's equality: the same page either way
+    descriptions: dict[str, str] | None = field(default=None, compare=False)
 
     @property
     def next_offset(self) -> int | None:

@@ -357,7 +357,20 @@ class Cube:
             offset=offset,
             limit=limit,
             obligations=plain(obligations) or "0.00",
+            descriptions=self._described([r["award"] for r in rows], names),
         )
+
+    def _described(self, ids: list[int], names: dict[int | None, str]) -> dict[str, str]:
+        """The page's descriptions by its awards' ids (the index on integers), keyed by
+        award key."""
+        if not ids:
+            return {}
+        found = self.cursor().execute(
+            f"SELECT award, description FROM descriptions WHERE award IN "
+            f"({', '.join('?' for _ in ids)})",
+            ids,
+        )
+        return {names[award]: description for award, description in found.fetchall()}
 
     def _names(self, ids: Iterable[int | None]) -> dict[int | None, str]:
         wanted = sorted({i for i in ids if i is not None})
@@ -374,9 +387,9 @@ class Cube:
         if not award_keys:
             return {}
         keys = list(dict.fromkeys(award_keys))
-        found = self.cursor().execute(  # one parameter per key: the index answers (~6x faster)
-            "SELECT award_key, description FROM descriptions WHERE award_key IN "
-            f"({', '.join('?' for _ in keys)})",
+        found = self.cursor().execute(  # by key: a listed page has them already (`awards`)
+            "SELECT s.value, d.description FROM descriptions d JOIN strings s ON s.id = d.award"
+            f" WHERE s.value IN ({', '.join('?' for _ in keys)})",
             keys,
         )
         return dict(found.fetchall())

@@ -283,9 +283,11 @@ def browse(request: Request) -> Response:
     params = [(k, v) for k, values in chosen.items() for v in values]
     if view != "awards":
         params.append(("view", view))
-    descriptions = (
-        state.descriptions([r["award_key"] for r in listing.rows]) if view == "awards" else {}
-    )
+    descriptions: dict[str, str] = {}
+    if view == "awards":  # the cube's listing brings them; over the facts, asked now
+        descriptions = listing.descriptions
+        if descriptions is None:
+            descriptions = state.descriptions([r["award_key"] for r in listing.rows])
     return templates.TemplateResponse(
         request,
         "browse.html",
